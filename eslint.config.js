@@ -1,0 +1,39 @@
+// Lint rules: typescript-eslint's recommended set, plus the determinism rule of the simulator:
+// src/engine and src/cluster never read real time or real randomness (inject Clock/Rng instead).
+const js = require('@eslint/js');
+const tseslint = require('typescript-eslint');
+
+const nondeterminism = [
+  { object: 'Date', property: 'now', message: 'Read time through the injected Clock.' },
+  { object: 'Math', property: 'random', message: 'Draw randomness from the injected Rng.' },
+  { object: 'performance', property: 'now', message: 'Read time through the injected Clock.' },
+];
+
+module.exports = tseslint.config(
+  { ignores: ['node_modules/**', 'reports/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-require-imports': 'off',
+    },
+  },
+  {
+    files: ['src/engine/**/*.ts', 'src/cluster/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-properties': ['error', ...nondeterminism],
+      'no-restricted-globals': [
+        'error',
+        { name: 'setTimeout', message: 'Schedule through the injected Timers.' },
+        { name: 'setInterval', message: 'Schedule through the injected Timers.' },
+      ],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Read time through the injected Clock.' }],
+    },
+  },
+  {
+    files: ['**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+  },
+);

@@ -1,0 +1,78 @@
+/**
+ * The idempotency store (DESIGN §3): `(tenant, key)` → the first write's ack, kept for a retention
+ * window of virtual time. Entries are rebuilt from the WAL on every replica (the key travels with
+ * the event), so a retry after a failover is still answered with the original ack.
+ * Expiry is exact: a key is held while `now < firstSeenMs + retentionMs` and free from then on.
+ */
+import { IdempotencyConflictError } from './errors';
+
+export interface IdempotentAck {
+  shard: number;
+  seqNo: number;
+  epoch: number;
+  hlc: { wallMs: number; logical: number; node: string };
+  origin: string;
+  local: boolean;
+}
+
+interface Entry {
+  fingerprint: string;
+  ack: IdempotentAck;
+  expiresAtMs: number;
+}
+
+export class IdempotencyStore {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(readonly retentionMs: number) {}
+
+  /** The original ack for a retry, undefined for a new key; throws for a key reused with another payload. */
+  check(tenant: string, key: string, fingerprint: string, nowMs: number): IdempotentAck | undefined {
+    const id = storeKey(tenant, key);
+    const e = this.entries.get(id);
+    if (e === undefined) return undefined;
+    if (nowMs >= e.expiresAtMs) {
+      this.entries.delete(id);
+      return undefined;
+    }
+    if (e.fingerprint !== fingerprint) throw new IdempotencyConflictError(tenant, key);
+    return e.ack;
+  }
+
+  /** Remembers the ack of a keyed write first seen at `firstSeenMs`. */
+  record(tenant: string, key: string, fingerprint: string, ack: IdempotentAck, firstSeenMs: number, nowMs: number): void {
+    const id = storeKey(tenant, key);
+    const prev = this.entries.get(id);
+    if (prev && prev.expiresAtMs > nowMs) return; // the first write's ack stays authoritative
+    this.entries.delete(id); // re-insert at the end: the map stays ordered by expiry for sweeping
+    this.entries.set(id, { fingerprint, ack, expiresAtMs: firstSeenMs + this.retentionMs });
+    this.sweep(nowMs);
+  }
+
+  /** Drops expired entries from the front (bounded work per call). */
+  sweep(nowMs: number, maxEntries = 64): void {
+    let n = 0;
+    for (const [id, e] of this.entries) {
+      if (e.expiresAtMs > nowMs || n++ >= maxEntries) break;
+      this.entries.delete(id);
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  has(tenant: string, key: string, nowMs: number): boolean {
+    const e = this.entries.get(storeKey(tenant, key));
+    return e !== undefined && nowMs < e.expiresAtMs;
+  }
+}
+
+/** What makes two writes "the same write" for idempotency. */
+export function fingerprintOf(signal: string, entity: string, weight: number, explicitTimeMs: number | undefined): string {
+  return `${signal}\u0000${entity}\u0000${weight}\u0000${explicitTimeMs ?? ''}`;
+}
+
+function storeKey(tenant: string, key: string): string {
+  return `${tenant}\u0000${key}`;
+}

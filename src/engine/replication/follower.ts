@@ -1,0 +1,123 @@
+/**
+ * FollowerDb: the follower side of WAL shipping (DESIGN §3, Replication). Every batch is
+ * validated (CRC, version, shard, epoch, HLC drift) before anything is applied; events are
+ * applied strictly in SeqNo order; duplicates are ignored; a gap is answered with the applied
+ * SeqNo so the shipper resends from there. A bad batch is reported and survived: the replica
+ * keeps its state and the shipper resends. Fencing: a batch of an older epoch is refused with
+ * the current epoch, which tells a deposed leader to step down.
+ */
+import type { Batch, BatchCodec } from '../batch/codec';
+import { FLAG_LOCAL, FLAG_MERGE } from '../batch/header';
+import type { TimerHandle, Timers } from '../clock';
+import { ClockSkewError, CorruptBatchError, OutOfOrderBatchError, StaleEpochError, TidalError, WrongShardError } from '../errors';
+import type { HybridClock } from '../hlc';
+import { AckStatus } from './messages';
+
+/** What the follower logic needs from its node. */
+export interface FollowerHost {
+  readonly region: string;
+  readonly shard: number;
+  readonly epoch: number;
+  appliedSeqNo(): number;
+  readonly codec: BatchCodec;
+  readonly hlc: HybridClock;
+  readonly timers: Timers;
+  /** Applies a validated, in-order batch (events after the applied SeqNo) and logs it. */
+  applyBatch(batch: Batch, bytes: Uint8Array): void;
+  /** Moves to a newer epoch led by `leader` (truncating a diverged suffix if needed). */
+  adoptEpoch(epoch: number, leader: string): void;
+  sendAck(to: string, status: AckStatus): void;
+  /** Reports a refused message (typed error) without failing. */
+  reject(from: string, error: TidalError): void;
+}
+
+export interface FollowerStats {
+  batchesApplied: number;
+  eventsApplied: number;
+  duplicates: number;
+  gaps: number;
+  corrupt: number;
+  staleEpoch: number;
+  skewRejected: number;
+}
+
+export class FollowerDb {
+  readonly stats: FollowerStats = { batchesApplied: 0, eventsApplied: 0, duplicates: 0, gaps: 0, corrupt: 0, staleEpoch: 0, skewRejected: 0 };
+  private readonly pendingAcks = new Map<string, TimerHandle>();
+
+  constructor(private readonly host: FollowerHost) {}
+
+  /** Handles the bytes of a batch from `from`. Never throws for bad input. */
+  onBatch(from: string, bytes: Uint8Array): void {
+    const h = this.host;
+    let batch: Batch;
+    try {
+      batch = h.codec.decode(bytes);
+      if (batch.header.flags & (FLAG_LOCAL | FLAG_MERGE)) throw new CorruptBatchError('local or merge records are not shipped');
+    } catch (err) {
+      if (!(err instanceof CorruptBatchError)) throw err;
+      this.stats.corrupt++;
+      h.reject(from, err);
+      h.sendAck(from, AckStatus.Corrupt);
+      return;
+    }
+    const hd = batch.header;
+    if (hd.shard !== h.shard) {
+      this.stats.corrupt++;
+      h.reject(from, new WrongShardError(h.shard, hd.shard));
+      h.sendAck(from, AckStatus.WrongShard);
+      return;
+    }
+    if (hd.epoch < h.epoch) {
+      this.stats.staleEpoch++;
+      h.reject(from, new StaleEpochError(h.shard, hd.epoch, h.epoch));
+      h.sendAck(from, AckStatus.StaleEpoch);
+      return;
+    }
+    if (hd.eventCount > 0) {
+      try {
+        h.hlc.receive({ ...hd.hlcMax, node: from });
+      } catch (err) {
+        if (!(err instanceof ClockSkewError)) throw err;
+        this.stats.skewRejected++;
+        h.reject(from, err); // not applied, not acknowledged: the shipper retries later
+        return;
+      }
+    }
+    if (hd.epoch > h.epoch) h.adoptEpoch(hd.epoch, from);
+    const applied = h.appliedSeqNo();
+    const last = hd.firstSeqNo + hd.eventCount - 1;
+    if (hd.eventCount === 0) {
+      this.ackSoon(from);
+    } else if (hd.firstSeqNo > applied + 1) {
+      this.stats.gaps++;
+      h.reject(from, new OutOfOrderBatchError(applied, hd.firstSeqNo));
+      h.sendAck(from, AckStatus.Gap);
+    } else if (last <= applied) {
+      this.stats.duplicates++;
+      this.ackSoon(from);
+    } else {
+      h.applyBatch(batch, bytes);
+      this.stats.batchesApplied++;
+      this.stats.eventsApplied += last - applied;
+      this.ackSoon(from);
+    }
+  }
+
+  /** Coalesces acknowledgements to one per sender per instant. */
+  private ackSoon(to: string): void {
+    if (this.pendingAcks.has(to)) return;
+    this.pendingAcks.set(
+      to,
+      this.host.timers.after(0, () => {
+        this.pendingAcks.delete(to);
+        this.host.sendAck(to, AckStatus.Ok);
+      }),
+    );
+  }
+
+  stop(): void {
+    for (const t of this.pendingAcks.values()) t.cancel();
+    this.pendingAcks.clear();
+  }
+}

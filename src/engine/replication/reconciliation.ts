@@ -1,0 +1,148 @@
+/**
+ * ReconciliationEngine: anti-entropy between replicas of a shard (DESIGN §3). A round is
+ *   1. initiator → peer: per-bucket digests of its CRDT states;
+ *   2. peer → initiator: the buckets that differ and its version vectors for them;
+ *   3. initiator → peer: its states that are newer, and the keys where the peer is newer (pull);
+ *   4. peer → initiator: the pulled states.
+ * Only differing buckets are summarised and only newer states travel, so a heal after a short
+ * partition ships a delta, not the whole state. Merges are CRDT joins, so rounds may overlap,
+ * repeat or be cut off by a partition without harm.
+ */
+import type { TimerHandle, Timers } from '../clock';
+import { decodeStates, encodeStates, type StateItem } from '../crdt/state-codec';
+import { CorruptBatchError, type TidalError } from '../errors';
+import type { SignalStore, VersionEntry } from '../store';
+import type { Transport } from '../transport';
+import { FrameType, type Frame, type FrameCodec, type KeyRef } from './messages';
+
+export interface ReconciliationHost {
+  readonly shard: number;
+  readonly store: SignalStore;
+  readonly frames: FrameCodec;
+  readonly transport: Transport;
+  readonly timers: Timers;
+  /** Joins reconciled states into the replica and logs them durably. */
+  mergeStates(items: StateItem[]): number;
+  reject(from: string, error: TidalError): void;
+}
+
+export interface ReconciliationStats {
+  rounds: number;
+  messagesSent: number;
+  bytesSent: number;
+  statesSent: number;
+  statesReceived: number;
+  statesAdopted: number;
+}
+
+export class ReconciliationEngine {
+  readonly stats: ReconciliationStats = { rounds: 0, messagesSent: 0, bytesSent: 0, statesSent: 0, statesReceived: 0, statesAdopted: 0 };
+  private round = 0;
+  private periodic: TimerHandle | undefined;
+
+  constructor(private readonly host: ReconciliationHost) {}
+
+  /** Starts a round with `peer`. */
+  startRound(peer: string): void {
+    this.stats.rounds++;
+    this.send(peer, { type: FrameType.Digest, shard: this.host.shard, round: ++this.round, digests: this.host.store.digests().slice() });
+  }
+
+  /** Runs a round with every peer each `everyMs` until stopped. */
+  every(everyMs: number, peers: () => readonly string[]): void {
+    this.stop();
+    const tick = (): void => {
+      for (const p of peers()) this.startRound(p);
+      this.periodic = this.host.timers.after(everyMs, tick);
+    };
+    this.periodic = this.host.timers.after(everyMs, tick);
+  }
+
+  stop(): void {
+    this.periodic?.cancel();
+    this.periodic = undefined;
+  }
+
+  onFrame(from: string, f: Frame): void {
+    const { store, shard } = this.host;
+    switch (f.type) {
+      case FrameType.Digest: {
+        const mine = store.digests();
+        const buckets: number[] = [];
+        for (let b = 0; b < mine.length; b++) if (mine[b] !== f.digests[b]) buckets.push(b);
+        if (buckets.length) this.send(from, { type: FrameType.Summary, shard, round: f.round, buckets, entries: store.versions(buckets) });
+        break;
+      }
+      case FrameType.Summary: {
+        const theirs = new Map<string, VersionEntry>();
+        for (const e of f.entries) theirs.set(refKey(e), e);
+        const push: StateItem[] = [];
+        const seen = new Set<string>();
+        for (const mine of store.versions(f.buckets)) {
+          const k = refKey(mine);
+          seen.add(k);
+          const other = theirs.get(k);
+          if (!other || newer(mine, other)) push.push(this.item(mine));
+        }
+        const pull: KeyRef[] = [];
+        for (const [k, other] of theirs) {
+          const mine = store.state(other.tenant, other.entity, other.signal);
+          if (!seen.has(k) || (mine && newer(other, { ...other, origins: mine.origins }))) pull.push(other);
+        }
+        if (push.length || pull.length) this.sendStates(from, f.round, push, pull);
+        break;
+      }
+      case FrameType.States: {
+        let items: StateItem[];
+        try {
+          items = decodeStates(f.states, 0, f.states.length, store.schema.size);
+        } catch (err) {
+          if (err instanceof CorruptBatchError) return this.host.reject(from, err);
+          throw err;
+        }
+        this.stats.statesReceived += items.length;
+        this.stats.statesAdopted += this.host.mergeStates(items);
+        if (f.pull.length) {
+          const back: StateItem[] = [];
+          for (const k of f.pull) {
+            const st = store.state(k.tenant, k.entity, k.signal);
+            if (st) back.push({ ...k, state: st });
+          }
+          if (back.length) this.sendStates(from, f.round, back, []);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  private item(e: VersionEntry): StateItem {
+    return { tenant: e.tenant, entity: e.entity, signal: e.signal, state: this.host.store.state(e.tenant, e.entity, e.signal)! };
+  }
+
+  private sendStates(to: string, round: number, items: StateItem[], pull: KeyRef[]): void {
+    this.stats.statesSent += items.length;
+    this.send(to, { type: FrameType.States, shard: this.host.shard, round, states: encodeStates(items), pull });
+  }
+
+  private send(to: string, f: Frame): void {
+    const bytes = this.host.frames.encode(f);
+    this.stats.messagesSent++;
+    this.stats.bytesSent += bytes.length;
+    this.host.transport.send(to, bytes);
+  }
+}
+
+function refKey(e: { tenant: string; entity: string; signal: number }): string {
+  return `${e.tenant}\u0000${e.entity}\u0000${e.signal}`;
+}
+
+/** Whether `a` holds some origin at a higher version than `b`. */
+function newer(a: VersionEntry, b: Pick<VersionEntry, 'origins'>): boolean {
+  for (const o of a.origins) {
+    const other = b.origins.find((x) => x.origin === o.origin);
+    if (!other || o.version > other.version) return true;
+  }
+  return false;
+}

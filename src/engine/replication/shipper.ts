@@ -1,0 +1,216 @@
+/**
+ * WalShipper: the leader side of WAL shipping (DESIGN §3, Replication). For each follower it
+ * keeps a cursor (what the follower acknowledged, what was sent) and streams WAL batches from
+ * the cursor, a bounded window at a time. A gap or corrupt answer rewinds the cursor to the
+ * follower's applied SeqNo; silence rewinds it after a retransmission timeout that backs off
+ * (bounded) and resets on progress. An unconfirmed follower (new epoch, restarted replica) gets
+ * heartbeats — empty batches that announce the epoch — until it answers.
+ */
+import { restampV2 } from '../batch/header';
+import type { BatchCodec } from '../batch/codec';
+import type { Clock, TimerHandle, Timers } from '../clock';
+import type { Transport } from '../transport';
+import type { Wal } from '../wal/wal';
+import { AckStatus, type Ack } from './messages';
+
+export interface ShipperOptions {
+  /** Events per batch. Default: 512. */
+  maxBatchEvents?: number;
+  /** Batches in flight per follower. Default: 8. */
+  windowBatches?: number;
+  /** First retransmission timeout, ms. Default: 100 ms. */
+  rtoMs?: number;
+  /** Ceiling of the backed-off timeout, ms. Default: 400 ms. */
+  maxRtoMs?: number;
+}
+
+/** What the shipper needs from its node. */
+export interface ShipperHost {
+  readonly region: string;
+  readonly shard: number;
+  readonly epoch: number;
+  readonly wal: Wal;
+  readonly codec: BatchCodec;
+  readonly transport: Transport;
+  readonly timers: Timers;
+  readonly clock: Clock;
+  /** Makes staged writes part of the WAL (group commit). */
+  flush(): void;
+  /** A follower confirmed `appliedSeqNo` in the current epoch. */
+  followerApplied(region: string, appliedSeqNo: number): void;
+}
+
+interface Cursor {
+  region: string;
+  acked: number;
+  sent: number;
+  confirmed: boolean;
+  rtoMs: number;
+  timer: TimerHandle | undefined;
+  ackedAtArm: number;
+}
+
+export interface ShipperStats {
+  batchesSent: number;
+  eventsSent: number;
+  bytesSent: number;
+  retransmits: number;
+  heartbeats: number;
+  reencoded: number;
+}
+
+export class WalShipper {
+  readonly maxBatchEvents: number;
+  readonly windowEvents: number;
+  private readonly rtoMs: number;
+  private readonly maxRtoMs: number;
+  private readonly cursors = new Map<string, Cursor>();
+  private pumpScheduled: TimerHandle | undefined;
+  private stopped = false;
+  private readonly cache = new Map<number, Uint8Array>();
+  readonly stats: ShipperStats = { batchesSent: 0, eventsSent: 0, bytesSent: 0, retransmits: 0, heartbeats: 0, reencoded: 0 };
+
+  constructor(
+    private readonly host: ShipperHost,
+    followers: readonly string[],
+    opts: ShipperOptions = {},
+  ) {
+    this.maxBatchEvents = opts.maxBatchEvents ?? 512;
+    this.windowEvents = this.maxBatchEvents * (opts.windowBatches ?? 8);
+    this.rtoMs = opts.rtoMs ?? 100;
+    this.maxRtoMs = opts.maxRtoMs ?? 400;
+    const last = host.wal.lastSeq;
+    for (const region of followers) {
+      this.cursors.set(region, { region, acked: 0, sent: last, confirmed: false, rtoMs: this.rtoMs, timer: undefined, ackedAtArm: -1 });
+    }
+  }
+
+  /** Announces the epoch to every follower and starts shipping. */
+  start(): void {
+    for (const c of this.cursors.values()) {
+      this.heartbeat(c);
+      this.arm(c);
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.pumpScheduled?.cancel();
+    for (const c of this.cursors.values()) c.timer?.cancel();
+  }
+
+  /** New writes are staged: ship them at the end of this instant (one batch for many writes). */
+  notify(): void {
+    if (this.pumpScheduled || this.stopped) return;
+    this.pumpScheduled = this.host.timers.after(0, () => {
+      this.pumpScheduled = undefined;
+      this.pump();
+    });
+  }
+
+  pump(): void {
+    if (this.stopped) return;
+    this.host.flush();
+    for (const c of this.cursors.values()) this.ship(c);
+  }
+
+  /** Acknowledgement from a follower (already validated and fenced by the node). */
+  onAck(from: string, ack: Ack): void {
+    const c = this.cursors.get(from);
+    if (!c || this.stopped) return;
+    if (ack.epoch < this.host.epoch || ack.status === AckStatus.Hello) {
+      // The follower has not seen this epoch yet (or restarted): make it listen first.
+      c.confirmed = false;
+      c.acked = Math.min(ack.appliedSeqNo, this.host.wal.lastSeq);
+      c.sent = this.host.wal.lastSeq;
+      this.heartbeat(c);
+      this.arm(c);
+      return;
+    }
+    const progressed = !c.confirmed || ack.appliedSeqNo > c.acked;
+    if (!c.confirmed || ack.status !== AckStatus.Ok) {
+      // First word in this epoch, or a gap/corrupt/wrong-shard answer: the follower's applied
+      // SeqNo is authoritative, resend from it.
+      c.acked = Math.min(ack.appliedSeqNo, this.host.wal.lastSeq);
+      c.sent = c.acked;
+    } else {
+      if (ack.appliedSeqNo > c.acked) c.acked = ack.appliedSeqNo;
+      if (c.sent < c.acked) c.sent = c.acked;
+    }
+    c.confirmed = true;
+    if (progressed) c.rtoMs = this.rtoMs;
+    this.host.followerApplied(from, c.acked);
+    this.ship(c);
+  }
+
+  /** The leader's view of each follower: acknowledged SeqNo and whether it confirmed the epoch. */
+  view(): { region: string; acked: number; sent: number; confirmed: boolean }[] {
+    return [...this.cursors.values()].map(({ region, acked, sent, confirmed }) => ({ region, acked, sent, confirmed }));
+  }
+
+  private ship(c: Cursor): void {
+    const last = this.host.wal.lastSeq;
+    while (c.confirmed && c.sent < last && c.sent - c.acked < this.windowEvents) {
+      const bytes = this.batchFrom(c.sent + 1);
+      if (!bytes) break;
+      const count = new DataView(bytes.buffer, bytes.byteOffset).getUint32(24, true);
+      this.host.transport.send(c.region, bytes);
+      this.stats.batchesSent++;
+      this.stats.eventsSent += count;
+      this.stats.bytesSent += bytes.length;
+      c.sent += count;
+    }
+    this.arm(c);
+  }
+
+  /** Arms the retransmission timer while something is unacknowledged or unconfirmed. */
+  private arm(c: Cursor): void {
+    if (c.timer || this.stopped) return;
+    if (c.confirmed && c.acked >= this.host.wal.lastSeq) return;
+    c.ackedAtArm = c.acked;
+    c.timer = this.host.timers.after(c.rtoMs, () => {
+      c.timer = undefined;
+      if (this.stopped) return;
+      if (!c.confirmed) {
+        this.heartbeat(c);
+        c.rtoMs = Math.min(c.rtoMs * 2, this.maxRtoMs);
+      } else if (c.acked === c.ackedAtArm) {
+        this.stats.retransmits++;
+        c.sent = c.acked;
+        c.rtoMs = Math.min(c.rtoMs * 2, this.maxRtoMs);
+      }
+      this.ship(c);
+      this.arm(c);
+    });
+  }
+
+  private heartbeat(c: Cursor): void {
+    const h = this.host;
+    h.transport.send(c.region, h.codec.encode(h.shard, h.epoch, h.region, 0, h.wal.lastSeq + 1, []));
+    this.stats.heartbeats++;
+  }
+
+  /** The batch starting at `seq`: the WAL record itself when it fits, else a re-encoded one. */
+  private batchFrom(seq: number): Uint8Array | undefined {
+    const h = this.host;
+    const cached = this.cache.get(seq);
+    if (cached) return cached;
+    const rec = h.wal.recordHolding(seq);
+    if (!rec) return undefined;
+    const count = rec.last - rec.first + 1;
+    let bytes: Uint8Array;
+    if (rec.first === seq && count <= this.maxBatchEvents && rec.header.version === 2) {
+      const mine = rec.header.epoch === h.epoch && rec.header.originIndex === h.codec.indexOfRegion(h.region);
+      if (mine) return rec.bytes;
+      bytes = restampV2(rec.bytes, h.epoch, h.codec.indexOfRegion(h.region));
+    } else {
+      const events = h.wal.eventsFrom(seq, this.maxBatchEvents);
+      if (events.length === 0) return undefined;
+      bytes = h.codec.encode(h.shard, h.epoch, h.region, 0, seq, events);
+    }
+    this.stats.reencoded++;
+    if (this.cache.size >= 32) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(seq, bytes);
+    return bytes;
+  }
+}

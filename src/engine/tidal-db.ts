@@ -1,0 +1,303 @@
+/**
+ * TidalDb: one replica of one shard in one region (DESIGN §3). The leader assigns SeqNos,
+ * applies, logs (group commit into the WAL at the end of the instant) and ships; a follower
+ * validates and applies batches in order; every replica keeps CRDT state, an idempotency store
+ * and an HLC, and can reconcile with its peers. State is rebuilt from the WAL on open, so a
+ * crashed replica comes back with everything it had made durable and catches up from there.
+ */
+import { originKey, type Batch, type SignalEvent } from './batch/codec';
+import { FLAG_LOCAL } from './batch/header';
+import type { StateItem } from './crdt/state-codec';
+import { encodeStates } from './crdt/state-codec';
+import { NodeStateError, TidalError, WriteNotCommittedError } from './errors';
+import { compareHlc, type Hlc } from './hlc';
+import { checkKey, checkTimeMs, checkWeight } from './ids';
+import { fingerprintOf } from './idempotency';
+import { AckStatus, FrameType, isBatch } from './replication/messages';
+import { WalShipper } from './replication/shipper';
+import { NodeCore } from './node-core';
+
+export type { EngineEvent, NodeRole } from './node-core';
+import { TidalDbBuilder } from './builder';
+export { TidalDbBuilder, type NodeConfig, type TidalDbOptions } from './builder';
+
+export type AckPolicy = 'leader' | 'quorum';
+
+export interface WriteOptions {
+  /** Event time in ms; default: the accepting node's physical clock. */
+  timeMs?: number;
+  tenant?: string;
+  idempotencyKey?: string;
+  /** Accept on this (non-leader) replica under its own origin: the accept-local partition policy. */
+  local?: boolean;
+}
+
+/** What a write returns as soon as the accepting replica logged it. */
+export interface WriteAck {
+  shard: number;
+  /** SeqNo in the shard's log; 0 for a write accepted locally. */
+  seqNo: number;
+  epoch: number;
+  hlc: Hlc;
+  /** Region whose replica accepted the write. */
+  origin: string;
+  /** True when accepted locally under accept-local (reconciled later). */
+  local: boolean;
+  policy: AckPolicy;
+  /** True when this is the stored answer to a retry of an idempotent write. */
+  retry: boolean;
+  /** Resolves when the ack policy holds; rejects if it never can (leader deposed first). */
+  readonly committed: Promise<void>;
+}
+
+const RESOLVED = Promise.resolve();
+
+export class TidalDb extends NodeCore {
+  private staged: SignalEvent[] = [];
+  private lastAssigned = 0;
+  private commitIndex = 0;
+  private waiters: { seq: number; resolve: () => void; reject: (e: Error) => void }[] = [];
+  private followerSeq = new Map<string, number>();
+  private followers: string[] = [];
+  shipper: WalShipper | undefined;
+
+  /** Starts building a replica: `TidalDb.builder().ephemeral().withSchema(…)….open()`. */
+  static builder(): TidalDbBuilder {
+    return new TidalDbBuilder();
+  }
+
+  /** Starts replication after recovery (called by the builder). */
+  start(): void {
+    this.transport.onMessage((from, bytes) => this.onMessage(from, bytes));
+    if (this.role === 'leader') this.becomeLeader(this.epoch);
+    else {
+      const leader = this.controlPlane?.leaderOf(this.shard);
+      if (leader && leader !== this.region) this.sendAck(leader, AckStatus.Hello);
+    }
+    if (this.options.reconcileEveryMs > 0) this.recon.every(this.options.reconcileEveryMs, () => this.peers());
+  }
+
+  /** Writes `weight` of `signal` to `entity`. */
+  signal(signal: string, entity: string, weight: number, opts: WriteOptions = {}): WriteAck {
+    this.checkOpen();
+    const sig = this.schema.signalIndex(signal);
+    checkKey(entity, 'entity');
+    checkWeight(weight);
+    const tenant = opts.tenant === undefined ? '' : checkKey(opts.tenant, 'tenant');
+    if (opts.timeMs !== undefined) checkTimeMs(opts.timeMs);
+    const key = opts.idempotencyKey === undefined ? '' : checkKey(opts.idempotencyKey, 'idempotency key');
+    const local = opts.local === true && this.role !== 'leader';
+    if (!local && this.role !== 'leader') {
+      throw new NodeStateError(`${this.region} is not the leader of shard ${this.shard}; route the write to ${this.controlPlane?.leaderOf(this.shard) ?? 'the leader'}`);
+    }
+    if (tenant) this.controlPlane?.tenantRouter.checkOwns(tenant, this.shard, entity);
+    const now = this.clock.nowMs();
+    const fingerprint = fingerprintOf(signal, entity, weight, undefined);
+    if (key) {
+      const prior = this.idempotency.check(tenant, key, fingerprint, now);
+      if (prior) return this.ack(prior.seqNo, prior.epoch, prior.hlc, prior.origin, prior.local, true);
+    }
+    const hlc = this.hlc.now();
+    const origin = originKey(this.region, this.epoch);
+    const event: SignalEvent = {
+      seqNo: local ? 0 : ++this.lastAssigned,
+      signal: sig,
+      tenant,
+      entity,
+      weight,
+      timeMs: opts.timeMs ?? now,
+      hlc,
+      origin,
+      originVersion: this.store.nextVersion(tenant, entity, sig, origin),
+      idempotencyKey: key,
+    };
+    this.store.apply(event);
+    if (key) this.rememberKey(event, signal);
+    if (local) {
+      const bytes = this.codec.encode(this.shard, this.epoch, this.region, FLAG_LOCAL, 0, [event]);
+      this.wal.append(bytes, this.codec.decode(bytes).header);
+      this.stats.localWrites++;
+    } else {
+      this.staged.push(event);
+      if (this.durable) this.flush();
+      if (this.options.ackPolicy === 'leader') this.commitIndex = this.lastAssigned;
+      this.controlPlane?.lag.leaderAppended(this.shard, event.seqNo, now, this.followers);
+      this.shipper?.notify();
+    }
+    return this.ack(event.seqNo, this.epoch, hlc, this.region, local, false);
+  }
+
+  /** SeqNo of the last replicated event this replica applied (leader: the last it assigned). */
+  appliedSeqNo(): number {
+    return this.role === 'leader' ? this.lastAssigned : this.wal.lastSeq;
+  }
+
+  /** Highest SeqNo known committed under the ack policy (leader only). */
+  get committedSeqNo(): number {
+    return this.commitIndex;
+  }
+
+  /** Group commit: staged writes become WAL records (at most one batch's worth each). */
+  flush(): void {
+    if (this.staged.length === 0) return;
+    const max = this.shipper?.maxBatchEvents ?? 512;
+    for (let i = 0; i < this.staged.length; i += max) {
+      const part = this.staged.slice(i, i + max);
+      const bytes = this.codec.encode(this.shard, this.epoch, this.region, 0, part[0]!.seqNo, part);
+      this.wal.append(bytes, this.codec.decode(bytes).header);
+    }
+    this.staged = [];
+  }
+
+  /** Makes this replica the leader of its shard at `epoch` (failover). */
+  promote(epoch: number): void {
+    this.checkOpen();
+    this.epoch = epoch;
+    this.role = 'leader';
+    this.becomeLeader(epoch);
+  }
+
+  /** Starts an anti-entropy round with every other replica of the shard. */
+  reconcileNow(): void {
+    for (const p of this.peers()) this.recon.startRound(p);
+  }
+
+  override close(): void {
+    this.shipper?.stop();
+    super.close();
+    this.rejectWaiters(0, 'the replica stopped');
+  }
+
+  // --- leader internals ---------------------------------------------------------------
+
+  private becomeLeader(epoch: number): void {
+    this.lastAssigned = this.wal.lastSeq;
+    this.commitIndex = this.options.ackPolicy === 'leader' ? this.lastAssigned : 0;
+    this.followerSeq = new Map();
+    this.followers = this.peers();
+    this.shipper?.stop();
+    this.shipper = new WalShipper(this, this.followers, this.options.shipper);
+    this.shipper.start();
+    this.emit({ type: 'leader', epoch, lastSeq: this.lastAssigned });
+  }
+
+  followerApplied(region: string, seq: number): void {
+    this.followerSeq.set(region, seq);
+    if (this.options.ackPolicy !== 'quorum') return;
+    const seqs = [this.lastAssigned, ...this.followers.map((r) => this.followerSeq.get(r) ?? 0)].sort((a, b) => b - a);
+    const majority = Math.floor(seqs.length / 2) + 1;
+    const idx = seqs[majority - 1]!;
+    if (idx > this.commitIndex) {
+      this.commitIndex = idx;
+      while (this.waiters.length && this.waiters[0]!.seq <= idx) this.waiters.shift()!.resolve();
+    }
+  }
+
+  private ack(seqNo: number, epoch: number, hlc: Hlc, origin: string, local: boolean, retry: boolean): WriteAck {
+    const db = this;
+    let committed: Promise<void> | undefined;
+    return {
+      shard: this.shard,
+      seqNo,
+      epoch,
+      hlc,
+      origin,
+      local,
+      policy: this.options.ackPolicy,
+      retry,
+      get committed(): Promise<void> {
+        if (committed) return committed;
+        if (local || seqNo <= db.commitIndex) return (committed = RESOLVED);
+        if (db.role !== 'leader' || db.epoch !== epoch) {
+          committed = Promise.reject(new WriteNotCommittedError(db.shard, seqNo, 'its leader was deposed before a majority applied it'));
+          committed.catch(() => undefined);
+          return committed;
+        }
+        committed = new Promise<void>((resolve, reject) => db.waiters.push({ seq: seqNo, resolve, reject }));
+        committed.catch(() => undefined);
+        return committed;
+      },
+    };
+  }
+
+  private rejectWaiters(_upTo: number, reason: string): void {
+    for (const w of this.waiters) w.reject(new WriteNotCommittedError(this.shard, w.seq, reason));
+    this.waiters = [];
+  }
+
+  protected rememberKeyFor(e: SignalEvent): void {
+    this.rememberKey(e, this.schema.signalName(e.signal));
+  }
+
+  private rememberKey(e: SignalEvent, signal: string): void {
+    const ack = { shard: this.shard, seqNo: e.seqNo, epoch: this.epoch, hlc: e.hlc, origin: this.region, local: e.seqNo === 0 };
+    this.idempotency.record(e.tenant, e.idempotencyKey, fingerprintOf(signal, e.entity, e.weight, undefined), ack, e.hlc.wallMs, this.clock.nowMs());
+  }
+
+  // --- follower internals -------------------------------------------------------------
+
+  applyBatch(batch: Batch, bytes: Uint8Array): void {
+    const applied = this.wal.lastSeq;
+    for (const e of batch.events) {
+      if (e.seqNo <= applied) continue;
+      this.store.apply(e);
+      if (e.idempotencyKey) this.rememberKey(e, this.schema.signalName(e.signal));
+    }
+    this.wal.append(bytes, batch.header);
+    this.controlPlane?.lag.applied(this.region, this.shard, this.wal.lastSeq, this.clock.nowMs());
+  }
+
+  adoptEpoch(epoch: number, leader: string): void {
+    if (epoch <= this.epoch) return;
+    const wasLeader = this.role === 'leader';
+    if (wasLeader) this.flush();
+    let fork = Infinity;
+    for (let e = this.epoch + 1; e <= epoch; e++) {
+      const start = this.controlPlane?.epochStart(this.shard, e);
+      if (start !== undefined) fork = Math.min(fork, start - 1);
+    }
+    let dropped: SignalEvent[] = [];
+    if (fork < this.wal.lastSeq) {
+      dropped = this.wal.truncateAfter(fork, this.region);
+      this.rebuild();
+    }
+    this.epoch = epoch;
+    if (wasLeader) {
+      this.role = 'follower';
+      this.shipper?.stop();
+      this.shipper = undefined;
+      this.rejectWaiters(0, `it was deposed by ${leader} at epoch ${epoch}`);
+    }
+    this.emit({ type: 'epoch', epoch, leader, wasLeader, dropped });
+  }
+
+  mergeStates(items: StateItem[]): number {
+    const changed = items.filter((it) => this.store.merge(it).length > 0);
+    if (changed.length) {
+      const bytes = this.codec.encodeMerge(this.shard, this.epoch, this.region, changed.length, encodeStates(changed));
+      this.wal.append(bytes, this.codec.decode(bytes).header);
+      this.emit({ type: 'merged', states: changed.length });
+    }
+    return changed.length;
+  }
+
+  // --- messages -------------------------------------------------------------------------
+
+  private onMessage(from: string, bytes: Uint8Array): void {
+    if (this.closed) return;
+    if (isBatch(bytes)) return this.follower.onBatch(from, bytes);
+    const f = this.decodeFrame(from, bytes);
+    if (!f) return;
+    if (f.type !== FrameType.Ack) return this.recon.onFrame(from, f);
+    if (!this.receiveStamp(from, f.hlc)) return;
+    if (f.epoch > this.epoch) return this.adoptEpoch(f.epoch, this.controlPlane?.leaderOf(this.shard) ?? from);
+    if (this.role === 'leader') this.shipper?.onAck(from, f);
+  }
+
+  /** Whether `a` was issued after `b` (exposed for checkers). */
+  static after(a: Hlc, b: Hlc): boolean {
+    return compareHlc(a, b) > 0;
+  }
+}
+
+export { TidalError };

@@ -1,0 +1,168 @@
+/**
+ * Transport between replicas (DESIGN §3). Endpoints are (region, shard): a shard's replicas talk
+ * to the same shard in other regions. Links carry bytes only — never objects — so everything a
+ * replica learns from another went through an encoder and a validating decoder.
+ * `InProcessTransportFactory` connects endpoints in one process and owns partitions (both ways
+ * or one way); how a message travels (latency, loss, duplication) is a pluggable `Link`, which
+ * the simulator provides. Without one, messages queue until `drain()`.
+ */
+
+export type MessageHandler = (from: string, bytes: Uint8Array) => void;
+
+export interface Endpoint {
+  region: string;
+  shard: number;
+}
+
+export interface Transport {
+  readonly region: string;
+  readonly shard: number;
+  /** Sends to the replica of the same shard in region `to`. Fire and forget. */
+  send(to: string, bytes: Uint8Array): void;
+  onMessage(handler: MessageHandler): void;
+  /** Disconnects this endpoint: messages to it are dropped until it connects again. */
+  close(): void;
+}
+
+/** How bytes travel from one endpoint to another; `deliver` may be called 0..n times, later. */
+export interface Link {
+  carry(from: Endpoint, to: Endpoint, bytes: Uint8Array, deliver: (bytes: Uint8Array) => void): void;
+}
+
+/** A live cut; `heal()` restores the link. */
+export interface NetworkPartition {
+  readonly from: string;
+  readonly to: string;
+  readonly oneWay: boolean;
+  readonly live: boolean;
+  heal(): void;
+}
+
+export interface TransportStats {
+  sent: number;
+  delivered: number;
+  dropped: number;
+  bytesSent: number;
+}
+
+/** Messages wait in a FIFO until the owner drains it (no latency, no faults). */
+class QueueLink implements Link {
+  readonly queue: (() => void)[] = [];
+  carry(_from: Endpoint, _to: Endpoint, bytes: Uint8Array, deliver: (bytes: Uint8Array) => void): void {
+    this.queue.push(() => deliver(bytes));
+  }
+}
+
+export class InProcessTransportFactory {
+  private readonly handlers = new Map<string, MessageHandler>();
+  private readonly partitions: NetworkPartition[] = [];
+  private readonly link: Link;
+  readonly stats: TransportStats = { sent: 0, delivered: 0, dropped: 0, bytesSent: 0 };
+  /** Observers of partitions injected and healed (the simulator's fault timeline). */
+  onPartitionChange: ((p: NetworkPartition, event: 'inject' | 'heal') => void) | undefined;
+
+  constructor(link?: Link) {
+    this.link = link ?? new QueueLink();
+  }
+
+  /** Connects the endpoint (region, shard). */
+  connect(region: string, shard = 0): Transport {
+    const key = `${region}/${shard}`;
+    const self = { region, shard };
+    let handler: MessageHandler | undefined;
+    const factory = this;
+    return {
+      region,
+      shard,
+      send(to: string, bytes: Uint8Array): void {
+        factory.send(self, { region: to, shard }, bytes);
+      },
+      onMessage(h: MessageHandler): void {
+        handler = h;
+        factory.handlers.set(key, h);
+      },
+      close(): void {
+        if (factory.handlers.get(key) === handler) factory.handlers.delete(key);
+      },
+    };
+  }
+
+  /** Cuts traffic between `a` and `b` in both directions. */
+  injectPartition(a: string, b: string): NetworkPartition {
+    return this.addPartition(a, b, false);
+  }
+
+  /** Cuts traffic from `from` to `to` only; `to` can still reach `from`. */
+  injectOneWayPartition(from: string, to: string): NetworkPartition {
+    return this.addPartition(from, to, true);
+  }
+
+  healAll(): void {
+    for (const p of [...this.partitions]) p.heal();
+  }
+
+  /** Whether a message from `from` to `to` is dropped now. */
+  isCut(from: string, to: string): boolean {
+    for (const p of this.partitions) {
+      if ((p.from === from && p.to === to) || (!p.oneWay && p.from === to && p.to === from)) return true;
+    }
+    return false;
+  }
+
+  livePartitions(): readonly NetworkPartition[] {
+    return this.partitions;
+  }
+
+  /** Delivers every queued message (only for the default queue link). */
+  drain(maxMessages = 1_000_000): number {
+    if (!(this.link instanceof QueueLink)) return 0;
+    let n = 0;
+    while (this.link.queue.length && n < maxMessages) {
+      this.link.queue.shift()!();
+      n++;
+    }
+    return n;
+  }
+
+  private send(from: Endpoint, to: Endpoint, bytes: Uint8Array): void {
+    this.stats.sent++;
+    this.stats.bytesSent += bytes.length;
+    if (this.isCut(from.region, to.region)) {
+      this.stats.dropped++;
+      return;
+    }
+    this.link.carry(from, to, bytes, (b) => {
+      // A partition injected while the message was in flight drops it too.
+      const h = this.handlers.get(`${to.region}/${to.shard}`);
+      if (!h || this.isCut(from.region, to.region)) {
+        this.stats.dropped++;
+        return;
+      }
+      this.stats.delivered++;
+      h(from.region, b);
+    });
+  }
+
+  private addPartition(from: string, to: string, oneWay: boolean): NetworkPartition {
+    const partitions = this.partitions;
+    const factory = this;
+    const p: NetworkPartition = {
+      from,
+      to,
+      oneWay,
+      get live() {
+        return partitions.includes(p);
+      },
+      heal() {
+        const i = partitions.indexOf(p);
+        if (i >= 0) {
+          partitions.splice(i, 1);
+          factory.onPartitionChange?.(p, 'heal');
+        }
+      },
+    };
+    partitions.push(p);
+    this.onPartitionChange?.(p, 'inject');
+    return p;
+  }
+}
