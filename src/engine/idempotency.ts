@@ -11,6 +11,7 @@ export interface IdempotentAck {
   seqNo: number;
   epoch: number;
   hlc: { wallMs: number; logical: number; node: string };
+  timeMs: number;
   origin: string;
   local: boolean;
 }

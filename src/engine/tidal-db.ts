@@ -39,6 +39,8 @@ export interface WriteAck {
   seqNo: number;
   epoch: number;
   hlc: Hlc;
+  /** Event time of the write (the decay sum's tᵢ). */
+  timeMs: number;
   /** Region whose replica accepted the write. */
   origin: string;
   /** True when accepted locally under accept-local (reconciled later). */
@@ -95,7 +97,7 @@ export class TidalDb extends NodeCore {
     const fingerprint = fingerprintOf(signal, entity, weight, undefined);
     if (key) {
       const prior = this.idempotency.check(tenant, key, fingerprint, now);
-      if (prior) return this.ack(prior.seqNo, prior.epoch, prior.hlc, prior.origin, prior.local, true);
+      if (prior) return this.ack(prior.seqNo, prior.epoch, prior.hlc, prior.timeMs, prior.origin, prior.local, true);
     }
     const hlc = this.hlc.now();
     const origin = originKey(this.region, this.epoch);
@@ -124,7 +126,7 @@ export class TidalDb extends NodeCore {
       this.controlPlane?.lag.leaderAppended(this.shard, event.seqNo, now, this.followers);
       this.shipper?.notify();
     }
-    return this.ack(event.seqNo, this.epoch, hlc, this.region, local, false);
+    return this.ack(event.seqNo, this.epoch, hlc, event.timeMs, this.region, local, false);
   }
 
   /** SeqNo of the last replicated event this replica applied (leader: the last it assigned). */
@@ -193,7 +195,7 @@ export class TidalDb extends NodeCore {
     }
   }
 
-  private ack(seqNo: number, epoch: number, hlc: Hlc, origin: string, local: boolean, retry: boolean): WriteAck {
+  private ack(seqNo: number, epoch: number, hlc: Hlc, timeMs: number, origin: string, local: boolean, retry: boolean): WriteAck {
     const db = this;
     let committed: Promise<void> | undefined;
     return {
@@ -201,6 +203,7 @@ export class TidalDb extends NodeCore {
       seqNo,
       epoch,
       hlc,
+      timeMs,
       origin,
       local,
       policy: this.options.ackPolicy,
@@ -230,7 +233,7 @@ export class TidalDb extends NodeCore {
   }
 
   private rememberKey(e: SignalEvent, signal: string): void {
-    const ack = { shard: this.shard, seqNo: e.seqNo, epoch: this.epoch, hlc: e.hlc, origin: this.region, local: e.seqNo === 0 };
+    const ack = { shard: this.shard, seqNo: e.seqNo, epoch: this.epoch, hlc: e.hlc, timeMs: e.timeMs, origin: e.hlc.node, local: e.seqNo === 0 };
     this.idempotency.record(e.tenant, e.idempotencyKey, fingerprintOf(signal, e.entity, e.weight, undefined), ack, e.hlc.wallMs, this.clock.nowMs());
   }
 

@@ -150,7 +150,7 @@ export class WalShipper {
 
   private ship(c: Cursor): void {
     const last = this.host.wal.lastSeq;
-    while (c.confirmed && c.sent < last && c.sent - c.acked < this.windowEvents) {
+    while (c.sent < last && c.sent - c.acked < this.windowEvents) {
       const bytes = this.batchFrom(c.sent + 1);
       if (!bytes) break;
       const count = new DataView(bytes.buffer, bytes.byteOffset).getUint32(24, true);

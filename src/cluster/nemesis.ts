@@ -1,0 +1,175 @@
+/**
+ * The nemesis: every fault the simulator can inject, and the timeline of what was injected and
+ * healed (virtual time), which reports shade on the lag chart. Fault verbs come in pairs —
+ * partition/heal, skew/unskew, set/clear network faults, crash/restart, flap/stop — and all
+ * randomness (flapping jitter, torn writes) comes from the nemesis's own seeded stream.
+ */
+import type { InProcessTransportFactory, NetworkPartition, TimerHandle } from '../engine';
+import type { NodeClock } from './clock';
+import type { LinkSelector, NetworkFaults, SimulatedNetwork } from './network';
+import type { FaultSpan } from './report-data';
+import type { SeededRng } from './rng';
+import type { Scheduler } from './scheduler';
+
+export interface FlapOptions {
+  /** How many cut/heal cycles. Default: 10. */
+  times?: number;
+  /** How long each cut lasts. Default: 200 ms. */
+  cutMs?: number;
+  /** How long the link is up between cuts. Default: 200 ms. */
+  healMs?: number;
+}
+
+export interface Flapping {
+  readonly done: boolean;
+  stop(): void;
+}
+
+export class Nemesis {
+  readonly timeline: FaultSpan[] = [];
+  private readonly partitionSpans = new Map<NetworkPartition, FaultSpan>();
+  private readonly openSpans = new Map<string, FaultSpan>();
+  private readonly flaps: { stop(): void }[] = [];
+  onFault: ((span: FaultSpan, event: 'inject' | 'heal') => void) | undefined;
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly factory: InProcessTransportFactory,
+    private readonly network: SimulatedNetwork,
+    private readonly clocks: (region: string) => NodeClock[],
+    readonly rng: SeededRng,
+  ) {
+    factory.onPartitionChange = (p, event) => {
+      if (event === 'inject') {
+        const span = this.open(p.oneWay ? 'one-way-partition' : 'partition', p.oneWay ? `${p.from} → ${p.to} cut` : `${p.from} ⇹ ${p.to} partitioned`);
+        this.partitionSpans.set(p, span);
+      } else {
+        const span = this.partitionSpans.get(p);
+        if (span) this.close(span);
+        this.partitionSpans.delete(p);
+      }
+    };
+  }
+
+  partition(a: string, b: string): NetworkPartition {
+    return this.factory.injectPartition(a, b);
+  }
+
+  oneWayPartition(from: string, to: string): NetworkPartition {
+    return this.factory.injectOneWayPartition(from, to);
+  }
+
+  /** Cuts and heals the link between `a` and `b` on a schedule. */
+  flap(a: string, b: string, opts: FlapOptions = {}): Flapping {
+    const times = opts.times ?? 10;
+    const cutMs = opts.cutMs ?? 200;
+    const healMs = opts.healMs ?? 200;
+    const span = this.open('flapping', `${a} ⇹ ${b} flapping ×${times}`);
+    let cycle = 0;
+    let cut: NetworkPartition | undefined;
+    let timer: TimerHandle | undefined;
+    let done = false;
+    const finish = (): void => {
+      done = true;
+      timer?.cancel();
+      cut?.heal();
+      this.close(span);
+    };
+    const step = (): void => {
+      if (cut) {
+        cut.heal();
+        cut = undefined;
+        if (++cycle >= times) return finish();
+        timer = this.scheduler.after(healMs, step);
+      } else {
+        cut = this.partition(a, b);
+        timer = this.scheduler.after(cutMs, step);
+      }
+    };
+    step();
+    const handle = { stop: finish, get done() { return done; } };
+    this.flaps.push(handle);
+    return handle;
+  }
+
+  setNetworkFaults(faults: NetworkFaults, link?: LinkSelector): void {
+    const where = link ? `${link.from} → ${link.to}` : 'all links';
+    const what = Object.entries(faults).map(([k, v]) => `${k}=${v}`).join(' ');
+    const key = `net:${where}`;
+    const prev = this.openSpans.get(key);
+    if (prev) this.close(prev);
+    this.network.setFaults(faults, link);
+    this.openSpans.set(key, this.open('network-faults', `${where}: ${what}`));
+  }
+
+  clearNetworkFaults(link?: LinkSelector): void {
+    this.network.clearFaults(link);
+    for (const [key, span] of [...this.openSpans]) {
+      if (key.startsWith('net:') && (!link || key === `net:${link.from} → ${link.to}`)) {
+        this.close(span);
+        this.openSpans.delete(key);
+      }
+    }
+  }
+
+  skew(region: string, ms: number, driftMsPerS = 0): void {
+    for (const c of this.clocks(region)) {
+      c.setSkew(ms);
+      c.setDrift(driftMsPerS);
+    }
+    const key = `skew:${region}`;
+    const prev = this.openSpans.get(key);
+    if (prev) this.close(prev);
+    this.openSpans.delete(key);
+    if (ms !== 0 || driftMsPerS !== 0) {
+      const drift = driftMsPerS ? `, drift ${driftMsPerS} ms/s` : '';
+      this.openSpans.set(key, this.open('clock-skew', `${region} clock ${ms >= 0 ? '+' : ''}${ms} ms${drift}`));
+    }
+  }
+
+  unskew(region: string): void {
+    this.skew(region, 0, 0);
+  }
+
+  /** Records a crash (the cluster does the crashing). */
+  crashed(node: string): void {
+    this.openSpans.set(`crash:${node}`, this.open('crash', `${node} crashed`));
+  }
+
+  restarted(node: string): void {
+    const span = this.openSpans.get(`crash:${node}`);
+    if (span) this.close(span);
+    this.openSpans.delete(`crash:${node}`);
+  }
+
+  failedOver(shard: number, from: string, to: string, epoch: number): void {
+    const span = this.open('failover', `shard ${shard}: ${from} → ${to} (epoch ${epoch})`);
+    this.close(span);
+  }
+
+  /** Heals every partition, flapping link, network fault and clock skew (not crashes). */
+  healAll(regions: readonly string[]): void {
+    for (const f of this.flaps.splice(0)) f.stop();
+    this.factory.healAll();
+    if (this.network.hasFaults()) this.clearNetworkFaults();
+    for (const r of regions) if (this.openSpans.has(`skew:${r}`)) this.unskew(r);
+  }
+
+  /** Whether any fault other than a crash is live. */
+  anyLive(): boolean {
+    return this.timeline.some((s) => s.toMs === null && s.kind !== 'crash');
+  }
+
+  private open(kind: FaultSpan['kind'], label: string): FaultSpan {
+    const span: FaultSpan = { kind, label, fromMs: this.scheduler.nowMs(), toMs: null };
+    this.timeline.push(span);
+    this.onFault?.(span, 'inject');
+    return span;
+  }
+
+  private close(span: FaultSpan): void {
+    if (span.toMs !== null) return;
+    span.toMs = this.scheduler.nowMs();
+    this.onFault?.(span, 'heal');
+  }
+}

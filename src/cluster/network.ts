@@ -1,0 +1,124 @@
+/**
+ * The simulated network: a `Link` for the engine's transport that delivers bytes after a
+ * latency with jitter, and applies per-link faults drawn from its own seeded stream.
+ *
+ * Fault model (per directed link, or for all links): a message may be dropped (`dropRate`),
+ * delivered twice (`duplicateRate`), delayed (`delayMs` + up to `jitterMs`), reordered
+ * (`reorder`: no FIFO guarantee and an extra random delay of up to `reorderWindowMs`), or have
+ * one byte flipped (`corruptRate`, to prove receivers validate). Without `reorder` a link is
+ * FIFO, like a TCP connection: jitter never makes a later message overtake an earlier one.
+ * Partitions are not here: the transport factory owns them, and drops in-flight messages too.
+ */
+import type { Endpoint, Link } from '../engine';
+import type { SeededRng } from './rng';
+import type { Scheduler } from './scheduler';
+
+export interface NetworkConfig {
+  /** One-way latency. Default: 5 ms. */
+  latencyMs?: number;
+  /** Uniform extra latency in [0, jitterMs]. Default: 0 ms. */
+  jitterMs?: number;
+}
+
+export interface NetworkFaults {
+  /** Probability a message is lost. Default: 0. */
+  dropRate?: number;
+  /** Probability a message is delivered twice. Default: 0. */
+  duplicateRate?: number;
+  /** Messages may overtake each other. Default: false. */
+  reorder?: boolean;
+  /** Extra delay window when reordering. Default: 20 ms. */
+  reorderWindowMs?: number;
+  /** Extra fixed delay. Default: 0 ms. */
+  delayMs?: number;
+  /** Extra uniform delay in [0, jitterMs]. Default: 0 ms. */
+  jitterMs?: number;
+  /** Probability one byte of a message is flipped. Default: 0. */
+  corruptRate?: number;
+}
+
+export interface LinkSelector {
+  from: string;
+  to: string;
+}
+
+export interface NetworkStats {
+  carried: number;
+  delivered: number;
+  lost: number;
+  duplicated: number;
+  corrupted: number;
+  bytes: number;
+}
+
+export class SimulatedNetwork implements Link {
+  readonly latencyMs: number;
+  readonly jitterMs: number;
+  private globalFaults: NetworkFaults = {};
+  private readonly linkFaults = new Map<string, NetworkFaults>();
+  private readonly lastDelivery = new Map<string, number>();
+  readonly stats: NetworkStats = { carried: 0, delivered: 0, lost: 0, duplicated: 0, corrupted: 0, bytes: 0 };
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly rng: SeededRng,
+    config: NetworkConfig = {},
+  ) {
+    this.latencyMs = config.latencyMs ?? 5;
+    this.jitterMs = config.jitterMs ?? 0;
+  }
+
+  /** Sets faults on one directed link, or on every link when `link` is omitted. */
+  setFaults(faults: NetworkFaults, link?: LinkSelector): void {
+    if (link) this.linkFaults.set(`${link.from}>${link.to}`, { ...faults });
+    else this.globalFaults = { ...faults };
+  }
+
+  /** Removes faults from one link, or every fault everywhere. */
+  clearFaults(link?: LinkSelector): void {
+    if (link) this.linkFaults.delete(`${link.from}>${link.to}`);
+    else {
+      this.globalFaults = {};
+      this.linkFaults.clear();
+    }
+  }
+
+  hasFaults(): boolean {
+    return this.linkFaults.size > 0 || Object.keys(this.globalFaults).length > 0;
+  }
+
+  carry(from: Endpoint, to: Endpoint, bytes: Uint8Array, deliver: (bytes: Uint8Array) => void): void {
+    this.stats.carried++;
+    this.stats.bytes += bytes.length;
+    const key = `${from.region}>${to.region}`;
+    const f = this.linkFaults.get(key) ?? this.globalFaults;
+    if (f.dropRate && this.rng.chance(f.dropRate)) {
+      this.stats.lost++;
+      return;
+    }
+    const copies = f.duplicateRate && this.rng.chance(f.duplicateRate) ? 2 : 1;
+    if (copies === 2) this.stats.duplicated++;
+    for (let i = 0; i < copies; i++) {
+      let delay = this.latencyMs + (this.jitterMs ? this.rng.next() * this.jitterMs : 0) + (f.delayMs ?? 0) + (f.jitterMs ? this.rng.next() * f.jitterMs : 0);
+      let at = this.scheduler.nowMs() + delay;
+      const fifoKey = `${key}/${from.shard}`;
+      if (f.reorder) {
+        delay += this.rng.next() * (f.reorderWindowMs ?? 20);
+        at = this.scheduler.nowMs() + delay;
+      } else {
+        at = Math.max(at, this.lastDelivery.get(fifoKey) ?? 0);
+        this.lastDelivery.set(fifoKey, at);
+      }
+      let payload = bytes;
+      if (f.corruptRate && this.rng.chance(f.corruptRate) && bytes.length) {
+        payload = bytes.slice();
+        payload[this.rng.int(0, bytes.length - 1)]! ^= 1 << this.rng.int(0, 7);
+        this.stats.corrupted++;
+      }
+      this.scheduler.at(at, () => {
+        this.stats.delivered++;
+        deliver(payload);
+      });
+    }
+  }
+}
