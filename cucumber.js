@@ -13,7 +13,9 @@ const reports = [
   './src/report/summary-md-formatter.js:reports/summary.md',
 ];
 // In CI on GitHub, the Markdown summary also goes to the job's summary page.
-const jobSummary = process.env.GITHUB_STEP_SUMMARY ? [`./src/report/summary-md-formatter.js:${process.env.GITHUB_STEP_SUMMARY}`] : [];
+const jobSummary = process.env.GITHUB_STEP_SUMMARY
+  ? [`./src/report/summary-md-formatter.js:${process.env.GITHUB_STEP_SUMMARY}`]
+  : [];
 
 // The @demo-failure scenario fails on purpose and stays out of every run unless the command line
 // names it (`--tags @demo-failure`, or its file as in its replay command). Cucumber ANDs CLI tags
@@ -33,6 +35,10 @@ const common = {
 
 module.exports = {
   default: { ...common },
-  ci: { ...common, format: [...reports.map((f) => (f === 'progress-bar' ? 'progress' : f)), ...jobSummary], formatOptions: { ...common.formatOptions, colorsEnabled: false } },
+  ci: {
+    ...common,
+    format: [...reports.map((f) => (f === 'progress-bar' ? 'progress' : f)), ...jobSummary],
+    formatOptions: { ...common.formatOptions, colorsEnabled: false },
+  },
   smoke: { ...common, tags: demoRequested ? '@smoke' : '@smoke and not @demo-failure' },
 };

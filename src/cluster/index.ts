@@ -14,3 +14,4 @@ export { HlcMonitor } from './checkers/hlc';
 export { checkWrites, type ReplicaView } from './checkers/writes';
 export { checkSessions } from './checkers/sessions';
 export type { ClusterSnapshot, FaultSpan, LagSample, RegionStateRow, ScoreSample } from './report-data';
+export { scoreDisagreements, logOrderViolations, type ScoreDisagreement } from './checkers/agreement';

@@ -28,6 +28,7 @@ export interface Rng {
 /** The machine's wall clock; only benchmarks and real-time harnesses use it. */
 export class SystemClock implements Clock {
   nowMs(): number {
+    // eslint-disable-next-line no-restricted-properties -- the one real clock (benchmarks only)
     return Date.now(); // allow-nondeterminism
   }
 }
@@ -35,6 +36,7 @@ export class SystemClock implements Clock {
 /** Real timers; only benchmarks and real-time harnesses use them. */
 export class SystemTimers implements Timers {
   after(delayMs: number, task: () => void): TimerHandle {
+    // eslint-disable-next-line no-restricted-globals -- the one real timer (benchmarks only)
     const t = setTimeout(task, delayMs); // allow-nondeterminism
     return { cancel: () => clearTimeout(t) };
   }

@@ -196,8 +196,8 @@ export class TidalDb extends NodeCore {
   }
 
   private ack(seqNo: number, epoch: number, hlc: Hlc, timeMs: number, origin: string, local: boolean, retry: boolean): WriteAck {
-    const db = this;
     let committed: Promise<void> | undefined;
+    const commitment = (): Promise<void> => (committed ??= this.commitment(seqNo, epoch, local));
     return {
       shard: this.shard,
       seqNo,
@@ -209,18 +209,20 @@ export class TidalDb extends NodeCore {
       policy: this.options.ackPolicy,
       retry,
       get committed(): Promise<void> {
-        if (committed) return committed;
-        if (local || seqNo <= db.commitIndex) return (committed = RESOLVED);
-        if (db.role !== 'leader' || db.epoch !== epoch) {
-          committed = Promise.reject(new WriteNotCommittedError(db.shard, seqNo, 'its leader was deposed before a majority applied it'));
-          committed.catch(() => undefined);
-          return committed;
-        }
-        committed = new Promise<void>((resolve, reject) => db.waiters.push({ seq: seqNo, resolve, reject }));
-        committed.catch(() => undefined);
-        return committed;
+        return commitment();
       },
     };
+  }
+
+  /** A promise for the ack policy holding for `seqNo` (made only when someone asks). */
+  private commitment(seqNo: number, epoch: number, local: boolean): Promise<void> {
+    if (local || seqNo <= this.commitIndex) return RESOLVED;
+    const p =
+      this.role !== 'leader' || this.epoch !== epoch
+        ? Promise.reject(new WriteNotCommittedError(this.shard, seqNo, 'its leader was deposed before a majority applied it'))
+        : new Promise<void>((resolve, reject) => this.waiters.push({ seq: seqNo, resolve, reject }));
+    p.catch(() => undefined);
+    return p;
   }
 
   private rejectWaiters(_upTo: number, reason: string): void {

@@ -70,19 +70,16 @@ export class InProcessTransportFactory {
     const key = `${region}/${shard}`;
     const self = { region, shard };
     let handler: MessageHandler | undefined;
-    const factory = this;
     return {
       region,
       shard,
-      send(to: string, bytes: Uint8Array): void {
-        factory.send(self, { region: to, shard }, bytes);
-      },
-      onMessage(h: MessageHandler): void {
+      send: (to: string, bytes: Uint8Array): void => this.send(self, { region: to, shard }, bytes),
+      onMessage: (h: MessageHandler): void => {
         handler = h;
-        factory.handlers.set(key, h);
+        this.handlers.set(key, h);
       },
-      close(): void {
-        if (factory.handlers.get(key) === handler) factory.handlers.delete(key);
+      close: (): void => {
+        if (this.handlers.get(key) === handler) this.handlers.delete(key);
       },
     };
   }
@@ -145,7 +142,13 @@ export class InProcessTransportFactory {
 
   private addPartition(from: string, to: string, oneWay: boolean): NetworkPartition {
     const partitions = this.partitions;
-    const factory = this;
+    const heal = (): void => {
+      const i = partitions.indexOf(p);
+      if (i >= 0) {
+        partitions.splice(i, 1);
+        this.onPartitionChange?.(p, 'heal');
+      }
+    };
     const p: NetworkPartition = {
       from,
       to,
@@ -153,13 +156,7 @@ export class InProcessTransportFactory {
       get live() {
         return partitions.includes(p);
       },
-      heal() {
-        const i = partitions.indexOf(p);
-        if (i >= 0) {
-          partitions.splice(i, 1);
-          factory.onPartitionChange?.(p, 'heal');
-        }
-      },
+      heal,
     };
     partitions.push(p);
     this.onPartitionChange?.(p, 'inject');

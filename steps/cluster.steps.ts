@@ -1,0 +1,65 @@
+/** Steps that build a cluster, move virtual time, and wait for convergence. */
+import { Given, Then, When } from '@cucumber/cucumber';
+import { expect } from 'expect';
+import { ConvergenceTimeoutError } from '../src/cluster';
+import { REGION_NAMES } from './support/parameter-types';
+import type { TidalWorld } from './support/world';
+
+Given('a cluster of {int} regions with {int} shard(s) each', async function (this: TidalWorld, regions: number, shards: number) {
+  await this.buildCluster({ regions: REGION_NAMES.slice(0, regions), shardsPerRegion: shards });
+});
+
+Given('a cluster of regions {regions} with {int} shard(s) each, led from {region}', async function (this: TidalWorld, regions: string[], shards: number, leader: string) {
+  await this.buildCluster({ regions, shardsPerRegion: shards, leader: [leader, 0] });
+});
+
+When('the cluster runs for {duration}', async function (this: TidalWorld, ms: number) {
+  await this.cluster.advance(ms);
+});
+
+When('the cluster converges within {duration}', async function (this: TidalWorld, ms: number) {
+  this.figures.convergenceMs = await this.cluster.awaitFullConvergence(ms);
+});
+
+When('the cluster is awaited for convergence for {duration}', async function (this: TidalWorld, ms: number) {
+  await this.attempt(() => this.cluster.awaitFullConvergence(ms));
+});
+
+Then('waiting fails with a convergence timeout', function (this: TidalWorld) {
+  expect(this.caught()).toBeInstanceOf(ConvergenceTimeoutError);
+});
+
+Then('the timeout names {word} lagging {int} events', function (this: TidalWorld, replica: string, lag: number) {
+  const err = this.caught() as ConvergenceTimeoutError;
+  expect(err.lagging).toContainEqual(expect.objectContaining({ replica, lagEvents: lag }));
+  expect(err.message).toContain(`${replica} lags ${lag} events`);
+});
+
+Then('the timeout names the seed', function (this: TidalWorld) {
+  expect(this.caught().message).toContain(`seed ${this.seed}`);
+  expect(this.caught().message).toContain(`TIDAL_SEED=${this.seed}`);
+});
+
+Then('the cluster has {int} replicas', function (this: TidalWorld, n: number) {
+  expect(this.cluster.allNodes()).toHaveLength(n);
+});
+
+Then("every follower is connected to its shard's leader", function (this: TidalWorld) {
+  const unconfirmed = this.cluster.allNodes().flatMap((n) => (n.db.shipper?.view() ?? []).filter((c) => !c.confirmed).map((c) => `${c.region}/${n.shardId}`));
+  expect(unconfirmed).toEqual([]);
+});
+
+Then('the leader is in {region}', function (this: TidalWorld, region: string) {
+  expect(this.cluster.leader().regionId).toBe(region);
+  expect(this.cluster.leader().role).toBe('leader');
+  expect(this.cluster.allNodes().filter((n) => n.role === 'leader')).toHaveLength(this.cluster.shardCount);
+});
+
+Then('{region} has a follower', function (this: TidalWorld, region: string) {
+  expect(this.cluster.followerIn(region)?.role).toBe('follower');
+  expect(this.cluster.followerIn(region)?.regionId).toBe(region);
+});
+
+Then('{region} has no follower', function (this: TidalWorld, region: string) {
+  expect(this.cluster.followerIn(region)).toBeUndefined();
+});

@@ -1,0 +1,79 @@
+/**
+ * Scenario lifecycle: every scenario gets its seed (and a replay command) attached first, and at
+ * the end its cluster's state table, lag chart, measured figures and structured log. Then the
+ * checkers run on every cluster: heal every fault, converge, and verify that no acknowledged
+ * write was lost or counted twice, scores match the writes, HLCs were monotonic and sessions
+ * kept their guarantees. A violation fails the scenario with its evidence and its seed.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { After, Before, Status, type ITestCaseHookParameter } from '@cucumber/cucumber';
+import { InvariantViolationError, type Violation } from '../../src/cluster';
+import { logAttachment, scenarioAttachments } from '../../src/report/attachments';
+import { replayCommand, seedAttachment } from '../../src/report/seed';
+import { runSeed, type TidalWorld } from './world';
+
+/** Virtual time the end-of-scenario checkers allow for convergence after healing. */
+const CHECK_CONVERGENCE_MS = 60_000;
+
+Before(function (this: TidalWorld, { pickle, gherkinDocument }: ITestCaseHookParameter) {
+  this.location = { uri: pickle.uri, line: pickleLine(gherkinDocument, pickle.astNodeIds) };
+  const tagSeed = pickle.tags.map((t) => /^@seed-(\d+)$/.exec(t.name)?.[1]).find((s) => s !== undefined);
+  this.seed = process.env.TIDAL_SEED ? runSeed() : tagSeed !== undefined ? Number(tagSeed) : runSeed();
+  const { body, mediaType } = seedAttachment(this.seed, this.location.uri, this.location.line);
+  this.attach(body, { mediaType, fileName: 'seed.json' });
+});
+
+Before({ tags: '@durable' }, function (this: TidalWorld) {
+  this.tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidal-uat-'));
+});
+
+After({ tags: '@durable' }, function (this: TidalWorld) {
+  if (this.tempDir) fs.rmSync(this.tempDir, { recursive: true, force: true });
+  if (this.tempDir && fs.existsSync(this.tempDir)) throw new Error(`durable scenario left files behind in ${this.tempDir}`);
+});
+
+After(async function (this: TidalWorld, { result }: ITestCaseHookParameter) {
+  const violations: Violation[] = [];
+  if (this.hasCluster) {
+    const cluster = this.cluster;
+    for (const a of await scenarioAttachments(cluster.snapshot())) this.attach(a.body, { mediaType: a.mediaType, fileName: a.fileName });
+    try {
+      cluster.healEverything();
+      await cluster.awaitFullConvergence(CHECK_CONVERGENCE_MS);
+    } catch (err) {
+      violations.push({ checker: 'convergence', message: `after every fault healed: ${(err as Error).message}` });
+    }
+    violations.push(...cluster.checkInvariants());
+  }
+  if (Object.keys(this.figures).length) this.attach(JSON.stringify(this.figures, null, 2), { mediaType: 'application/json', fileName: 'figures.json' });
+  if (violations.length) this.logger.error({ violations }, 'invariant violations');
+  for (const a of logAttachment(this.scenarioLog.ndjson())) this.attach(a.body, { mediaType: a.mediaType, fileName: a.fileName });
+  const replay = replayCommand(this.seed, this.location.uri, this.location.line);
+  if (result?.status === Status.FAILED || violations.length) {
+    process.stderr.write(`\n  seed ${this.seed} — replay: ${replay}\n`);
+  }
+  if (violations.length) {
+    const err = new InvariantViolationError(violations, this.seed);
+    err.message += `\n  replay: ${replay}`;
+    throw err;
+  }
+});
+
+/** The line of the scenario, or of the example row for a Scenario Outline. */
+function pickleLine(doc: ITestCaseHookParameter['gherkinDocument'], astNodeIds: readonly string[]): number {
+  let line = 0;
+  const visit = (children: readonly { scenario?: unknown; rule?: { children: readonly unknown[] } }[]): void => {
+    for (const child of children) {
+      const sc = child.scenario as { id: string; location: { line: number }; examples: { tableBody: { id: string; location: { line: number } }[] }[] } | undefined;
+      if (sc && sc.id === astNodeIds[0]) {
+        line = sc.location.line;
+        for (const ex of sc.examples) for (const row of ex.tableBody) if (row.id === astNodeIds[1]) line = row.location.line;
+      }
+      if (child.rule) visit(child.rule.children as never);
+    }
+  };
+  visit((doc.feature?.children ?? []) as never);
+  return line;
+}

@@ -1,0 +1,66 @@
+/**
+ * Parameter types: the product's nouns in step text, validated where they are read.
+ * {region} is a region id ("eu-west"), {duration} a span of virtual time ("2 s", "500 ms",
+ * "1 hour"), {entity} an entity id (bare or quoted), {weight} a number including the invalid
+ * ones a bad-input scenario needs ("NaN", "Infinity").
+ */
+import { defineParameterType } from '@cucumber/cucumber';
+import { checkRegionId } from '../../src/engine';
+
+defineParameterType({
+  name: 'region',
+  regexp: /[a-z][a-z0-9-]*|"[^"]*"/,
+  transformer: (s: string) => checkRegionId(s.startsWith('"') ? s.slice(1, -1) : s),
+});
+
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  millisecond: 1,
+  milliseconds: 1,
+  s: 1_000,
+  second: 1_000,
+  seconds: 1_000,
+  min: 60_000,
+  minute: 60_000,
+  minutes: 60_000,
+  h: 3_600_000,
+  hour: 3_600_000,
+  hours: 3_600_000,
+  day: 86_400_000,
+  days: 86_400_000,
+};
+
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/.exec(text.trim());
+  const unit = m ? UNIT_MS[m[2]!] : undefined;
+  if (!m || unit === undefined) throw new Error(`"${text}" is not a duration; write e.g. "500 ms", "2 s", "3 minutes" or "1 hour"`);
+  return Number(m[1]) * unit;
+}
+
+defineParameterType({
+  name: 'duration',
+  regexp: /\d+(?:\.\d+)?\s*(?:ms|milliseconds?|s|seconds?|min|minutes?|h|hours?|days?)/,
+  transformer: parseDuration,
+});
+
+defineParameterType({
+  name: 'entity',
+  regexp: /"[^"]*"|[A-Za-z0-9][\w.:/-]*/,
+  transformer: (s: string) => (s.startsWith('"') ? s.slice(1, -1) : s),
+});
+
+defineParameterType({
+  name: 'weight',
+  regexp: /-?\d+(?:\.\d+)?|NaN|-?Infinity/,
+  transformer: (s: string) => Number(s),
+});
+
+/** A list of regions: "us-east, eu-west and ap-south". */
+defineParameterType({
+  name: 'regions',
+  regexp: /[a-z][a-z0-9-]*(?:(?:, | and |, and )[a-z][a-z0-9-]*)+/,
+  transformer: (s: string) => s.split(/, and |, | and /).map((r) => checkRegionId(r.trim())),
+});
+
+/** Region names used when a scenario asks for "N regions" without naming them. */
+export const REGION_NAMES = ['us-east', 'eu-west', 'ap-south', 'us-west', 'eu-north', 'ap-east', 'sa-east', 'af-south', 'me-central', 'ca-central', 'eu-south', 'ap-north', 'us-central', 'au-east', 'in-west', 'mx-north'];
