@@ -5,13 +5,19 @@ import { ConvergenceTimeoutError } from '../src/cluster';
 import { REGION_NAMES } from './support/parameter-types';
 import type { TidalWorld } from './support/world';
 
-Given('a cluster of {int} regions with {int} shard(s) each', async function (this: TidalWorld, regions: number, shards: number) {
-  await this.buildCluster({ regions: REGION_NAMES.slice(0, regions), shardsPerRegion: shards });
-});
+Given(
+  'a cluster of {int} regions with {int} shard(s) each',
+  async function (this: TidalWorld, regions: number, shards: number) {
+    await this.buildCluster({ regions: REGION_NAMES.slice(0, regions), shardsPerRegion: shards });
+  },
+);
 
-Given('a cluster of regions {regions} with {int} shard(s) each, led from {region}', async function (this: TidalWorld, regions: string[], shards: number, leader: string) {
-  await this.buildCluster({ regions, shardsPerRegion: shards, leader: [leader, 0] });
-});
+Given(
+  'a cluster of regions {regions} with {int} shard(s) each, led from {region}',
+  async function (this: TidalWorld, regions: string[], shards: number, leader: string) {
+    await this.buildCluster({ regions, shardsPerRegion: shards, leader: [leader, 0] });
+  },
+);
 
 When('the cluster runs for {duration}', async function (this: TidalWorld, ms: number) {
   await this.cluster.advance(ms);
@@ -29,11 +35,14 @@ Then('waiting fails with a convergence timeout', function (this: TidalWorld) {
   expect(this.caught()).toBeInstanceOf(ConvergenceTimeoutError);
 });
 
-Then('the timeout names {word} lagging {int} events', function (this: TidalWorld, replica: string, lag: number) {
-  const err = this.caught() as ConvergenceTimeoutError;
-  expect(err.lagging).toContainEqual(expect.objectContaining({ replica, lagEvents: lag }));
-  expect(err.message).toContain(`${replica} lags ${lag} events`);
-});
+Then(
+  'the timeout names {word} lagging {int} events',
+  function (this: TidalWorld, replica: string, lag: number) {
+    const err = this.caught() as ConvergenceTimeoutError;
+    expect(err.lagging).toContainEqual(expect.objectContaining({ replica, lagEvents: lag }));
+    expect(err.message).toContain(`${replica} lags ${lag} events`);
+  },
+);
 
 Then('the timeout names the seed', function (this: TidalWorld) {
   expect(this.caught().message).toContain(`seed ${this.seed}`);
@@ -45,7 +54,11 @@ Then('the cluster has {int} replicas', function (this: TidalWorld, n: number) {
 });
 
 Then("every follower is connected to its shard's leader", function (this: TidalWorld) {
-  const unconfirmed = this.cluster.allNodes().flatMap((n) => (n.db.shipper?.view() ?? []).filter((c) => !c.confirmed).map((c) => `${c.region}/${n.shardId}`));
+  const unconfirmed = this.cluster
+    .allNodes()
+    .flatMap((n) =>
+      (n.db.shipper?.view() ?? []).filter((c) => !c.confirmed).map((c) => `${c.region}/${n.shardId}`),
+    );
   expect(unconfirmed).toEqual([]);
 });
 

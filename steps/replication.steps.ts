@@ -4,9 +4,12 @@ import { expect } from 'expect';
 import { logOrderViolations, scoreDisagreements } from '../src/cluster';
 import type { TidalWorld } from './support/world';
 
-Given('the link between {region} and {region} is partitioned', function (this: TidalWorld, a: string, b: string) {
-  this.partitions.set(`${a}|${b}`, this.cluster.injectPartition(a, b));
-});
+Given(
+  'the link between {region} and {region} is partitioned',
+  function (this: TidalWorld, a: string, b: string) {
+    this.partitions.set(`${a}|${b}`, this.cluster.injectPartition(a, b));
+  },
+);
 
 When('the partition between {region} and {region} heals', function (this: TidalWorld, a: string, b: string) {
   const cut = this.partitions.get(`${a}|${b}`) ?? this.partitions.get(`${b}|${a}`);
@@ -23,37 +26,65 @@ Then('{region} has applied {int} events', function (this: TidalWorld, region: st
 });
 
 Then('every region has applied {int} events', function (this: TidalWorld, n: number) {
-  expect(Object.fromEntries(this.cluster.regions.map((r) => [r, this.cluster.appliedSeqNo(r)]))).toEqual(Object.fromEntries(this.cluster.regions.map((r) => [r, n])));
+  expect(Object.fromEntries(this.cluster.regions.map((r) => [r, this.cluster.appliedSeqNo(r)]))).toEqual(
+    Object.fromEntries(this.cluster.regions.map((r) => [r, n])),
+  );
 });
 
 Then('{region} lags {int} events', function (this: TidalWorld, region: string, n: number) {
-  const lag = Array.from({ length: this.cluster.shardCount }, (_, s) => this.cluster.controlPlane.lag.lagFor(region, s)).reduce((a, b) => a + b, 0);
+  const lag = Array.from({ length: this.cluster.shardCount }, (_, s) =>
+    this.cluster.controlPlane.lag.lagFor(region, s),
+  ).reduce((a, b) => a + b, 0);
   expect(lag).toBe(n);
 });
 
 Then('every follower lags {int} events', function (this: TidalWorld, n: number) {
-  const lags = this.cluster.allNodes().filter((x) => x.role === 'follower').map((x) => [x.name, this.cluster.controlPlane.lag.lagFor(x.regionId, x.shardId)]);
+  const lags = this.cluster
+    .allNodes()
+    .filter((x) => x.role === 'follower')
+    .map((x) => [x.name, this.cluster.controlPlane.lag.lagFor(x.regionId, x.shardId)]);
   expect(Object.fromEntries(lags)).toEqual(Object.fromEntries(lags.map(([name]) => [name, n])));
 });
 
-Then('{region} scores {entity} {string} at {float}', function (this: TidalWorld, region: string, entity: string, signal: string, score: number) {
-  expect(this.cluster.readDecayScore(region, entity, signal)).toBeCloseTo(score, 9);
-});
+Then(
+  '{region} scores {entity} {string} at {float}',
+  function (this: TidalWorld, region: string, entity: string, signal: string, score: number) {
+    expect(this.cluster.readDecayScore(region, entity, signal)).toBeCloseTo(score, 9);
+  },
+);
 
-Then('{region} scores {entity} {string} at {float} within {float}', function (this: TidalWorld, region: string, entity: string, signal: string, score: number, tolerance: number) {
-  const got = this.cluster.readDecayScore(region, entity, signal);
-  expect(got).toBeDefined();
-  expect(Math.abs(got! - score)).toBeLessThanOrEqual(tolerance);
-});
+Then(
+  '{region} scores {entity} {string} at {float} within {float}',
+  function (
+    this: TidalWorld,
+    region: string,
+    entity: string,
+    signal: string,
+    score: number,
+    tolerance: number,
+  ) {
+    const got = this.cluster.readDecayScore(region, entity, signal);
+    expect(got).toBeDefined();
+    expect(Math.abs(got! - score)).toBeLessThanOrEqual(tolerance);
+  },
+);
 
-Then('{region} has no score for {entity} {string}', function (this: TidalWorld, region: string, entity: string, signal: string) {
-  expect(this.cluster.readDecayScore(region, entity, signal)).toBeUndefined();
-});
+Then(
+  '{region} has no score for {entity} {string}',
+  function (this: TidalWorld, region: string, entity: string, signal: string) {
+    expect(this.cluster.readDecayScore(region, entity, signal)).toBeUndefined();
+  },
+);
 
-Then('{entity} {string} scores the same in {regions}', function (this: TidalWorld, entity: string, signal: string, regions: string[]) {
-  expect(scoreDisagreements(this.cluster, regions).filter((d) => d.entity === entity && d.signal === signal)).toEqual([]);
-  expect(this.cluster.readDecayScore(regions[0]!, entity, signal)).toBeDefined();
-});
+Then(
+  '{entity} {string} scores the same in {regions}',
+  function (this: TidalWorld, entity: string, signal: string, regions: string[]) {
+    expect(
+      scoreDisagreements(this.cluster, regions).filter((d) => d.entity === entity && d.signal === signal),
+    ).toEqual([]);
+    expect(this.cluster.readDecayScore(regions[0]!, entity, signal)).toBeDefined();
+  },
+);
 
 Then('every entity scores the same in every region', function (this: TidalWorld) {
   expect(scoreDisagreements(this.cluster)).toEqual([]);
@@ -63,14 +94,21 @@ Then("every follower holds each shard's log in the leader's order", function (th
   expect(logOrderViolations(this.cluster)).toEqual([]);
 });
 
-When('the scores of {entity} {string} in every region are noted', function (this: TidalWorld, entity: string, signal: string) {
-  for (const r of this.cluster.regions) this.noted.set(`${r}|${entity}|${signal}`, this.cluster.readDecayScore(r, entity, signal)!);
-});
+When(
+  'the scores of {entity} {string} in every region are noted',
+  function (this: TidalWorld, entity: string, signal: string) {
+    for (const r of this.cluster.regions)
+      this.noted.set(`${r}|${entity}|${signal}`, this.cluster.readDecayScore(r, entity, signal)!);
+  },
+);
 
-Then('every region scores {entity} {string} at half its noted score', function (this: TidalWorld, entity: string, signal: string) {
-  for (const r of this.cluster.regions) {
-    const before = this.noted.get(`${r}|${entity}|${signal}`);
-    expect(before).toBeDefined();
-    expect(this.cluster.readDecayScore(r, entity, signal)! / before!).toBeCloseTo(0.5, 12);
-  }
-});
+Then(
+  'every region scores {entity} {string} at half its noted score',
+  function (this: TidalWorld, entity: string, signal: string) {
+    for (const r of this.cluster.regions) {
+      const before = this.noted.get(`${r}|${entity}|${signal}`);
+      expect(before).toBeDefined();
+      expect(this.cluster.readDecayScore(r, entity, signal)! / before!).toBeCloseTo(0.5, 12);
+    }
+  },
+);

@@ -3,19 +3,31 @@ import { Then, When } from '@cucumber/cucumber';
 import { expect } from 'expect';
 import type { TidalWorld } from './support/world';
 
-When('a client writes {weight} {string} to {entity}', function (this: TidalWorld, weight: number, signal: string, entity: string) {
-  this.acks.push(this.cluster.writeSignal(signal, entity, weight));
-});
+When(
+  'a client writes {weight} {string} to {entity}',
+  function (this: TidalWorld, weight: number, signal: string, entity: string) {
+    this.acks.push(this.cluster.writeSignal(signal, entity, weight));
+  },
+);
 
-When('a client writes {int} {string} signals to {entity}', function (this: TidalWorld, n: number, signal: string, entity: string) {
-  for (let i = 0; i < n; i++) this.acks.push(this.cluster.writeSignal(signal, entity, 1));
-});
+When(
+  'a client writes {int} {string} signals to {entity}',
+  function (this: TidalWorld, n: number, signal: string, entity: string) {
+    for (let i = 0; i < n; i++) this.acks.push(this.cluster.writeSignal(signal, entity, 1));
+  },
+);
 
-When('a client writes {int} {string} signals across {int} entities', function (this: TidalWorld, n: number, signal: string, entities: number) {
-  for (let i = 0; i < n; i++) this.acks.push(this.cluster.writeSignal(signal, `entity-${i % entities}`, 1));
-});
+When(
+  'a client writes {int} {string} signals across {int} entities',
+  function (this: TidalWorld, n: number, signal: string, entities: number) {
+    for (let i = 0; i < n; i++) this.acks.push(this.cluster.writeSignal(signal, `entity-${i % entities}`, 1));
+  },
+);
 
-Then('the write is acknowledged by {region} with sequence number {int} in epoch {int}', function (this: TidalWorld, region: string, seqNo: number, epoch: number) {
-  const ack = this.acks.at(-1);
-  expect(ack).toMatchObject({ origin: region, seqNo, epoch, local: false, retry: false });
-});
+Then(
+  'the write is acknowledged by {region} with sequence number {int} in epoch {int}',
+  function (this: TidalWorld, region: string, seqNo: number, epoch: number) {
+    const ack = this.acks.at(-1);
+    expect(ack).toMatchObject({ origin: region, seqNo, epoch, local: false, retry: false });
+  },
+);

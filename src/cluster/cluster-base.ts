@@ -3,7 +3,13 @@
  * network, the nemesis, the replicas — and the questions asked of it: who leads, how far each
  * replica lags, whether the cluster has converged, and what the checkers say.
  */
-import { ControlPlane, InProcessTransportFactory, InvalidInputError, type Schema, type TidalError } from '../engine';
+import {
+  ControlPlane,
+  InProcessTransportFactory,
+  InvalidInputError,
+  type Schema,
+  type TidalError,
+} from '../engine';
 import { checkRegionId } from '../engine';
 import { History, type WriteRecord } from './checkers/history';
 import type { HlcMonitor } from './checkers/hlc';
@@ -52,8 +58,18 @@ export abstract class ClusterBase {
     this.ackPolicy = config.ackPolicy ?? 'leader';
     this.network = new SimulatedNetwork(this.scheduler, this.rng.fork('network'), config.network);
     this.transport = new InProcessTransportFactory(this.network);
-    this.nemesis = new Nemesis(this.scheduler, this.transport, this.network, (r) => this.nodesIn(r).map((n) => n.clock), this.rng.fork('nemesis'));
-    this.nemesis.onFault = (span, event) => this.log.info({ fault: span.kind, label: span.label, event }, event === 'inject' ? 'fault injected' : 'fault healed');
+    this.nemesis = new Nemesis(
+      this.scheduler,
+      this.transport,
+      this.network,
+      (r) => this.nodesIn(r).map((n) => n.clock),
+      this.rng.fork('nemesis'),
+    );
+    this.nemesis.onFault = (span, event) =>
+      this.log.info(
+        { fault: span.kind, label: span.label, event },
+        event === 'inject' ? 'fault injected' : 'fault healed',
+      );
   }
 
   /** Cluster (virtual) time in ms. */
@@ -63,7 +79,8 @@ export abstract class ClusterBase {
 
   /** Runs the simulation forward by `ms` of virtual time. */
   async advance(ms: number): Promise<void> {
-    if (!Number.isFinite(ms) || ms < 0) throw new InvalidInputError('duration', ms, 'a non-negative number of ms');
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new InvalidInputError('duration', ms, 'a non-negative number of ms');
     this.scheduler.runUntil(this.now() + ms);
     await settle();
   }
@@ -81,7 +98,12 @@ export abstract class ClusterBase {
 
   node(region: string, shard: number): SimulatedNode {
     const n = this.nodes.get(`${region}/${shard}`);
-    if (!n) throw new InvalidInputError('replica', `${region}/${shard}`, `no such replica (regions ${this.regions.join(', ')}, shards 0..${this.shardCount - 1})`);
+    if (!n)
+      throw new InvalidInputError(
+        'replica',
+        `${region}/${shard}`,
+        `no such replica (regions ${this.regions.join(', ')}, shards 0..${this.shardCount - 1})`,
+      );
     return n;
   }
 
@@ -138,9 +160,25 @@ export abstract class ClusterBase {
       for (const n of this.allNodes().filter((x) => x.shardId === s && x !== leader)) {
         const lag = leaderSeq - n.db.appliedSeqNo();
         const digestMatches = n.db.digest() === digest;
-        if (lag !== 0 || !digestMatches || !n.up) out.push({ replica: n.name, lagEvents: lag, appliedSeqNo: n.db.appliedSeqNo(), leaderSeqNo: leaderSeq, digestMatches, up: n.up });
+        if (lag !== 0 || !digestMatches || !n.up)
+          out.push({
+            replica: n.name,
+            lagEvents: lag,
+            appliedSeqNo: n.db.appliedSeqNo(),
+            leaderSeqNo: leaderSeq,
+            digestMatches,
+            up: n.up,
+          });
       }
-      if (!leader.up) out.push({ replica: `${leader.name} (leader)`, lagEvents: 0, appliedSeqNo: leaderSeq, leaderSeqNo: leaderSeq, digestMatches: true, up: false });
+      if (!leader.up)
+        out.push({
+          replica: `${leader.name} (leader)`,
+          lagEvents: 0,
+          appliedSeqNo: leaderSeq,
+          leaderSeqNo: leaderSeq,
+          digestMatches: true,
+          up: false,
+        });
     }
     return out;
   }
@@ -169,13 +207,25 @@ export abstract class ClusterBase {
 
   /** Runs every checker; the violations are what the run broke. */
   checkInvariants(): Violation[] {
-    const { violations } = checkWrites(this.history, this.replicaViews(), (s) => this.replicaViews().find((v) => v.shard === s && v.region === this.controlPlane.leaderOf(s)), this.schema, this.now());
+    const { violations } = checkWrites(
+      this.history,
+      this.replicaViews(),
+      (s) => this.replicaViews().find((v) => v.shard === s && v.region === this.controlPlane.leaderOf(s)),
+      this.schema,
+      this.now(),
+    );
     return [...violations, ...this.hlcMonitor.violations, ...checkSessions(this.history)];
   }
 
   /** Acknowledged writes that a failover lost (the documented limit of 'leader' acks). */
   lostWrites(): WriteRecord[] {
-    return checkWrites(this.history, this.replicaViews(), (s) => this.replicaViews().find((v) => v.shard === s && v.region === this.controlPlane.leaderOf(s)), this.schema, this.now()).lost;
+    return checkWrites(
+      this.history,
+      this.replicaViews(),
+      (s) => this.replicaViews().find((v) => v.shard === s && v.region === this.controlPlane.leaderOf(s)),
+      this.schema,
+      this.now(),
+    ).lost;
   }
 
   /** The state a report shows at the end of a scenario. */
@@ -200,11 +250,24 @@ export abstract class ClusterBase {
       signal: w.signal,
       scores: Object.fromEntries(this.regions.map((r) => [r, this.safeScore(r, w)])),
     }));
-    return { seed: this.seed, nowMs: this.now(), regions, scores, lag: [...this.lagSamples], faults: this.faultTimeline() };
+    return {
+      seed: this.seed,
+      nowMs: this.now(),
+      regions,
+      scores,
+      lag: [...this.lagSamples],
+      faults: this.faultTimeline(),
+    };
   }
 
   protected replicaViews(): ReplicaView[] {
-    return this.allNodes().map((n) => ({ name: n.name, region: n.regionId, shard: n.shardId, up: n.up, db: n.db }));
+    return this.allNodes().map((n) => ({
+      name: n.name,
+      region: n.regionId,
+      shard: n.shardId,
+      up: n.up,
+      db: n.db,
+    }));
   }
 
   protected startSampling(): void {
@@ -232,7 +295,10 @@ export abstract class ClusterBase {
     }
   }
 
-  private safeScore(region: string, w: { tenant: string; entity: string; signal: string }): number | undefined {
+  private safeScore(
+    region: string,
+    w: { tenant: string; entity: string; signal: string },
+  ): number | undefined {
     const shard = this.controlPlane.tenantRouter.shardFor(w.tenant, w.entity);
     const n = this.nodes.get(`${region}/${shard}`);
     return n && n.up ? n.db.readDecayScore(w.entity, w.signal, this.now(), w.tenant || undefined) : undefined;
@@ -240,7 +306,12 @@ export abstract class ClusterBase {
 
   protected checkRegion(region: string): string {
     checkRegionId(region);
-    if (!this.regions.includes(region)) throw new InvalidInputError('region', region, `not a region of this cluster (${this.regions.join(', ')})`);
+    if (!this.regions.includes(region))
+      throw new InvalidInputError(
+        'region',
+        region,
+        `not a region of this cluster (${this.regions.join(', ')})`,
+      );
     return region;
   }
 }

@@ -104,22 +104,51 @@ export class SimulatedCluster extends ClusterFaults {
   private constructor(config: ClusterConfig) {
     const regions = validateConfig(config);
     const leaderRegion = config.leader?.[0] ?? regions[0]!;
-    const cp = new ControlPlane({ regions, shardCount: config.shardsPerRegion }, () => leaderRegion, config.tenants);
+    const cp = new ControlPlane(
+      { regions, shardCount: config.shardsPerRegion },
+      () => leaderRegion,
+      config.tenants,
+    );
     const schema = config.schema instanceof Schema ? config.schema : new Schema(config.schema);
-    super(config, regions, cp, schema, config.logger ?? silent, new History(config.recordHistory ?? true), new HlcMonitor());
+    super(
+      config,
+      regions,
+      cp,
+      schema,
+      config.logger ?? silent,
+      new History(config.recordHistory ?? true),
+      new HlcMonitor(),
+    );
     this.primaryShard = config.leader?.[1] ?? 0;
     const sharedDisk = new MemoryStorage();
     for (const region of regions) {
       for (let shard = 0; shard < config.shardsPerRegion; shard++) {
         const storage: WalStorage = config.durable ? new FileStorage(config.durable.dataDir) : sharedDisk;
         const clock = new NodeClock(this.scheduler);
-        const node = new SimulatedNode(region, shard, undefined as never, clock, new NodeTimers(this.scheduler), storage);
+        const node = new SimulatedNode(
+          region,
+          shard,
+          undefined as never,
+          clock,
+          new NodeTimers(this.scheduler),
+          storage,
+        );
         this.nodes.set(`${region}/${shard}`, node);
         this.openNode(node);
       }
     }
     this.startSampling();
-    this.log.info({ seed: this.seed, regions, shards: config.shardsPerRegion, leader: leaderRegion, partitionPolicy: this.partitionPolicy, ackPolicy: this.ackPolicy }, 'cluster built');
+    this.log.info(
+      {
+        seed: this.seed,
+        regions,
+        shards: config.shardsPerRegion,
+        leader: leaderRegion,
+        partitionPolicy: this.partitionPolicy,
+        ackPolicy: this.ackPolicy,
+      },
+      'cluster built',
+    );
   }
 
   /** Writes through the cluster: enters at `via` (default the leader) and is routed to the shard's leader. */
@@ -139,7 +168,13 @@ export class SimulatedCluster extends ClusterFaults {
       const leader = this.node(leaderRegion, shard);
       if (!leader.up || this.transport.isCut(via, leaderRegion)) {
         if (this.partitionPolicy !== 'accept-local') {
-          throw new UnavailableError(via, shard, leader.up ? `it cannot reach the leader in ${leaderRegion} (partitioned)` : `its leader in ${leaderRegion} is down`);
+          throw new UnavailableError(
+            via,
+            shard,
+            leader.up
+              ? `it cannot reach the leader in ${leaderRegion} (partitioned)`
+              : `its leader in ${leaderRegion} is down`,
+          );
         }
         local = true;
       } else {
@@ -148,10 +183,19 @@ export class SimulatedCluster extends ClusterFaults {
       }
     }
     const write = { via, tenant, entity, signal, weight, idempotencyKey: opts.idempotencyKey ?? '' };
-    const ack = target.db.signal(signal, entity, weight, { tenant: opts.tenant, idempotencyKey: opts.idempotencyKey, timeMs: opts.timeMs, local });
+    const ack = target.db.signal(signal, entity, weight, {
+      tenant: opts.tenant,
+      idempotencyKey: opts.idempotencyKey,
+      timeMs: opts.timeMs,
+      local,
+    });
     this.history.recordWrite(ack, write, this.now());
     if (ackLost) {
-      throw new UnavailableError(via, shard, `the leader in ${leaderRegion} applied the write (SeqNo ${ack.seqNo}) but its acknowledgement cannot reach ${via}; retry with the same idempotency key`);
+      throw new UnavailableError(
+        via,
+        shard,
+        `the leader in ${leaderRegion} applied the write (SeqNo ${ack.seqNo}) but its acknowledgement cannot reach ${via}; retry with the same idempotency key`,
+      );
     }
     return ack;
   }
@@ -222,7 +266,11 @@ export class SimulatedCluster extends ClusterFaults {
     node.db = TidalDb.builder()
       .withStorage(node.storage, cfg.durable !== undefined)
       .withSchema(this.schema)
-      .withCluster({ regionId: region, shardId: shard, role: this.controlPlane.leaderOf(shard) === region ? 'leader' : 'follower' })
+      .withCluster({
+        regionId: region,
+        shardId: shard,
+        role: this.controlPlane.leaderOf(shard) === region ? 'leader' : 'follower',
+      })
       .withTransport(this.transport.connect(region, shard))
       .withControlPlane(this.controlPlane)
       .withClock(node.clock, node.timers)
@@ -258,12 +306,25 @@ export class SimulatedCluster extends ClusterFaults {
         const level = e.error.name === 'OutOfOrderBatchError' ? 'debug' : 'warn';
         this.rejections.push({ atMs: this.now(), replica: node.name, from: e.from, error: e.error });
         if (this.rejections.length > 10_000) this.rejections.shift();
-        this.log[level]({ replica: node.name, from: e.from, error: e.error.name, detail: e.error.message }, 'message refused');
+        this.log[level](
+          { replica: node.name, from: e.from, error: e.error.name, detail: e.error.message },
+          'message refused',
+        );
         break;
       }
       case 'epoch':
-        for (const ev of e.dropped) this.history.recordDropped({ replica: node.name, epoch: e.epoch, event: ev, atMs: this.now() });
-        this.log.info({ replica: node.name, epoch: e.epoch, leader: e.leader, wasLeader: e.wasLeader, droppedEvents: e.dropped.length }, e.wasLeader ? 'deposed leader stepped down' : 'replica adopted new epoch');
+        for (const ev of e.dropped)
+          this.history.recordDropped({ replica: node.name, epoch: e.epoch, event: ev, atMs: this.now() });
+        this.log.info(
+          {
+            replica: node.name,
+            epoch: e.epoch,
+            leader: e.leader,
+            wasLeader: e.wasLeader,
+            droppedEvents: e.dropped.length,
+          },
+          e.wasLeader ? 'deposed leader stepped down' : 'replica adopted new epoch',
+        );
         break;
       case 'recovered':
         this.log.info({ replica: node.name, ...e.report }, 'replica recovered from its WAL');
@@ -284,10 +345,16 @@ function validateConfig(config: ClusterConfig): string[] {
   }
   const regions = config.regions.map((r) => checkRegionId(r));
   const n = config.shardsPerRegion;
-  if (!Number.isInteger(n) || n < 1 || n > 65536) throw new InvalidInputError('shardsPerRegion', n, 'an integer from 1 to 65536');
+  if (!Number.isInteger(n) || n < 1 || n > 65536)
+    throw new InvalidInputError('shardsPerRegion', n, 'an integer from 1 to 65536');
   if (config.leader) {
     checkRegionId(config.leader[0], 'leader region');
-    if (!regions.includes(config.leader[0])) throw new InvalidInputError('leader region', config.leader[0], `not one of the regions (${regions.join(', ')})`);
+    if (!regions.includes(config.leader[0]))
+      throw new InvalidInputError(
+        'leader region',
+        config.leader[0],
+        `not one of the regions (${regions.join(', ')})`,
+      );
     if (!Number.isInteger(config.leader[1]) || config.leader[1] < 0 || config.leader[1] >= n) {
       throw new InvalidInputError('leader shard', config.leader[1], `a shard from 0 to ${n - 1}`);
     }
@@ -298,7 +365,8 @@ function validateConfig(config: ClusterConfig): string[] {
   if (config.partitionPolicy && !['leader-only', 'accept-local'].includes(config.partitionPolicy)) {
     throw new InvalidInputError('partitionPolicy', config.partitionPolicy, "'leader-only' or 'accept-local'");
   }
-  if (config.ackPolicy && !['leader', 'quorum'].includes(config.ackPolicy)) throw new InvalidInputError('ackPolicy', config.ackPolicy, "'leader' or 'quorum'");
+  if (config.ackPolicy && !['leader', 'quorum'].includes(config.ackPolicy))
+    throw new InvalidInputError('ackPolicy', config.ackPolicy, "'leader' or 'quorum'");
   return regions;
 }
 

@@ -46,6 +46,9 @@ export class InvariantViolationError extends TidalError {
     readonly violations: Violation[],
     readonly seed: number,
   ) {
-    super(`${violations.length} invariant violation(s) (seed ${seed}):\n` + violations.map((v) => `  [${v.checker}] ${v.message}`).join('\n'));
+    super(
+      `${violations.length} invariant violation(s) (seed ${seed}):\n` +
+        violations.map((v) => `  [${v.checker}] ${v.message}`).join('\n'),
+    );
   }
 }

@@ -26,7 +26,8 @@ export abstract class ClusterFaults extends ClusterBase {
       this.checkRegion(link.to);
     }
     for (const [k, v] of Object.entries(faults)) {
-      if (k.endsWith('Rate') && (typeof v !== 'number' || v < 0 || v > 1)) throw new RangeError(`${k} must be a probability from 0 to 1, got ${v}`);
+      if (k.endsWith('Rate') && (typeof v !== 'number' || v < 0 || v > 1))
+        throw new RangeError(`${k} must be a probability from 0 to 1, got ${v}`);
     }
     this.nemesis.setNetworkFaults(faults, link);
   }
@@ -37,7 +38,8 @@ export abstract class ClusterFaults extends ClusterBase {
 
   /** Adds `ms` to the physical clocks of every node in `region` (and an optional drift). */
   skewClock(region: string, ms: number, driftMsPerS = 0): void {
-    if (!Number.isFinite(ms) || !Number.isFinite(driftMsPerS)) throw new RangeError(`clock skew must be finite, got ${ms} ms and ${driftMsPerS} ms/s`);
+    if (!Number.isFinite(ms) || !Number.isFinite(driftMsPerS))
+      throw new RangeError(`clock skew must be finite, got ${ms} ms and ${driftMsPerS} ms/s`);
     this.nemesis.skew(this.checkRegion(region), ms, driftMsPerS);
   }
 
@@ -67,11 +69,13 @@ export abstract class ClusterFaults extends ClusterBase {
     checkShardId(shard);
     const from = this.controlPlane.leaderOf(shard);
     const candidates = this.allNodes().filter((n) => n.shardId === shard && n.regionId !== from && n.up);
-    if (candidates.length === 0) throw new FailoverRefusedError(`shard ${shard} has no live follower to promote`);
+    if (candidates.length === 0)
+      throw new FailoverRefusedError(`shard ${shard} has no live follower to promote`);
     const best = candidates.reduce((a, b) => (b.db.appliedSeqNo() > a.db.appliedSeqNo() ? b : a));
     const target = toRegion === undefined ? best : this.node(this.checkRegion(toRegion), shard);
     if (target.regionId === from) throw new FailoverRefusedError(`${toRegion} already leads shard ${shard}`);
-    if (!target.up) throw new FailoverRefusedError(`${target.name} is down; restart it or promote another replica`);
+    if (!target.up)
+      throw new FailoverRefusedError(`${target.name} is down; restart it or promote another replica`);
     if (this.ackPolicy === 'quorum' && target.db.appliedSeqNo() < best.db.appliedSeqNo()) {
       throw new FailoverRefusedError(
         `promoting ${target.name} (applied ${target.db.appliedSeqNo()}) would lose writes ${best.name} has applied (${best.db.appliedSeqNo()}) under quorum acks; promote ${best.regionId} or let ${target.regionId} catch up`,

@@ -1,13 +1,31 @@
 /** Public API of the deterministic cluster simulator: other code imports only from here. */
-export { SimulatedCluster, type ClusterConfig, type ClusterLogger, type ClusterWriteOptions, type PartitionPolicy } from './cluster';
+export {
+  SimulatedCluster,
+  type ClusterConfig,
+  type ClusterLogger,
+  type ClusterWriteOptions,
+  type PartitionPolicy,
+} from './cluster';
 export type { FailoverResult } from './faults';
 export { SimulatedNode } from './node';
 export { ClusterSession, TenantView, type SessionRead } from './sessions';
-export { ConvergenceTimeoutError, FailoverRefusedError, InvariantViolationError, type LaggingReplica, type Violation } from './errors';
+export {
+  ConvergenceTimeoutError,
+  FailoverRefusedError,
+  InvariantViolationError,
+  type LaggingReplica,
+  type Violation,
+} from './errors';
 export { SeededRng } from './rng';
 export { Scheduler, NodeTimers } from './scheduler';
 export { NodeClock } from './clock';
-export { SimulatedNetwork, type NetworkConfig, type NetworkFaults, type LinkSelector, type NetworkStats } from './network';
+export {
+  SimulatedNetwork,
+  type NetworkConfig,
+  type NetworkFaults,
+  type LinkSelector,
+  type NetworkStats,
+} from './network';
 export { Nemesis, type FlapOptions, type Flapping } from './nemesis';
 export { History, hlcKey, type WriteRecord, type ReadRecord, type DroppedRecord } from './checkers/history';
 export { HlcMonitor } from './checkers/hlc';

@@ -41,7 +41,10 @@ export class Nemesis {
   ) {
     factory.onPartitionChange = (p, event) => {
       if (event === 'inject') {
-        const span = this.open(p.oneWay ? 'one-way-partition' : 'partition', p.oneWay ? `${p.from} → ${p.to} cut` : `${p.from} ⇹ ${p.to} partitioned`);
+        const span = this.open(
+          p.oneWay ? 'one-way-partition' : 'partition',
+          p.oneWay ? `${p.from} → ${p.to} cut` : `${p.from} ⇹ ${p.to} partitioned`,
+        );
         this.partitionSpans.set(p, span);
       } else {
         const span = this.partitionSpans.get(p);
@@ -87,14 +90,21 @@ export class Nemesis {
       }
     };
     step();
-    const handle = { stop: finish, get done() { return done; } };
+    const handle = {
+      stop: finish,
+      get done() {
+        return done;
+      },
+    };
     this.flaps.push(handle);
     return handle;
   }
 
   setNetworkFaults(faults: NetworkFaults, link?: LinkSelector): void {
     const where = link ? `${link.from} → ${link.to}` : 'all links';
-    const what = Object.entries(faults).map(([k, v]) => `${k}=${v}`).join(' ');
+    const what = Object.entries(faults)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
     const key = `net:${where}`;
     const prev = this.openSpans.get(key);
     if (prev) this.close(prev);
@@ -123,7 +133,10 @@ export class Nemesis {
     this.openSpans.delete(key);
     if (ms !== 0 || driftMsPerS !== 0) {
       const drift = driftMsPerS ? `, drift ${driftMsPerS} ms/s` : '';
-      this.openSpans.set(key, this.open('clock-skew', `${region} clock ${ms >= 0 ? '+' : ''}${ms} ms${drift}`));
+      this.openSpans.set(
+        key,
+        this.open('clock-skew', `${region} clock ${ms >= 0 ? '+' : ''}${ms} ms${drift}`),
+      );
     }
   }
 

@@ -99,7 +99,11 @@ export class SimulatedNetwork implements Link {
     const copies = f.duplicateRate && this.rng.chance(f.duplicateRate) ? 2 : 1;
     if (copies === 2) this.stats.duplicated++;
     for (let i = 0; i < copies; i++) {
-      let delay = this.latencyMs + (this.jitterMs ? this.rng.next() * this.jitterMs : 0) + (f.delayMs ?? 0) + (f.jitterMs ? this.rng.next() * f.jitterMs : 0);
+      let delay =
+        this.latencyMs +
+        (this.jitterMs ? this.rng.next() * this.jitterMs : 0) +
+        (f.delayMs ?? 0) +
+        (f.jitterMs ? this.rng.next() * f.jitterMs : 0);
       let at = this.scheduler.nowMs() + delay;
       const fifoKey = `${key}/${from.shard}`;
       if (f.reorder) {

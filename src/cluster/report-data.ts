@@ -32,7 +32,8 @@ export interface LagSample {
 
 /** A fault as the report shades it: from injection to heal (toMs null while still live). */
 export interface FaultSpan {
-  kind: 'partition' | 'one-way-partition' | 'network-faults' | 'clock-skew' | 'crash' | 'failover' | 'flapping';
+  kind:
+    'partition' | 'one-way-partition' | 'network-faults' | 'clock-skew' | 'crash' | 'failover' | 'flapping';
   label: string;
   fromMs: number;
   toMs: number | null;

@@ -12,7 +12,10 @@ export class SeededRng implements Rng {
   private c: number;
   private d: number;
 
-  constructor(readonly seed: number, readonly stream = 'root') {
+  constructor(
+    readonly seed: number,
+    readonly stream = 'root',
+  ) {
     let s = (fnv1a32(stream) ^ Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.floor(seed / 0x1_0000_0000)) >>> 0;
     const next = (): number => {
       s = (s + 0x9e3779b9) >>> 0;

@@ -3,7 +3,14 @@
  * its high-water marks, with a 'wait' or 'redirect' policy), and a tenant view (every write and
  * read routed inside one tenant's namespace and shard set).
  */
-import { checkKey, Session, StaleReadError, UnavailableError, type SessionOptions, type WriteAck } from '../engine';
+import {
+  checkKey,
+  Session,
+  StaleReadError,
+  UnavailableError,
+  type SessionOptions,
+  type WriteAck,
+} from '../engine';
 import type { ClusterWriteOptions, SimulatedCluster } from './cluster';
 
 export interface SessionRead {
@@ -32,8 +39,17 @@ export class ClusterSession {
   }
 
   /** Writes through the session's region; the session remembers the SeqNo. */
-  write(signal: string, entity: string, weight: number, opts: Omit<ClusterWriteOptions, 'via'> = {}): WriteAck {
-    const ack = this.cluster.writeSignal(signal, entity, weight, { ...opts, via: this.region, tenant: opts.tenant ?? this.tenant });
+  write(
+    signal: string,
+    entity: string,
+    weight: number,
+    opts: Omit<ClusterWriteOptions, 'via'> = {},
+  ): WriteAck {
+    const ack = this.cluster.writeSignal(signal, entity, weight, {
+      ...opts,
+      via: this.region,
+      tenant: opts.tenant ?? this.tenant,
+    });
     if (!ack.local) this.session.observeWrite(ack.shard, ack.seqNo);
     return ack;
   }
@@ -64,12 +80,21 @@ export class ClusterSession {
         c.scheduler.runUntil(start + this.session.timeoutMs, ready);
         await Promise.resolve();
         waitedMs = c.now() - start;
-        if (!ready()) throw new StaleReadError(this.region, shard, node.up ? node.db.appliedSeqNo() : 0, hwm, waitedMs);
+        if (!ready())
+          throw new StaleReadError(this.region, shard, node.up ? node.db.appliedSeqNo() : 0, hwm, waitedMs);
       }
     }
     const applied = node.db.appliedSeqNo();
     const score = node.db.readDecayScore(entity, signal, c.now(), this.tenant);
-    c.history.recordRead({ session: this.id, region: this.region, servedBy: node.regionId, shard, hwmBefore: hwm, servedAppliedSeqNo: applied, atMs: c.now() });
+    c.history.recordRead({
+      session: this.id,
+      region: this.region,
+      servedBy: node.regionId,
+      shard,
+      hwmBefore: hwm,
+      servedAppliedSeqNo: applied,
+      atMs: c.now(),
+    });
     this.session.observeRead(shard, applied);
     return { score, servedBy: node.regionId, redirected, waitedMs, appliedSeqNo: applied };
   }
@@ -84,7 +109,12 @@ export class TenantView {
     checkKey(id, 'tenant');
   }
 
-  writeSignal(signal: string, entity: string, weight: number, opts: Omit<ClusterWriteOptions, 'tenant'> = {}): WriteAck {
+  writeSignal(
+    signal: string,
+    entity: string,
+    weight: number,
+    opts: Omit<ClusterWriteOptions, 'tenant'> = {},
+  ): WriteAck {
     return this.cluster.writeSignal(signal, entity, weight, { ...opts, tenant: this.id });
   }
 

@@ -78,7 +78,8 @@ export class TidalDbBuilder {
   withCluster(node: NodeConfig): this {
     checkRegionId(node.regionId);
     checkShardId(node.shardId);
-    if (node.role !== 'leader' && node.role !== 'follower') throw new InvalidInputError('role', node.role, "a role is 'leader' or 'follower'");
+    if (node.role !== 'leader' && node.role !== 'follower')
+      throw new InvalidInputError('role', node.role, "a role is 'leader' or 'follower'");
     this.node = node;
     return this;
   }
@@ -115,7 +116,12 @@ export class TidalDbBuilder {
     if (!this.schema) throw new InvalidInputError('schema', undefined, 'call withSchema(...) before open()');
     const { regionId: region, shardId: shard, role } = this.node;
     const cp = this.controlPlane;
-    if (cp && !cp.regions.includes(region)) throw new InvalidInputError('region', region, `not a region of the control plane (${cp.regions.join(', ')})`);
+    if (cp && !cp.regions.includes(region))
+      throw new InvalidInputError(
+        'region',
+        region,
+        `not a region of the control plane (${cp.regions.join(', ')})`,
+      );
     const manual = this.clock ? undefined : new ManualClock();
     const clock = this.clock ?? manual!;
     const timers = this.timers ?? manual ?? new ManualClock();

@@ -51,7 +51,9 @@ export class ReplicationLagGauge {
 
   /** How long `region`'s replica of `shard` has been behind the leader, in ms (0 when caught up). */
   lagMsFor(region: string, shard: number, nowMs: number): number {
-    return this.lagFor(region, shard) === 0 ? 0 : Math.max(0, nowMs - this.replica(region, shard).behindSinceMs);
+    return this.lagFor(region, shard) === 0
+      ? 0
+      : Math.max(0, nowMs - this.replica(region, shard).behindSinceMs);
   }
 
   leaderSeqNo(shard: number): number {
@@ -82,14 +84,20 @@ export class ControlPlane {
     tenants: Record<string, TenantPlacement> = {},
   ) {
     topology.regions.forEach((r) => checkRegionId(r));
-    if (new Set(topology.regions).size !== topology.regions.length) throw new InvalidInputError('regions', topology.regions, 'region ids must be distinct');
+    if (new Set(topology.regions).size !== topology.regions.length)
+      throw new InvalidInputError('regions', topology.regions, 'region ids must be distinct');
     this.shardRouter = new ShardRouter(topology.shardCount);
     for (let s = 0; s < topology.shardCount; s++) {
       const leader = leaders(s);
       this.checkRegion(leader);
       this.shards.push({ shard: s, leader, epoch: 1, epochStart: new Map([[1, 1]]) });
     }
-    this.tenantRouter = new TenantRouter(this.shardRouter, topology.regions, this.shards[0]?.leader ?? topology.regions[0]!, tenants);
+    this.tenantRouter = new TenantRouter(
+      this.shardRouter,
+      topology.regions,
+      this.shards[0]?.leader ?? topology.regions[0]!,
+      tenants,
+    );
   }
 
   get regions(): readonly string[] {
@@ -98,7 +106,8 @@ export class ControlPlane {
 
   shard(shard: number): ShardTopology {
     const t = this.shards[shard];
-    if (!t) throw new InvalidInputError('shard', shard, `this cluster has shards 0 to ${this.shards.length - 1}`);
+    if (!t)
+      throw new InvalidInputError('shard', shard, `this cluster has shards 0 to ${this.shards.length - 1}`);
     return t;
   }
 
@@ -132,7 +141,11 @@ export class ControlPlane {
 
   private checkRegion(region: string): void {
     if (!this.topology.regions.includes(region)) {
-      throw new InvalidInputError('region', region, `not a region of this cluster (${this.topology.regions.join(', ')})`);
+      throw new InvalidInputError(
+        'region',
+        region,
+        `not a region of this cluster (${this.topology.regions.join(', ')})`,
+      );
     }
   }
 }

@@ -31,7 +31,11 @@ export function readDecayed(acc: DecayAccumulator, atMs: number, halfLifeMs: num
 }
 
 /** The reference score: the defining sum over every write, for tests and checkers. */
-export function decaySum(writes: readonly { weight: number; timeMs: number }[], atMs: number, halfLifeMs: number): number {
+export function decaySum(
+  writes: readonly { weight: number; timeMs: number }[],
+  atMs: number,
+  halfLifeMs: number,
+): number {
   let s = 0;
   for (const w of writes) s += w.weight * decayFactor(atMs - w.timeMs, halfLifeMs);
   return s;

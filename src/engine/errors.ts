@@ -41,7 +41,9 @@ export class CorruptBatchError extends TidalError {
     readonly reason: string,
     readonly offset?: number,
   ) {
-    super(`corrupt batch: ${reason}${offset === undefined ? '' : ` (at byte ${offset})`}; the batch was not applied and the sender will resend`);
+    super(
+      `corrupt batch: ${reason}${offset === undefined ? '' : ` (at byte ${offset})`}; the batch was not applied and the sender will resend`,
+    );
   }
 }
 
@@ -61,7 +63,9 @@ export class OutOfOrderBatchError extends TidalError {
     readonly appliedSeqNo: number,
     readonly firstSeqNo: number,
   ) {
-    super(`out-of-order batch: it starts at SeqNo ${firstSeqNo} but this replica has applied ${appliedSeqNo}; the sender must resend from ${appliedSeqNo + 1}`);
+    super(
+      `out-of-order batch: it starts at SeqNo ${firstSeqNo} but this replica has applied ${appliedSeqNo}; the sender must resend from ${appliedSeqNo + 1}`,
+    );
   }
 }
 
@@ -72,7 +76,9 @@ export class StaleEpochError extends TidalError {
     readonly messageEpoch: number,
     readonly currentEpoch: number,
   ) {
-    super(`stale epoch on shard ${shard}: message of epoch ${messageEpoch}, current epoch is ${currentEpoch}; the sender was deposed and must rejoin as a follower`);
+    super(
+      `stale epoch on shard ${shard}: message of epoch ${messageEpoch}, current epoch is ${currentEpoch}; the sender was deposed and must rejoin as a follower`,
+    );
   }
 }
 
@@ -83,7 +89,9 @@ export class ClockSkewError extends TidalError {
     readonly localPhysicalMs: number,
     readonly maxDriftMs: number,
   ) {
-    super(`clock skew: remote stamp ${remoteWallMs} ms is ${remoteWallMs - localPhysicalMs} ms ahead of the local clock (${localPhysicalMs} ms), more than maxDriftMs=${maxDriftMs}; the message was not applied and will be retried, fix the clock or raise maxDriftMs`);
+    super(
+      `clock skew: remote stamp ${remoteWallMs} ms is ${remoteWallMs - localPhysicalMs} ms ahead of the local clock (${localPhysicalMs} ms), more than maxDriftMs=${maxDriftMs}; the message was not applied and will be retried, fix the clock or raise maxDriftMs`,
+    );
   }
 }
 
@@ -96,7 +104,9 @@ export class StaleReadError extends TidalError {
     readonly sessionHwm: number,
     readonly waitedMs: number,
   ) {
-    super(`stale read at ${region} shard ${shard}: replica applied SeqNo ${appliedSeqNo} < session high-water mark ${sessionHwm} after waiting ${waitedMs} ms; retry later, read elsewhere, or use the 'redirect' policy`);
+    super(
+      `stale read at ${region} shard ${shard}: replica applied SeqNo ${appliedSeqNo} < session high-water mark ${sessionHwm} after waiting ${waitedMs} ms; retry later, read elsewhere, or use the 'redirect' policy`,
+    );
   }
 }
 
@@ -106,7 +116,9 @@ export class IdempotencyConflictError extends TidalError {
     readonly tenant: string,
     readonly key: string,
   ) {
-    super(`idempotency conflict: key ${JSON.stringify(key)} of tenant ${JSON.stringify(tenant)} was first used with a different write; use a new key for a new write`);
+    super(
+      `idempotency conflict: key ${JSON.stringify(key)} of tenant ${JSON.stringify(tenant)} was first used with a different write; use a new key for a new write`,
+    );
   }
 }
 
@@ -128,7 +140,9 @@ export class WriteNotCommittedError extends TidalError {
     readonly seqNo: number,
     reason: string,
   ) {
-    super(`write shard ${shard} SeqNo ${seqNo} was not committed: ${reason}; retry it with the same idempotency key`);
+    super(
+      `write shard ${shard} SeqNo ${seqNo} was not committed: ${reason}; retry it with the same idempotency key`,
+    );
   }
 }
 
@@ -139,7 +153,9 @@ export class CrossTenantAccessError extends TidalError {
     readonly owner: string,
     readonly entity: string,
   ) {
-    super(`cross-tenant access refused: tenant ${JSON.stringify(tenant)} asked for ${JSON.stringify(entity)}, which belongs to tenant ${JSON.stringify(owner)}`);
+    super(
+      `cross-tenant access refused: tenant ${JSON.stringify(tenant)} asked for ${JSON.stringify(entity)}, which belongs to tenant ${JSON.stringify(owner)}`,
+    );
   }
 }
 
@@ -157,7 +173,8 @@ export class WalRecoveryError extends TidalError {
 export class NodeStateError extends TidalError {}
 
 function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
   if (typeof value === 'number') return String(value);
   return JSON.stringify(value) ?? String(value);
 }

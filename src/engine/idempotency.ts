@@ -41,7 +41,14 @@ export class IdempotencyStore {
   }
 
   /** Remembers the ack of a keyed write first seen at `firstSeenMs`. */
-  record(tenant: string, key: string, fingerprint: string, ack: IdempotentAck, firstSeenMs: number, nowMs: number): void {
+  record(
+    tenant: string,
+    key: string,
+    fingerprint: string,
+    ack: IdempotentAck,
+    firstSeenMs: number,
+    nowMs: number,
+  ): void {
     const id = storeKey(tenant, key);
     const prev = this.entries.get(id);
     if (prev && prev.expiresAtMs > nowMs) return; // the first write's ack stays authoritative
@@ -70,7 +77,12 @@ export class IdempotencyStore {
 }
 
 /** What makes two writes "the same write" for idempotency. */
-export function fingerprintOf(signal: string, entity: string, weight: number, explicitTimeMs: number | undefined): string {
+export function fingerprintOf(
+  signal: string,
+  entity: string,
+  weight: number,
+  explicitTimeMs: number | undefined,
+): string {
   return `${signal}\u0000${entity}\u0000${weight}\u0000${explicitTimeMs ?? ''}`;
 }
 

@@ -17,7 +17,11 @@ const utf8 = new TextEncoder();
 
 export function checkRegionId(value: unknown, field = 'region'): RegionId {
   if (typeof value !== 'string' || !REGION_RE.test(value)) {
-    throw new InvalidInputError(field, value, 'a region id is 1-32 characters of a-z, 0-9 and "-", starting with a letter (e.g. "us-east")');
+    throw new InvalidInputError(
+      field,
+      value,
+      'a region id is 1-32 characters of a-z, 0-9 and "-", starting with a letter (e.g. "us-east")',
+    );
   }
   return value;
 }
@@ -36,14 +40,22 @@ export function checkKey(value: unknown, field: 'entity' | 'tenant' | 'idempoten
   }
   // Fast path: a UTF-16 string of n code units encodes to at most 3n bytes.
   if (value.length * 3 > MAX_KEY_BYTES && utf8.encode(value).length > MAX_KEY_BYTES) {
-    throw new InvalidInputError(field, value, `it is ${utf8.encode(value).length} UTF-8 bytes; the limit is ${MAX_KEY_BYTES}`);
+    throw new InvalidInputError(
+      field,
+      value,
+      `it is ${utf8.encode(value).length} UTF-8 bytes; the limit is ${MAX_KEY_BYTES}`,
+    );
   }
   return value;
 }
 
 export function checkWeight(value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new InvalidInputError('weight', value, 'a weight is a finite number (negative retracts); NaN and Infinity are refused');
+    throw new InvalidInputError(
+      'weight',
+      value,
+      'a weight is a finite number (negative retracts); NaN and Infinity are refused',
+    );
   }
   return value;
 }

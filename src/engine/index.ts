@@ -2,7 +2,15 @@
 export * from './errors';
 export * from './ids';
 export { invariant, InvariantViolation } from './assert';
-export { ManualClock, SystemClock, SystemTimers, type Clock, type Rng, type TimerHandle, type Timers } from './clock';
+export {
+  ManualClock,
+  SystemClock,
+  SystemTimers,
+  type Clock,
+  type Rng,
+  type TimerHandle,
+  type Timers,
+} from './clock';
 export { Schema, type SchemaSpec, type SignalSpec } from './schema';
 export { addDecayed, decayFactor, decaySum, readDecayed, scoresMatch, type DecayAccumulator } from './decay';
 export { crc32c } from './crc32c';
@@ -29,7 +37,14 @@ export { Wal, segmentName, type RecoveryReport, type WalOptions, type WalRecord 
 export { ShardRouter, jumpHash } from './routing/shard-router';
 export { TenantRouter, type TenantPlacement } from './routing/tenant-router';
 export { ControlPlane, ReplicationLagGauge, type Topology, type ShardTopology } from './control-plane';
-export { InProcessTransportFactory, type Endpoint, type Link, type NetworkPartition, type Transport, type TransportStats } from './transport';
+export {
+  InProcessTransportFactory,
+  type Endpoint,
+  type Link,
+  type NetworkPartition,
+  type Transport,
+  type TransportStats,
+} from './transport';
 export { WalShipper, type ShipperOptions, type ShipperStats } from './replication/shipper';
 export { FollowerDb, type FollowerStats } from './replication/follower';
 export { ReconciliationEngine, type ReconciliationStats } from './replication/reconciliation';
@@ -37,4 +52,14 @@ export { AckStatus, FrameCodec, FrameType, isBatch, type Ack, type Frame } from 
 export { SignalStore, DIGEST_BUCKETS } from './store';
 export { IdempotencyStore, fingerprintOf, type IdempotentAck } from './idempotency';
 export { Session, type SessionOptions, type SessionPolicy } from './session';
-export { TidalDb, TidalDbBuilder, type AckPolicy, type EngineEvent, type NodeConfig, type NodeRole, type TidalDbOptions, type WriteAck, type WriteOptions } from './tidal-db';
+export {
+  TidalDb,
+  TidalDbBuilder,
+  type AckPolicy,
+  type EngineEvent,
+  type NodeConfig,
+  type NodeRole,
+  type TidalDbOptions,
+  type WriteAck,
+  type WriteOptions,
+} from './tidal-db';

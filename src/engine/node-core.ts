@@ -157,7 +157,8 @@ export abstract class NodeCore {
       const h = rec.header;
       if (h.flags & FLAG_MERGE) {
         const start = h.version === 2 ? HEADER_V2_BYTES : HEADER_V1_BYTES;
-        for (const item of decodeStates(rec.bytes, start, rec.bytes.length, this.schema.size)) this.store.merge(item);
+        for (const item of decodeStates(rec.bytes, start, rec.bytes.length, this.schema.size))
+          this.store.merge(item);
         continue;
       }
       if (h.epoch > this.epoch && !(h.flags & FLAG_LOCAL)) this.epoch = h.epoch;
@@ -176,7 +177,17 @@ export abstract class NodeCore {
 
   sendAck(to: string, status: AckStatus): void {
     const hlc = this.hlc.now();
-    this.transport.send(to, this.frames.encode({ type: FrameType.Ack, shard: this.shard, epoch: this.epoch, appliedSeqNo: this.appliedSeqNo(), status, hlc }));
+    this.transport.send(
+      to,
+      this.frames.encode({
+        type: FrameType.Ack,
+        shard: this.shard,
+        epoch: this.epoch,
+        appliedSeqNo: this.appliedSeqNo(),
+        status,
+        hlc,
+      }),
+    );
   }
 
   reject(from: string, error: TidalError): void {
@@ -221,6 +232,9 @@ export abstract class NodeCore {
   }
 
   protected checkOpen(): void {
-    if (this.closed) throw new NodeStateError(`replica ${this.region}/${this.shard} is stopped (crashed or closed); restart it first`);
+    if (this.closed)
+      throw new NodeStateError(
+        `replica ${this.region}/${this.shard} is stopped (crashed or closed); restart it first`,
+      );
   }
 }

@@ -23,7 +23,11 @@ export class Schema {
     for (const name of names) {
       const h = spec.signals[name]?.halfLifeMs;
       if (typeof h !== 'number' || !Number.isFinite(h) || h <= 0) {
-        throw new InvalidInputError(`halfLifeMs of signal ${JSON.stringify(name)}`, h, 'a half-life is a positive number of ms');
+        throw new InvalidInputError(
+          `halfLifeMs of signal ${JSON.stringify(name)}`,
+          h,
+          'a half-life is a positive number of ms',
+        );
       }
       this.index.set(name, this.halfLives.length);
       this.halfLives.push(h);

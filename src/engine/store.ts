@@ -46,7 +46,14 @@ export class SignalStore {
       st = rec.states[e.signal] = new CrdtSignalState();
       this.stateCount++;
     }
-    const applied = st.apply(e.origin, e.originVersion, e.weight, e.timeMs, e.hlc, this.schema.halfLifeMs(e.signal));
+    const applied = st.apply(
+      e.origin,
+      e.originVersion,
+      e.weight,
+      e.timeMs,
+      e.hlc,
+      this.schema.halfLifeMs(e.signal),
+    );
     if (applied) this.dirty[rec.bucket] = 1;
     return applied;
   }
@@ -107,7 +114,13 @@ export class SignalStore {
     for (const b of buckets) {
       for (const rec of this.buckets[b]!) {
         rec.states.forEach((st, signal) => {
-          if (st) out.push({ tenant: rec.tenant, entity: rec.entity, signal, origins: st.origins.map((o) => ({ origin: o.origin, version: o.version })) });
+          if (st)
+            out.push({
+              tenant: rec.tenant,
+              entity: rec.entity,
+              signal,
+              origins: st.origins.map((o) => ({ origin: o.origin, version: o.version })),
+            });
         });
       }
     }
@@ -151,7 +164,10 @@ export class SignalStore {
       for (const o of st.origins) {
         let oh = this.originHash.get(o.origin);
         if (oh === undefined) this.originHash.set(o.origin, (oh = fnv1a32(o.origin)));
-        sum = (sum + fmix32((rec.hash ^ Math.imul(s + 1, 0x9e3779b1) ^ oh) + Math.imul(o.version, 0x85ebca6b))) >>> 0;
+        sum =
+          (sum +
+            fmix32((rec.hash ^ Math.imul(s + 1, 0x9e3779b1) ^ oh) + Math.imul(o.version, 0x85ebca6b))) >>>
+          0;
       }
     }
     return sum;

@@ -76,7 +76,8 @@ export class TidalDb extends NodeCore {
       const leader = this.controlPlane?.leaderOf(this.shard);
       if (leader && leader !== this.region) this.sendAck(leader, AckStatus.Hello);
     }
-    if (this.options.reconcileEveryMs > 0) this.recon.every(this.options.reconcileEveryMs, () => this.peers());
+    if (this.options.reconcileEveryMs > 0)
+      this.recon.every(this.options.reconcileEveryMs, () => this.peers());
   }
 
   /** Writes `weight` of `signal` to `entity`. */
@@ -90,14 +91,17 @@ export class TidalDb extends NodeCore {
     const key = opts.idempotencyKey === undefined ? '' : checkKey(opts.idempotencyKey, 'idempotency key');
     const local = opts.local === true && this.role !== 'leader';
     if (!local && this.role !== 'leader') {
-      throw new NodeStateError(`${this.region} is not the leader of shard ${this.shard}; route the write to ${this.controlPlane?.leaderOf(this.shard) ?? 'the leader'}`);
+      throw new NodeStateError(
+        `${this.region} is not the leader of shard ${this.shard}; route the write to ${this.controlPlane?.leaderOf(this.shard) ?? 'the leader'}`,
+      );
     }
     if (tenant) this.controlPlane?.tenantRouter.checkOwns(tenant, this.shard, entity);
     const now = this.clock.nowMs();
     const fingerprint = fingerprintOf(signal, entity, weight, undefined);
     if (key) {
       const prior = this.idempotency.check(tenant, key, fingerprint, now);
-      if (prior) return this.ack(prior.seqNo, prior.epoch, prior.hlc, prior.timeMs, prior.origin, prior.local, true);
+      if (prior)
+        return this.ack(prior.seqNo, prior.epoch, prior.hlc, prior.timeMs, prior.origin, prior.local, true);
     }
     const hlc = this.hlc.now();
     const origin = originKey(this.region, this.epoch);
@@ -186,7 +190,9 @@ export class TidalDb extends NodeCore {
   followerApplied(region: string, seq: number): void {
     this.followerSeq.set(region, seq);
     if (this.options.ackPolicy !== 'quorum') return;
-    const seqs = [this.lastAssigned, ...this.followers.map((r) => this.followerSeq.get(r) ?? 0)].sort((a, b) => b - a);
+    const seqs = [this.lastAssigned, ...this.followers.map((r) => this.followerSeq.get(r) ?? 0)].sort(
+      (a, b) => b - a,
+    );
     const majority = Math.floor(seqs.length / 2) + 1;
     const idx = seqs[majority - 1]!;
     if (idx > this.commitIndex) {
@@ -195,7 +201,15 @@ export class TidalDb extends NodeCore {
     }
   }
 
-  private ack(seqNo: number, epoch: number, hlc: Hlc, timeMs: number, origin: string, local: boolean, retry: boolean): WriteAck {
+  private ack(
+    seqNo: number,
+    epoch: number,
+    hlc: Hlc,
+    timeMs: number,
+    origin: string,
+    local: boolean,
+    retry: boolean,
+  ): WriteAck {
     let committed: Promise<void> | undefined;
     const commitment = (): Promise<void> => (committed ??= this.commitment(seqNo, epoch, local));
     return {
@@ -219,7 +233,13 @@ export class TidalDb extends NodeCore {
     if (local || seqNo <= this.commitIndex) return RESOLVED;
     const p =
       this.role !== 'leader' || this.epoch !== epoch
-        ? Promise.reject(new WriteNotCommittedError(this.shard, seqNo, 'its leader was deposed before a majority applied it'))
+        ? Promise.reject(
+            new WriteNotCommittedError(
+              this.shard,
+              seqNo,
+              'its leader was deposed before a majority applied it',
+            ),
+          )
         : new Promise<void>((resolve, reject) => this.waiters.push({ seq: seqNo, resolve, reject }));
     p.catch(() => undefined);
     return p;
@@ -235,8 +255,23 @@ export class TidalDb extends NodeCore {
   }
 
   private rememberKey(e: SignalEvent, signal: string): void {
-    const ack = { shard: this.shard, seqNo: e.seqNo, epoch: this.epoch, hlc: e.hlc, timeMs: e.timeMs, origin: e.hlc.node, local: e.seqNo === 0 };
-    this.idempotency.record(e.tenant, e.idempotencyKey, fingerprintOf(signal, e.entity, e.weight, undefined), ack, e.hlc.wallMs, this.clock.nowMs());
+    const ack = {
+      shard: this.shard,
+      seqNo: e.seqNo,
+      epoch: this.epoch,
+      hlc: e.hlc,
+      timeMs: e.timeMs,
+      origin: e.hlc.node,
+      local: e.seqNo === 0,
+    };
+    this.idempotency.record(
+      e.tenant,
+      e.idempotencyKey,
+      fingerprintOf(signal, e.entity, e.weight, undefined),
+      ack,
+      e.hlc.wallMs,
+      this.clock.nowMs(),
+    );
   }
 
   // --- follower internals -------------------------------------------------------------
@@ -279,7 +314,13 @@ export class TidalDb extends NodeCore {
   mergeStates(items: StateItem[]): number {
     const changed = items.filter((it) => this.store.merge(it).length > 0);
     if (changed.length) {
-      const bytes = this.codec.encodeMerge(this.shard, this.epoch, this.region, changed.length, encodeStates(changed));
+      const bytes = this.codec.encodeMerge(
+        this.shard,
+        this.epoch,
+        this.region,
+        changed.length,
+        encodeStates(changed),
+      );
       this.wal.append(bytes, this.codec.decode(bytes).header);
       this.emit({ type: 'merged', states: changed.length });
     }
@@ -295,7 +336,8 @@ export class TidalDb extends NodeCore {
     if (!f) return;
     if (f.type !== FrameType.Ack) return this.recon.onFrame(from, f);
     if (!this.receiveStamp(from, f.hlc)) return;
-    if (f.epoch > this.epoch) return this.adoptEpoch(f.epoch, this.controlPlane?.leaderOf(this.shard) ?? from);
+    if (f.epoch > this.epoch)
+      return this.adoptEpoch(f.epoch, this.controlPlane?.leaderOf(this.shard) ?? from);
     if (this.role === 'leader') this.shipper?.onAck(from, f);
   }
 

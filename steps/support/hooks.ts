@@ -31,25 +31,35 @@ Before({ tags: '@durable' }, function (this: TidalWorld) {
 
 After({ tags: '@durable' }, function (this: TidalWorld) {
   if (this.tempDir) fs.rmSync(this.tempDir, { recursive: true, force: true });
-  if (this.tempDir && fs.existsSync(this.tempDir)) throw new Error(`durable scenario left files behind in ${this.tempDir}`);
+  if (this.tempDir && fs.existsSync(this.tempDir))
+    throw new Error(`durable scenario left files behind in ${this.tempDir}`);
 });
 
 After(async function (this: TidalWorld, { result }: ITestCaseHookParameter) {
   const violations: Violation[] = [];
   if (this.hasCluster) {
     const cluster = this.cluster;
-    for (const a of await scenarioAttachments(cluster.snapshot())) this.attach(a.body, { mediaType: a.mediaType, fileName: a.fileName });
+    for (const a of await scenarioAttachments(cluster.snapshot()))
+      this.attach(a.body, { mediaType: a.mediaType, fileName: a.fileName });
     try {
       cluster.healEverything();
       await cluster.awaitFullConvergence(CHECK_CONVERGENCE_MS);
     } catch (err) {
-      violations.push({ checker: 'convergence', message: `after every fault healed: ${(err as Error).message}` });
+      violations.push({
+        checker: 'convergence',
+        message: `after every fault healed: ${(err as Error).message}`,
+      });
     }
     violations.push(...cluster.checkInvariants());
   }
-  if (Object.keys(this.figures).length) this.attach(JSON.stringify(this.figures, null, 2), { mediaType: 'application/json', fileName: 'figures.json' });
+  if (Object.keys(this.figures).length)
+    this.attach(JSON.stringify(this.figures, null, 2), {
+      mediaType: 'application/json',
+      fileName: 'figures.json',
+    });
   if (violations.length) this.logger.error({ violations }, 'invariant violations');
-  for (const a of logAttachment(this.scenarioLog.ndjson())) this.attach(a.body, { mediaType: a.mediaType, fileName: a.fileName });
+  for (const a of logAttachment(this.scenarioLog.ndjson()))
+    this.attach(a.body, { mediaType: a.mediaType, fileName: a.fileName });
   const replay = replayCommand(this.seed, this.location.uri, this.location.line);
   if (result?.status === Status.FAILED || violations.length) {
     process.stderr.write(`\n  seed ${this.seed} — replay: ${replay}\n`);
@@ -64,12 +74,21 @@ After(async function (this: TidalWorld, { result }: ITestCaseHookParameter) {
 /** The line of the scenario, or of the example row for a Scenario Outline. */
 function pickleLine(doc: ITestCaseHookParameter['gherkinDocument'], astNodeIds: readonly string[]): number {
   let line = 0;
-  const visit = (children: readonly { scenario?: unknown; rule?: { children: readonly unknown[] } }[]): void => {
+  const visit = (
+    children: readonly { scenario?: unknown; rule?: { children: readonly unknown[] } }[],
+  ): void => {
     for (const child of children) {
-      const sc = child.scenario as { id: string; location: { line: number }; examples: { tableBody: { id: string; location: { line: number } }[] }[] } | undefined;
+      const sc = child.scenario as
+        | {
+            id: string;
+            location: { line: number };
+            examples: { tableBody: { id: string; location: { line: number } }[] }[];
+          }
+        | undefined;
       if (sc && sc.id === astNodeIds[0]) {
         line = sc.location.line;
-        for (const ex of sc.examples) for (const row of ex.tableBody) if (row.id === astNodeIds[1]) line = row.location.line;
+        for (const ex of sc.examples)
+          for (const row of ex.tableBody) if (row.id === astNodeIds[1]) line = row.location.line;
       }
       if (child.rule) visit(child.rule.children as never);
     }

@@ -33,7 +33,8 @@ const UNIT_MS: Record<string, number> = {
 export function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/.exec(text.trim());
   const unit = m ? UNIT_MS[m[2]!] : undefined;
-  if (!m || unit === undefined) throw new Error(`"${text}" is not a duration; write e.g. "500 ms", "2 s", "3 minutes" or "1 hour"`);
+  if (!m || unit === undefined)
+    throw new Error(`"${text}" is not a duration; write e.g. "500 ms", "2 s", "3 minutes" or "1 hour"`);
   return Number(m[1]) * unit;
 }
 
@@ -63,4 +64,21 @@ defineParameterType({
 });
 
 /** Region names used when a scenario asks for "N regions" without naming them. */
-export const REGION_NAMES = ['us-east', 'eu-west', 'ap-south', 'us-west', 'eu-north', 'ap-east', 'sa-east', 'af-south', 'me-central', 'ca-central', 'eu-south', 'ap-north', 'us-central', 'au-east', 'in-west', 'mx-north'];
+export const REGION_NAMES = [
+  'us-east',
+  'eu-west',
+  'ap-south',
+  'us-west',
+  'eu-north',
+  'ap-east',
+  'sa-east',
+  'af-south',
+  'me-central',
+  'ca-central',
+  'eu-south',
+  'ap-north',
+  'us-central',
+  'au-east',
+  'in-west',
+  'mx-north',
+];

@@ -5,7 +5,12 @@
  */
 import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
 import type pino from 'pino';
-import { SimulatedCluster, type ClusterConfig, type ClusterSession, type FailoverResult } from '../../src/cluster';
+import {
+  SimulatedCluster,
+  type ClusterConfig,
+  type ClusterSession,
+  type FailoverResult,
+} from '../../src/cluster';
 import type { NetworkPartition, RecoveryReport, SchemaSpec, WriteAck } from '../../src/engine';
 import { createScenarioLogger, type ScenarioLogger } from '../../src/report/logger';
 
@@ -25,7 +30,8 @@ export function runSeed(): number {
   const raw = process.env.TIDAL_SEED;
   if (raw === undefined || raw === '') return DEFAULT_SEED;
   const seed = Number(raw);
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`TIDAL_SEED=${raw} is not a non-negative integer; set it to a seed such as 42`);
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new Error(`TIDAL_SEED=${raw} is not a non-negative integer; set it to a seed such as 42`);
   return seed;
 }
 
@@ -59,7 +65,8 @@ export class TidalWorld extends World {
   }
 
   get cluster(): SimulatedCluster {
-    if (!this.clusterOrUndefined) throw new Error('no cluster yet: start the scenario with "Given a cluster of …"');
+    if (!this.clusterOrUndefined)
+      throw new Error('no cluster yet: start the scenario with "Given a cluster of …"');
     return this.clusterOrUndefined;
   }
 
@@ -96,7 +103,8 @@ export class TidalWorld extends World {
 
   /** The error caught by the last attempt; fails when it succeeded. */
   caught(): Error {
-    if (this.lastError === undefined) throw new Error('expected the last action to be refused, but it succeeded');
+    if (this.lastError === undefined)
+      throw new Error('expected the last action to be refused, but it succeeded');
     return this.lastError as Error;
   }
 }

@@ -13,7 +13,10 @@ export interface ScoreDisagreement {
 }
 
 /** Every (tenant, entity, signal) ever written, scored in every region; those that differ. */
-export function scoreDisagreements(cluster: ClusterBase, regions: readonly string[] = cluster.regions): ScoreDisagreement[] {
+export function scoreDisagreements(
+  cluster: ClusterBase,
+  regions: readonly string[] = cluster.regions,
+): ScoreDisagreement[] {
   const out: ScoreDisagreement[] = [];
   const seen = new Set<string>();
   for (const w of cluster.history.writes) {
@@ -22,11 +25,17 @@ export function scoreDisagreements(cluster: ClusterBase, regions: readonly strin
     seen.add(k);
     const shard = cluster.controlPlane.tenantRouter.shardFor(w.tenant, w.entity);
     const scores: Record<string, number | undefined> = {};
-    for (const r of regions) scores[r] = cluster.node(r, shard).db.readDecayScore(w.entity, w.signal, cluster.now(), w.tenant || undefined);
+    for (const r of regions)
+      scores[r] = cluster
+        .node(r, shard)
+        .db.readDecayScore(w.entity, w.signal, cluster.now(), w.tenant || undefined);
     const values = Object.values(scores);
     const first = values[0];
-    const agree = values.every((v) => (v === undefined ? first === undefined : first !== undefined && scoresMatch(v, first)));
-    if (!agree) out.push({ entity: w.tenant ? `${w.tenant}/${w.entity}` : w.entity, signal: w.signal, scores });
+    const agree = values.every((v) =>
+      v === undefined ? first === undefined : first !== undefined && scoresMatch(v, first),
+    );
+    if (!agree)
+      out.push({ entity: w.tenant ? `${w.tenant}/${w.entity}` : w.entity, signal: w.signal, scores });
   }
   return out;
 }
@@ -44,8 +53,16 @@ export function logOrderViolations(cluster: ClusterBase): string[] {
       for (let i = 0; i < Math.max(want.length, got.length); i++) {
         const a = want[i];
         const b = got[i];
-        if (!a || !b || a.seqNo !== b.seqNo || formatHlc(a.hlc) !== formatHlc(b.hlc) || a.entity !== b.entity) {
-          out.push(`${r}/${s} position ${i + 1}: leader has ${a ? `#${a.seqNo} ${formatHlc(a.hlc)} ${a.entity}` : 'nothing'}, follower has ${b ? `#${b.seqNo} ${formatHlc(b.hlc)} ${b.entity}` : 'nothing'}`);
+        if (
+          !a ||
+          !b ||
+          a.seqNo !== b.seqNo ||
+          formatHlc(a.hlc) !== formatHlc(b.hlc) ||
+          a.entity !== b.entity
+        ) {
+          out.push(
+            `${r}/${s} position ${i + 1}: leader has ${a ? `#${a.seqNo} ${formatHlc(a.hlc)} ${a.entity}` : 'nothing'}, follower has ${b ? `#${b.seqNo} ${formatHlc(b.hlc)} ${b.entity}` : 'nothing'}`,
+          );
           break;
         }
       }

@@ -52,7 +52,18 @@ export class History {
 
   constructor(readonly enabled = true) {}
 
-  recordWrite(ack: WriteAck, w: { via: string; tenant: string; entity: string; signal: string; weight: number; idempotencyKey: string }, atMs: number): WriteRecord | undefined {
+  recordWrite(
+    ack: WriteAck,
+    w: {
+      via: string;
+      tenant: string;
+      entity: string;
+      signal: string;
+      weight: number;
+      idempotencyKey: string;
+    },
+    atMs: number,
+  ): WriteRecord | undefined {
     if (!this.enabled) return undefined;
     const rec: WriteRecord = {
       id: this.writes.length + 1,

@@ -16,10 +16,21 @@ export class HlcMonitor {
     clock.observer = (stamp, received) => {
       this.stamps++;
       if (last && compareHlc(stamp, last) <= 0 && this.violations.length < 20) {
-        this.violations.push({ checker: 'hlc', message: `${name} issued ${formatHlc(stamp)} after ${formatHlc(last)}: not strictly increasing` });
+        this.violations.push({
+          checker: 'hlc',
+          message: `${name} issued ${formatHlc(stamp)} after ${formatHlc(last)}: not strictly increasing`,
+        });
       }
-      if (received && (stamp.wallMs < received.wallMs || (stamp.wallMs === received.wallMs && stamp.logical <= received.logical)) && this.violations.length < 20) {
-        this.violations.push({ checker: 'hlc', message: `${name} received ${formatHlc(received)} and stamped the receive ${formatHlc(stamp)}: causality broken` });
+      if (
+        received &&
+        (stamp.wallMs < received.wallMs ||
+          (stamp.wallMs === received.wallMs && stamp.logical <= received.logical)) &&
+        this.violations.length < 20
+      ) {
+        this.violations.push({
+          checker: 'hlc',
+          message: `${name} received ${formatHlc(received)} and stamped the receive ${formatHlc(stamp)}: causality broken`,
+        });
       }
       last = stamp;
     };

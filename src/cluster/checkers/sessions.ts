@@ -11,12 +11,20 @@ export function checkSessions(history: History): Violation[] {
   const seen = new Map<string, number>();
   for (const r of history.reads) {
     if (r.servedAppliedSeqNo < r.hwmBefore) {
-      out.push({ checker: 'session', message: `session ${r.session} read shard ${r.shard} at ${r.servedBy}, which had applied ${r.servedAppliedSeqNo} < the session's mark ${r.hwmBefore}`, evidence: r });
+      out.push({
+        checker: 'session',
+        message: `session ${r.session} read shard ${r.shard} at ${r.servedBy}, which had applied ${r.servedAppliedSeqNo} < the session's mark ${r.hwmBefore}`,
+        evidence: r,
+      });
     }
     const k = `${r.session}/${r.shard}`;
     const prev = seen.get(k) ?? 0;
     if (r.servedAppliedSeqNo < prev) {
-      out.push({ checker: 'session', message: `session ${r.session} saw shard ${r.shard} go back from ${prev} to ${r.servedAppliedSeqNo} (monotonic reads broken)`, evidence: r });
+      out.push({
+        checker: 'session',
+        message: `session ${r.session} saw shard ${r.shard} go back from ${prev} to ${r.servedAppliedSeqNo} (monotonic reads broken)`,
+        evidence: r,
+      });
     }
     seen.set(k, Math.max(prev, r.servedAppliedSeqNo));
   }

@@ -25,7 +25,13 @@ export interface WriteCheckResult {
   lost: WriteRecord[];
 }
 
-export function checkWrites(history: History, replicas: readonly ReplicaView[], leaderOf: (shard: number) => ReplicaView | undefined, schema: Schema, nowMs: number): WriteCheckResult {
+export function checkWrites(
+  history: History,
+  replicas: readonly ReplicaView[],
+  leaderOf: (shard: number) => ReplicaView | undefined,
+  schema: Schema,
+  nowMs: number,
+): WriteCheckResult {
   const violations: Violation[] = [];
   const droppedKeys = new Set(history.dropped.map((d) => hlcKey(d.event.hlc)));
   const lost: WriteRecord[] = [];
@@ -35,7 +41,11 @@ export function checkWrites(history: History, replicas: readonly ReplicaView[], 
     if (!w.local && droppedKeys.has(hlcKey(w.hlc)) && !leaderHolds(leaderOf(w.shard), w)) {
       lost.push(w);
       if (w.committed === true && w.hlc && isQuorum(leaderOf(w.shard))) {
-        violations.push({ checker: 'lost-write', message: `committed write #${w.id} (${w.signal} ${w.entity} ${w.weight}, shard ${w.shard} SeqNo ${w.seqNo}) was lost in a failover under quorum acks`, evidence: w });
+        violations.push({
+          checker: 'lost-write',
+          message: `committed write #${w.id} (${w.signal} ${w.entity} ${w.weight}, shard ${w.shard} SeqNo ${w.seqNo}) was lost in a failover under quorum acks`,
+          evidence: w,
+        });
       }
       continue;
     }
@@ -51,32 +61,69 @@ export function checkWrites(history: History, replicas: readonly ReplicaView[], 
       const k = key(item.tenant, item.entity, item.signal);
       seen.add(k);
       const want = (expected.get(k) ?? []).filter((w) => w.shard === r.shard);
-      compare(r, item.tenant, item.entity, item.signal, item.state.writeCount, item.state.score(nowMs, schema.halfLifeMs(item.signal)), want, schema, nowMs, violations);
+      compare(
+        r,
+        item.tenant,
+        item.entity,
+        item.signal,
+        item.state.writeCount,
+        item.state.score(nowMs, schema.halfLifeMs(item.signal)),
+        want,
+        schema,
+        nowMs,
+        violations,
+      );
     }
     for (const [k, list] of expected) {
       const mine = list.filter((w) => w.shard === r.shard);
       if (mine.length && !seen.has(k)) {
         const w = mine[0]!;
-        violations.push({ checker: 'lost-write', message: `${r.name} holds none of the ${mine.length} acknowledged write(s) to ${w.tenant ? `${w.tenant}/` : ''}${w.entity} ${w.signal}`, evidence: mine.slice(0, 5) });
+        violations.push({
+          checker: 'lost-write',
+          message: `${r.name} holds none of the ${mine.length} acknowledged write(s) to ${w.tenant ? `${w.tenant}/` : ''}${w.entity} ${w.signal}`,
+          evidence: mine.slice(0, 5),
+        });
       }
     }
   }
   return { violations, lost };
 }
 
-function compare(r: ReplicaView, tenant: string, entity: string, signal: number, count: number, score: number, want: WriteRecord[], schema: Schema, nowMs: number, out: Violation[]): void {
+function compare(
+  r: ReplicaView,
+  tenant: string,
+  entity: string,
+  signal: number,
+  count: number,
+  score: number,
+  want: WriteRecord[],
+  schema: Schema,
+  nowMs: number,
+  out: Violation[],
+): void {
   const name = `${tenant ? `${tenant}/` : ''}${entity} ${schema.signalName(signal)}`;
   if (count > want.length) {
-    out.push({ checker: 'double-count', message: `${r.name} counts ${count} writes to ${name}; ${want.length} were acknowledged`, evidence: want.slice(0, 5) });
+    out.push({
+      checker: 'double-count',
+      message: `${r.name} counts ${count} writes to ${name}; ${want.length} were acknowledged`,
+      evidence: want.slice(0, 5),
+    });
     return;
   }
   if (count < want.length) {
-    out.push({ checker: 'lost-write', message: `${r.name} counts ${count} writes to ${name}; ${want.length} were acknowledged`, evidence: want.slice(0, 5) });
+    out.push({
+      checker: 'lost-write',
+      message: `${r.name} counts ${count} writes to ${name}; ${want.length} were acknowledged`,
+      evidence: want.slice(0, 5),
+    });
     return;
   }
   const reference = decaySum(want, nowMs, schema.halfLifeMs(signal));
   if (!scoresMatch(score, reference, 1e-9) && Math.abs(score - reference) > 1e-9) {
-    out.push({ checker: 'score', message: `${r.name} scores ${name} at ${score}; the writes it should hold give ${reference}` });
+    out.push({
+      checker: 'score',
+      message: `${r.name} scores ${name} at ${score}; the writes it should hold give ${reference}`,
+    });
   }
 }
 

@@ -114,7 +114,11 @@ export class ByteReader {
   }
 
   private need(n: number, what: string): void {
-    if (this.pos + n > this.end) throw new CorruptBatchError(`truncated: ${what} needs ${n} bytes, ${this.end - this.pos} left`, this.pos);
+    if (this.pos + n > this.end)
+      throw new CorruptBatchError(
+        `truncated: ${what} needs ${n} bytes, ${this.end - this.pos} left`,
+        this.pos,
+      );
   }
   u8(what = 'u8'): number {
     this.need(1, what);

@@ -9,7 +9,15 @@
 import { CorruptBatchError } from '../errors';
 import type { Hlc } from '../hlc';
 import { ByteReader, ByteWriter } from './bytes';
-import { decodeHeader, FLAG_KEYED, FLAG_LOCAL, FLAG_MERGE, HEADER_V2_BYTES, type BatchHeader, writeHeaderV2 } from './header';
+import {
+  decodeHeader,
+  FLAG_KEYED,
+  FLAG_LOCAL,
+  FLAG_MERGE,
+  HEADER_V2_BYTES,
+  type BatchHeader,
+  writeHeaderV2,
+} from './header';
 
 const KIND_SIGNAL = 1;
 
@@ -60,18 +68,29 @@ export class BatchCodec {
 
   indexOfRegion(region: string): number {
     const i = this.regionIndex.get(region);
-    if (i === undefined) throw new CorruptBatchError(`region ${JSON.stringify(region)} is not in the cluster's region table`);
+    if (i === undefined)
+      throw new CorruptBatchError(`region ${JSON.stringify(region)} is not in the cluster's region table`);
     return i;
   }
 
   regionAt(index: number): string {
     const r = this.regions[index];
-    if (r === undefined) throw new CorruptBatchError(`region index ${index} is outside the region table (${this.regions.length} regions)`);
+    if (r === undefined)
+      throw new CorruptBatchError(
+        `region index ${index} is outside the region table (${this.regions.length} regions)`,
+      );
     return r;
   }
 
   /** Encodes events as one v2 batch sent by `senderRegion` at `epoch`. */
-  encode(shard: number, epoch: number, senderRegion: string, flags: number, firstSeqNo: number, events: readonly SignalEvent[]): Uint8Array {
+  encode(
+    shard: number,
+    epoch: number,
+    senderRegion: string,
+    flags: number,
+    firstSeqNo: number,
+    events: readonly SignalEvent[],
+  ): Uint8Array {
     const w = this.writer;
     w.pos = 0;
     w.skip(HEADER_V2_BYTES);
@@ -93,13 +112,28 @@ export class BatchCodec {
   }
 
   /** Encodes an opaque payload (reconciled states) as a MERGE record. */
-  encodeMerge(shard: number, epoch: number, senderRegion: string, itemCount: number, payload: Uint8Array): Uint8Array {
+  encodeMerge(
+    shard: number,
+    epoch: number,
+    senderRegion: string,
+    itemCount: number,
+    payload: Uint8Array,
+  ): Uint8Array {
     const w = this.writer;
     w.pos = 0;
     w.skip(HEADER_V2_BYTES);
     w.bytes(payload);
     const zero = { wallMs: 0, logical: 0 };
-    return this.seal(w, { flags: FLAG_MERGE, shard, originIndex: this.indexOfRegion(senderRegion), epoch, firstSeqNo: 0, eventCount: itemCount, hlcMin: zero, hlcMax: zero });
+    return this.seal(w, {
+      flags: FLAG_MERGE,
+      shard,
+      originIndex: this.indexOfRegion(senderRegion),
+      epoch,
+      firstSeqNo: 0,
+      eventCount: itemCount,
+      hlcMin: zero,
+      hlcMax: zero,
+    });
   }
 
   private seal(w: ByteWriter, h: Parameters<typeof writeHeaderV2>[2]): Uint8Array {
@@ -123,7 +157,11 @@ export class BatchCodec {
     for (let i = 0; i < header.eventCount; i++) {
       events[i] = this.readEvent(r, local ? 0 : header.firstSeqNo + i);
     }
-    if (r.remaining() !== 0) throw new CorruptBatchError(`${r.remaining()} bytes after the last of ${header.eventCount} events`, r.pos);
+    if (r.remaining() !== 0)
+      throw new CorruptBatchError(
+        `${r.remaining()} bytes after the last of ${header.eventCount} events`,
+        r.pos,
+      );
     return events;
   }
 
@@ -149,13 +187,18 @@ export class BatchCodec {
     const kind = r.u8('event kind');
     if (kind !== KIND_SIGNAL) throw new CorruptBatchError(`unknown event kind ${kind}`, at);
     const signal = r.u8('signal index');
-    if (signal >= this.signalCount) throw new CorruptBatchError(`signal index ${signal} is not in the schema (${this.signalCount} signals)`, at + 1);
+    if (signal >= this.signalCount)
+      throw new CorruptBatchError(
+        `signal index ${signal} is not in the schema (${this.signalCount} signals)`,
+        at + 1,
+      );
     const tenant = r.str16('tenant');
     const entity = r.str16('entity');
     if (entity.length === 0) throw new CorruptBatchError('empty entity id', at);
     const weight = r.f64('weight');
     const timeMs = r.f64('event time');
-    if (!Number.isFinite(weight) || !Number.isFinite(timeMs)) throw new CorruptBatchError('non-finite weight or event time', at);
+    if (!Number.isFinite(weight) || !Number.isFinite(timeMs))
+      throw new CorruptBatchError('non-finite weight or event time', at);
     const wallMs = r.f64('hlc wall');
     const logical = r.u32('hlc logical');
     const node = this.regionAt(r.u16('hlc node'));
@@ -201,7 +244,8 @@ export class BatchCodec {
 function maxHlc(events: readonly SignalEvent[]): { wallMs: number; logical: number } {
   let best = events[0]!.hlc;
   for (const e of events) {
-    if (e.hlc.wallMs > best.wallMs || (e.hlc.wallMs === best.wallMs && e.hlc.logical > best.logical)) best = e.hlc;
+    if (e.hlc.wallMs > best.wallMs || (e.hlc.wallMs === best.wallMs && e.hlc.logical > best.logical))
+      best = e.hlc;
   }
   return best;
 }

@@ -93,10 +93,15 @@ export function restampV2(batch: Uint8Array, epoch: number, originIndex: number)
 /** Decodes and validates the header at `buf[at..]`, including the payload CRC. */
 export function decodeHeader(buf: Uint8Array, at = 0): BatchHeader {
   const left = buf.length - at;
-  if (left < 8) throw new CorruptBatchError(`short buffer: ${left} bytes, a header needs at least ${HEADER_V1_BYTES}`, at);
+  if (left < 8)
+    throw new CorruptBatchError(
+      `short buffer: ${left} bytes, a header needs at least ${HEADER_V1_BYTES}`,
+      at,
+    );
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const magic = v.getUint32(at, true);
-  if (magic !== MAGIC) throw new CorruptBatchError(`bad magic 0x${magic.toString(16).padStart(8, '0')} (expected "TDWB")`, at);
+  if (magic !== MAGIC)
+    throw new CorruptBatchError(`bad magic 0x${magic.toString(16).padStart(8, '0')} (expected "TDWB")`, at);
   const version = v.getUint16(at + 4, true);
   if (version === 2) return decodeV2(buf, v, at, left);
   if (version === 1) return decodeV1(buf, v, at, left);
@@ -104,7 +109,8 @@ export function decodeHeader(buf: Uint8Array, at = 0): BatchHeader {
 }
 
 function decodeV2(buf: Uint8Array, v: DataView, at: number, left: number): BatchHeader {
-  if (left < HEADER_V2_BYTES) throw new CorruptBatchError(`short buffer: ${left} bytes, a v2 header needs ${HEADER_V2_BYTES}`, at);
+  if (left < HEADER_V2_BYTES)
+    throw new CorruptBatchError(`short buffer: ${left} bytes, a v2 header needs ${HEADER_V2_BYTES}`, at);
   const headerCrc = v.getUint32(at + 60, true);
   if (crc32c(buf, at, at + 60) !== headerCrc) throw new CorruptBatchError('header CRC-32C mismatch', at + 60);
   const payloadLength = v.getUint32(at + 52, true);
@@ -127,7 +133,8 @@ function decodeV2(buf: Uint8Array, v: DataView, at: number, left: number): Batch
 }
 
 function decodeV1(buf: Uint8Array, v: DataView, at: number, left: number): BatchHeader {
-  if (left < HEADER_V1_BYTES) throw new CorruptBatchError(`short buffer: ${left} bytes, a v1 header needs ${HEADER_V1_BYTES}`, at);
+  if (left < HEADER_V1_BYTES)
+    throw new CorruptBatchError(`short buffer: ${left} bytes, a v1 header needs ${HEADER_V1_BYTES}`, at);
   const headerCrc = v.getUint32(at + 54, true);
   if (crc32c(buf, at, at + 54) !== headerCrc) throw new CorruptBatchError('header CRC-32C mismatch', at + 54);
   const payloadLength = v.getUint32(at + 46, true);
@@ -152,9 +159,13 @@ function decodeV1(buf: Uint8Array, v: DataView, at: number, left: number): Batch
 function checkPayload(buf: Uint8Array, at: number, headerBytes: number, h: BatchHeader): void {
   const start = at + headerBytes;
   if (start + h.payloadLength > buf.length) {
-    throw new CorruptBatchError(`truncated: payload of ${h.payloadLength} bytes, ${buf.length - start} present`, start);
+    throw new CorruptBatchError(
+      `truncated: payload of ${h.payloadLength} bytes, ${buf.length - start} present`,
+      start,
+    );
   }
-  if (crc32c(buf, start, start + h.payloadLength) !== h.payloadCrc) throw new CorruptBatchError('payload CRC-32C mismatch', start);
+  if (crc32c(buf, start, start + h.payloadLength) !== h.payloadCrc)
+    throw new CorruptBatchError('payload CRC-32C mismatch', start);
 }
 
 /** Writes a v1 header (for compatibility tests and old WAL files). */

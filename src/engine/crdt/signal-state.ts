@@ -43,10 +43,20 @@ export class CrdtSignalState {
    * version already included — a duplicate, or a write that arrived first through
    * reconciliation. A version further ahead than the next one is a broken invariant.
    */
-  apply(origin: string, version: number, weight: number, timeMs: number, hlc: Hlc, halfLifeMs: number): boolean {
+  apply(
+    origin: string,
+    version: number,
+    weight: number,
+    timeMs: number,
+    hlc: Hlc,
+    halfLifeMs: number,
+  ): boolean {
     const o = this.findOrAdd(origin);
     if (version <= o.version) return false;
-    invariant(version === o.version + 1, () => `origin ${origin} jumped from version ${o.version} to ${version}`);
+    invariant(
+      version === o.version + 1,
+      () => `origin ${origin} jumped from version ${o.version} to ${version}`,
+    );
     addDecayed(o, weight, timeMs, halfLifeMs);
     o.version = version;
     if (weight >= 0) this.counts.increment(origin);

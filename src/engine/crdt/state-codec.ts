@@ -47,20 +47,32 @@ export function encodeStates(items: readonly StateItem[]): Uint8Array {
   return w.finish();
 }
 
-export function decodeStates(bytes: Uint8Array, start = 0, end = bytes.length, signalCount = 255): StateItem[] {
+export function decodeStates(
+  bytes: Uint8Array,
+  start = 0,
+  end = bytes.length,
+  signalCount = 255,
+): StateItem[] {
   const r = new ByteReader(bytes, start, end);
   const n = r.u32('state count');
-  if (n > (end - start) / 8) throw new CorruptBatchError(`state count ${n} cannot fit in ${end - start} bytes`, start);
+  if (n > (end - start) / 8)
+    throw new CorruptBatchError(`state count ${n} cannot fit in ${end - start} bytes`, start);
   const items: StateItem[] = [];
   for (let i = 0; i < n; i++) {
     const tenant = r.str16('tenant');
     const entity = r.str16('entity');
     const signal = r.u8('signal');
-    if (signal >= signalCount) throw new CorruptBatchError(`signal index ${signal} is not in the schema`, r.pos - 1);
+    if (signal >= signalCount)
+      throw new CorruptBatchError(`signal index ${signal} is not in the schema`, r.pos - 1);
     const state = new CrdtSignalState();
     const origins = r.u8('origin count');
     for (let k = 0; k < origins; k++) {
-      state.origins.push({ origin: r.str16('origin'), version: r.u32('version'), value: r.f64('value'), refTimeMs: r.f64('ref time') });
+      state.origins.push({
+        origin: r.str16('origin'),
+        version: r.u32('version'),
+        value: r.f64('value'),
+        refTimeMs: r.f64('ref time'),
+      });
     }
     state.origins.sort((a, b) => (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : 0));
     const counters = r.u8('counter count');
@@ -77,6 +89,7 @@ export function decodeStates(bytes: Uint8Array, start = 0, end = bytes.length, s
     }
     items.push({ tenant, entity, signal, state });
   }
-  if (r.remaining() !== 0) throw new CorruptBatchError(`${r.remaining()} trailing bytes after ${n} states`, r.pos);
+  if (r.remaining() !== 0)
+    throw new CorruptBatchError(`${r.remaining()} trailing bytes after ${n} states`, r.pos);
   return items;
 }

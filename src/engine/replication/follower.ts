@@ -9,7 +9,14 @@
 import type { Batch, BatchCodec } from '../batch/codec';
 import { FLAG_LOCAL, FLAG_MERGE } from '../batch/header';
 import type { TimerHandle, Timers } from '../clock';
-import { ClockSkewError, CorruptBatchError, OutOfOrderBatchError, StaleEpochError, TidalError, WrongShardError } from '../errors';
+import {
+  ClockSkewError,
+  CorruptBatchError,
+  OutOfOrderBatchError,
+  StaleEpochError,
+  TidalError,
+  WrongShardError,
+} from '../errors';
 import type { HybridClock } from '../hlc';
 import { AckStatus } from './messages';
 
@@ -42,7 +49,15 @@ export interface FollowerStats {
 }
 
 export class FollowerDb {
-  readonly stats: FollowerStats = { batchesApplied: 0, eventsApplied: 0, duplicates: 0, gaps: 0, corrupt: 0, staleEpoch: 0, skewRejected: 0 };
+  readonly stats: FollowerStats = {
+    batchesApplied: 0,
+    eventsApplied: 0,
+    duplicates: 0,
+    gaps: 0,
+    corrupt: 0,
+    staleEpoch: 0,
+    skewRejected: 0,
+  };
   private readonly pendingAcks = new Map<string, TimerHandle>();
 
   constructor(private readonly host: FollowerHost) {}
@@ -53,7 +68,8 @@ export class FollowerDb {
     let batch: Batch;
     try {
       batch = h.codec.decode(bytes);
-      if (batch.header.flags & (FLAG_LOCAL | FLAG_MERGE)) throw new CorruptBatchError('local or merge records are not shipped');
+      if (batch.header.flags & (FLAG_LOCAL | FLAG_MERGE))
+        throw new CorruptBatchError('local or merge records are not shipped');
     } catch (err) {
       if (!(err instanceof CorruptBatchError)) throw err;
       this.stats.corrupt++;

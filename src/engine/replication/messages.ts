@@ -56,11 +56,17 @@ export type Frame =
 
 /** True for bytes that claim to be a batch (as opposed to a control frame). */
 export function isBatch(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && (bytes[0]! | (bytes[1]! << 8) | (bytes[2]! << 16) | (bytes[3]! << 24)) >>> 0 === BATCH_MAGIC;
+  return (
+    bytes.length >= 4 &&
+    (bytes[0]! | (bytes[1]! << 8) | (bytes[2]! << 16) | (bytes[3]! << 24)) >>> 0 === BATCH_MAGIC
+  );
 }
 
 export class FrameCodec {
-  constructor(private readonly regionIndex: (region: string) => number, private readonly regionAt: (i: number) => string) {}
+  constructor(
+    private readonly regionIndex: (region: string) => number,
+    private readonly regionAt: (i: number) => string,
+  ) {}
 
   encode(f: Frame): Uint8Array {
     const w = new ByteWriter(64);
@@ -130,7 +136,11 @@ export class FrameCodec {
         const epoch = r.u32('epoch');
         const appliedSeqNo = r.u64('applied');
         const status = r.u8('status') as AckStatus;
-        const hlc = { wallMs: r.f64('hlc wall'), logical: r.u32('hlc logical'), node: this.regionAt(r.u16('hlc node')) };
+        const hlc = {
+          wallMs: r.f64('hlc wall'),
+          logical: r.u32('hlc logical'),
+          node: this.regionAt(r.u16('hlc node')),
+        };
         f = { type, shard, epoch, appliedSeqNo, status, hlc };
         break;
       }
@@ -164,12 +174,14 @@ export class FrameCodec {
       case FrameType.States: {
         const round = r.u32('round');
         const len = r.u32('states length');
-        if (len > r.remaining()) throw new CorruptBatchError(`states of ${len} bytes, ${r.remaining()} left`, r.pos);
+        if (len > r.remaining())
+          throw new CorruptBatchError(`states of ${len} bytes, ${r.remaining()} left`, r.pos);
         const states = bytes.subarray(r.pos, r.pos + len);
         r.pos += len;
         const n = r.u32('pull count');
         const pull: KeyRef[] = [];
-        for (let i = 0; i < n; i++) pull.push({ tenant: r.str16('tenant'), entity: r.str16('entity'), signal: r.u8('signal') });
+        for (let i = 0; i < n; i++)
+          pull.push({ tenant: r.str16('tenant'), entity: r.str16('entity'), signal: r.u8('signal') });
         f = { type, shard, round, states, pull };
         break;
       }

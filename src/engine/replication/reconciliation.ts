@@ -36,7 +36,14 @@ export interface ReconciliationStats {
 }
 
 export class ReconciliationEngine {
-  readonly stats: ReconciliationStats = { rounds: 0, messagesSent: 0, bytesSent: 0, statesSent: 0, statesReceived: 0, statesAdopted: 0 };
+  readonly stats: ReconciliationStats = {
+    rounds: 0,
+    messagesSent: 0,
+    bytesSent: 0,
+    statesSent: 0,
+    statesReceived: 0,
+    statesAdopted: 0,
+  };
   private round = 0;
   private periodic: TimerHandle | undefined;
 
@@ -45,7 +52,12 @@ export class ReconciliationEngine {
   /** Starts a round with `peer`. */
   startRound(peer: string): void {
     this.stats.rounds++;
-    this.send(peer, { type: FrameType.Digest, shard: this.host.shard, round: ++this.round, digests: this.host.store.digests().slice() });
+    this.send(peer, {
+      type: FrameType.Digest,
+      shard: this.host.shard,
+      round: ++this.round,
+      digests: this.host.store.digests().slice(),
+    });
   }
 
   /** Runs a round with every peer each `everyMs` until stopped. */
@@ -70,7 +82,14 @@ export class ReconciliationEngine {
         const mine = store.digests();
         const buckets: number[] = [];
         for (let b = 0; b < mine.length; b++) if (mine[b] !== f.digests[b]) buckets.push(b);
-        if (buckets.length) this.send(from, { type: FrameType.Summary, shard, round: f.round, buckets, entries: store.versions(buckets) });
+        if (buckets.length)
+          this.send(from, {
+            type: FrameType.Summary,
+            shard,
+            round: f.round,
+            buckets,
+            entries: store.versions(buckets),
+          });
         break;
       }
       case FrameType.Summary: {
@@ -118,12 +137,23 @@ export class ReconciliationEngine {
   }
 
   private item(e: VersionEntry): StateItem {
-    return { tenant: e.tenant, entity: e.entity, signal: e.signal, state: this.host.store.state(e.tenant, e.entity, e.signal)! };
+    return {
+      tenant: e.tenant,
+      entity: e.entity,
+      signal: e.signal,
+      state: this.host.store.state(e.tenant, e.entity, e.signal)!,
+    };
   }
 
   private sendStates(to: string, round: number, items: StateItem[], pull: KeyRef[]): void {
     this.stats.statesSent += items.length;
-    this.send(to, { type: FrameType.States, shard: this.host.shard, round, states: encodeStates(items), pull });
+    this.send(to, {
+      type: FrameType.States,
+      shard: this.host.shard,
+      round,
+      states: encodeStates(items),
+      pull,
+    });
   }
 
   private send(to: string, f: Frame): void {

@@ -68,7 +68,14 @@ export class WalShipper {
   private pumpScheduled: TimerHandle | undefined;
   private stopped = false;
   private readonly cache = new Map<number, Uint8Array>();
-  readonly stats: ShipperStats = { batchesSent: 0, eventsSent: 0, bytesSent: 0, retransmits: 0, heartbeats: 0, reencoded: 0 };
+  readonly stats: ShipperStats = {
+    batchesSent: 0,
+    eventsSent: 0,
+    bytesSent: 0,
+    retransmits: 0,
+    heartbeats: 0,
+    reencoded: 0,
+  };
 
   constructor(
     private readonly host: ShipperHost,
@@ -81,7 +88,15 @@ export class WalShipper {
     this.maxRtoMs = opts.maxRtoMs ?? 400;
     const last = host.wal.lastSeq;
     for (const region of followers) {
-      this.cursors.set(region, { region, acked: 0, sent: last, confirmed: false, rtoMs: this.rtoMs, timer: undefined, ackedAtArm: -1 });
+      this.cursors.set(region, {
+        region,
+        acked: 0,
+        sent: last,
+        confirmed: false,
+        rtoMs: this.rtoMs,
+        timer: undefined,
+        ackedAtArm: -1,
+      });
     }
   }
 
@@ -145,7 +160,12 @@ export class WalShipper {
 
   /** The leader's view of each follower: acknowledged SeqNo and whether it confirmed the epoch. */
   view(): { region: string; acked: number; sent: number; confirmed: boolean }[] {
-    return [...this.cursors.values()].map(({ region, acked, sent, confirmed }) => ({ region, acked, sent, confirmed }));
+    return [...this.cursors.values()].map(({ region, acked, sent, confirmed }) => ({
+      region,
+      acked,
+      sent,
+      confirmed,
+    }));
   }
 
   private ship(c: Cursor): void {

@@ -30,10 +30,22 @@ export class TenantRouter {
   place(tenant: string, p: TenantPlacement): void {
     checkKey(tenant, 'tenant');
     const home = checkRegionId(p.homeRegion, 'home region');
-    if (!this.regions.includes(home)) throw new InvalidInputError('home region', home, `not a region of this cluster (${this.regions.join(', ')})`);
+    if (!this.regions.includes(home))
+      throw new InvalidInputError(
+        'home region',
+        home,
+        `not a region of this cluster (${this.regions.join(', ')})`,
+      );
     const shards = p.shards ?? this.allShards();
-    if (shards.length === 0 || shards.some((s) => !Number.isInteger(s) || s < 0 || s >= this.shards.shardCount)) {
-      throw new InvalidInputError('tenant shards', shards, `a non-empty list of shards from 0 to ${this.shards.shardCount - 1}`);
+    if (
+      shards.length === 0 ||
+      shards.some((s) => !Number.isInteger(s) || s < 0 || s >= this.shards.shardCount)
+    ) {
+      throw new InvalidInputError(
+        'tenant shards',
+        shards,
+        `a non-empty list of shards from 0 to ${this.shards.shardCount - 1}`,
+      );
     }
     this.placements.set(tenant, { homeRegion: home, shards: [...shards].sort((a, b) => a - b) });
   }
@@ -58,7 +70,8 @@ export class TenantRouter {
     if (tenant === '') return;
     const { shards } = this.placement(tenant);
     if (!shards.includes(shard)) {
-      const owner = [...this.placements.entries()].find(([, p]) => p.shards.includes(shard))?.[0] ?? 'another tenant';
+      const owner =
+        [...this.placements.entries()].find(([, p]) => p.shards.includes(shard))?.[0] ?? 'another tenant';
       throw new CrossTenantAccessError(tenant, owner, `${entity} (shard ${shard})`);
     }
   }

@@ -24,7 +24,9 @@ export class MemoryStorage implements WalStorage {
   list(dir: string): string[] {
     const prefix = `${dir}/`;
     const names: string[] = [];
-    for (const key of this.files.keys()) if (key.startsWith(prefix) && !key.slice(prefix.length).includes('/')) names.push(key.slice(prefix.length));
+    for (const key of this.files.keys())
+      if (key.startsWith(prefix) && !key.slice(prefix.length).includes('/'))
+        names.push(key.slice(prefix.length));
     return names.sort();
   }
 
@@ -81,7 +83,10 @@ export class FileStorage implements WalStorage {
   list(dir: string): string[] {
     const p = this.dirPath(dir);
     if (!fs.existsSync(p)) return [];
-    return fs.readdirSync(p).filter((n) => n.endsWith('.wal')).sort();
+    return fs
+      .readdirSync(p)
+      .filter((n) => n.endsWith('.wal'))
+      .sort();
   }
 
   read(dir: string, name: string): Uint8Array {

@@ -71,8 +71,16 @@ export class Wal {
     const report: RecoveryReport = { segments: names.length, batches: 0, events: 0, truncatedBytes: 0 };
     names.forEach((name, i) => {
       const m = NAME_RE.exec(name);
-      if (!m) throw new WalRecoveryError(`${this.dir}/${name}`, 'not a WAL segment name (<shard:5>-<firstSeqNo:20>.wal)');
-      if (Number(m[1]) !== this.shard) throw new WalRecoveryError(`${this.dir}/${name}`, `segment of shard ${Number(m[1])} in the WAL of shard ${this.shard}`);
+      if (!m)
+        throw new WalRecoveryError(
+          `${this.dir}/${name}`,
+          'not a WAL segment name (<shard:5>-<firstSeqNo:20>.wal)',
+        );
+      if (Number(m[1]) !== this.shard)
+        throw new WalRecoveryError(
+          `${this.dir}/${name}`,
+          `segment of shard ${Number(m[1])} in the WAL of shard ${this.shard}`,
+        );
       const bytes = this.storage.read(this.dir, name);
       let at = 0;
       while (at < bytes.length) {
@@ -81,13 +89,20 @@ export class Wal {
           rec = this.parse(bytes, at);
         } catch (err) {
           if (!(err instanceof CorruptBatchError)) throw err;
-          if (i !== names.length - 1) throw new WalRecoveryError(`${this.dir}/${name}`, `${err.message} in a segment that is not the last`);
+          if (i !== names.length - 1)
+            throw new WalRecoveryError(
+              `${this.dir}/${name}`,
+              `${err.message} in a segment that is not the last`,
+            );
           report.truncatedBytes = bytes.length - at;
           this.storage.truncate(this.dir, name, at);
           break;
         }
         if (isReplicated(rec.header) && rec.header.eventCount > 0 && rec.first > this.lastSeq + 1) {
-          throw new WalRecoveryError(`${this.dir}/${name}`, `gap in the log: SeqNo ${this.lastSeq} is followed by ${rec.first}`);
+          throw new WalRecoveryError(
+            `${this.dir}/${name}`,
+            `gap in the log: SeqNo ${this.lastSeq} is followed by ${rec.first}`,
+          );
         }
         this.index(rec);
         report.batches++;
@@ -166,7 +181,14 @@ export class Wal {
       const keep = events.filter((e) => e.seqNo <= seq);
       for (const e of events) if (e.seqNo > seq && !dropped.some((d) => d.seqNo === e.seqNo)) dropped.push(e);
       if (keep.length) {
-        const bytes = this.codec.encode(this.shard, rec.header.epoch, senderRegion, rec.header.flags, keep[0]!.seqNo, keep);
+        const bytes = this.codec.encode(
+          this.shard,
+          rec.header.epoch,
+          senderRegion,
+          rec.header.flags,
+          keep[0]!.seqNo,
+          keep,
+        );
         kept.push(this.parse(bytes, 0));
       }
     }
@@ -192,7 +214,8 @@ export class Wal {
 
   private parse(bytes: Uint8Array, at: number): WalRecord {
     const header = decodeHeader(bytes, at);
-    if (header.shard !== this.shard) throw new CorruptBatchError(`record of shard ${header.shard} in the WAL of shard ${this.shard}`, at);
+    if (header.shard !== this.shard)
+      throw new CorruptBatchError(`record of shard ${header.shard} in the WAL of shard ${this.shard}`, at);
     const own = bytes.subarray(at, at + header.byteLength);
     if (!(header.flags & FLAG_MERGE)) this.codec.decodeEvents(own, header); // validates the payload's structure
     const first = isReplicated(header) ? header.firstSeqNo : 0;
@@ -202,7 +225,10 @@ export class Wal {
   private index(rec: WalRecord): void {
     this.records.push(rec);
     if (isReplicated(rec.header) && rec.header.eventCount > 0) {
-      invariant(rec.last > this.lastSeq, () => `WAL append of SeqNo ${rec.first}..${rec.last} does not extend the log (last ${this.lastSeq})`);
+      invariant(
+        rec.last > this.lastSeq,
+        () => `WAL append of SeqNo ${rec.first}..${rec.last} does not extend the log (last ${this.lastSeq})`,
+      );
       this.replicated.push(rec);
       if (rec.last > this.lastSeq) this.lastSeq = rec.last;
     }
