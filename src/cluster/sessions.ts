@@ -5,6 +5,8 @@
  */
 import {
   checkKey,
+  checkRegionId,
+  InvalidInputError,
   Session,
   StaleReadError,
   UnavailableError,
@@ -17,16 +19,20 @@ export interface SessionRead {
   score: number | undefined;
   /** Region whose replica served the read. */
   servedBy: string;
+  /** True when the session's own region could not serve it and the shard's leader did. */
   redirected: boolean;
   /** Virtual ms the read waited for the replica to catch up. */
   waitedMs: number;
+  /** SeqNo the serving replica had applied (the session's mark on `shard` is at least this now). */
   appliedSeqNo: number;
+  shard: number;
 }
 
-let sessionIds = 0;
+/** Session ids count per cluster, so a seed replays the same ids whatever ran before. */
+const sessionCounters = new WeakMap<SimulatedCluster, number>();
 
 export class ClusterSession {
-  readonly id = ++sessionIds;
+  readonly id: number;
   readonly session: Session;
 
   constructor(
@@ -36,6 +42,9 @@ export class ClusterSession {
     readonly tenant?: string,
   ) {
     this.session = new Session(opts);
+    checkClusterRegion(cluster, region);
+    this.id = (sessionCounters.get(cluster) ?? 0) + 1;
+    sessionCounters.set(cluster, this.id);
   }
 
   /** Writes through the session's region; the session remembers the SeqNo. */
@@ -43,28 +52,32 @@ export class ClusterSession {
     signal: string,
     entity: string,
     weight: number,
-    opts: Omit<ClusterWriteOptions, 'via'> = {},
+    opts: Omit<ClusterWriteOptions, 'via' | 'tenant'> = {},
   ): WriteAck {
     const ack = this.cluster.writeSignal(signal, entity, weight, {
       ...opts,
       via: this.region,
-      tenant: opts.tenant ?? this.tenant,
+      tenant: this.tenant,
     });
     if (!ack.local) this.session.observeWrite(ack.shard, ack.seqNo);
     return ack;
   }
 
-  /** Moves the session to another region (the client now reads from there). */
+  /** Moves the session to another region (the client now reads from there); its marks go with it. */
   moveTo(region: string): void {
-    this.cluster.node(region, 0);
-    this.region = region;
+    this.region = checkClusterRegion(this.cluster, region);
   }
 
-  /** Reads at the session's region, honouring its marks and policy. */
+  /**
+   * Reads at the session's region, honouring its marks and policy: a replica behind the mark is
+   * waited for (up to the timeout, in virtual time, then `StaleReadError`) or the read goes to
+   * the shard's leader. A read is never served by a replica behind the session's mark.
+   */
   async read(entity: string, signal: string): Promise<SessionRead> {
     const c = this.cluster;
     const tenant = this.tenant ?? '';
     const shard = c.controlPlane.tenantRouter.shardFor(tenant, checkKey(entity, 'entity'));
+    c.schema.signalIndex(signal);
     const hwm = this.session.hwmFor(shard);
     let node = c.node(this.region, shard);
     let redirected = false;
@@ -73,15 +86,22 @@ export class ClusterSession {
     if (!ready()) {
       if (this.session.policy === 'redirect') {
         node = c.leader(shard);
-        redirected = true;
+        redirected = node.regionId !== this.region;
         if (!node.up) throw new UnavailableError(node.regionId, shard, 'the leader is down');
+        // Only after a failover that lost writes can the leader be behind a session's mark.
+        if (!ready()) throw new StaleReadError(node.regionId, shard, node.db.appliedSeqNo(), hwm, 0);
       } else {
         const start = c.now();
         c.scheduler.runUntil(start + this.session.timeoutMs, ready);
         await Promise.resolve();
         waitedMs = c.now() - start;
-        if (!ready())
-          throw new StaleReadError(this.region, shard, node.up ? node.db.appliedSeqNo() : 0, hwm, waitedMs);
+        if (!node.up)
+          throw new UnavailableError(
+            this.region,
+            shard,
+            `its replica is down (waited ${waitedMs} ms); restart it, read elsewhere, or use the 'redirect' policy`,
+          );
+        if (!ready()) throw new StaleReadError(this.region, shard, node.db.appliedSeqNo(), hwm, waitedMs);
       }
     }
     const applied = node.db.appliedSeqNo();
@@ -96,8 +116,19 @@ export class ClusterSession {
       atMs: c.now(),
     });
     this.session.observeRead(shard, applied);
-    return { score, servedBy: node.regionId, redirected, waitedMs, appliedSeqNo: applied };
+    return { score, servedBy: node.regionId, redirected, waitedMs, appliedSeqNo: applied, shard };
   }
+}
+
+function checkClusterRegion(cluster: SimulatedCluster, region: string): string {
+  checkRegionId(region);
+  if (!cluster.regions.includes(region))
+    throw new InvalidInputError(
+      'region',
+      region,
+      `not a region of this cluster (${cluster.regions.join(', ')})`,
+    );
+  return region;
 }
 
 /** One tenant's view of the cluster. */
@@ -109,6 +140,7 @@ export class TenantView {
     checkKey(id, 'tenant');
   }
 
+  /** Writes under this tenant's namespace, routed to one of its shards. */
   writeSignal(
     signal: string,
     entity: string,
@@ -118,23 +150,30 @@ export class TenantView {
     return this.cluster.writeSignal(signal, entity, weight, { ...opts, tenant: this.id });
   }
 
+  /** This tenant's score of `entity` in `region`'s replica, at cluster time (undefined: never written). */
   readDecayScore(region: string, entity: string, signal: string): number | undefined {
     return this.cluster.readDecayScore(region, entity, signal, this.id);
   }
 
   /** Reads a given shard's replica directly: refused unless the shard is this tenant's. */
   readFromShard(region: string, shard: number, entity: string, signal: string): number | undefined {
-    return this.cluster.node(region, shard).db.readDecayScore(entity, signal, this.cluster.now(), this.id);
+    const node = this.cluster.node(region, shard);
+    this.cluster.controlPlane.tenantRouter.checkOwns(this.id, shard, checkKey(entity, 'entity'));
+    if (!node.up) throw new UnavailableError(region, shard, 'its replica is down');
+    return node.db.readDecayScore(entity, signal, this.cluster.now(), this.id);
   }
 
-  session(region: string, opts: SessionOptions = {}): ClusterSession {
+  /** A session of this tenant entering at `region` (default: the tenant's home region). */
+  session(region: string = this.homeRegion, opts: SessionOptions = {}): ClusterSession {
     return new ClusterSession(this.cluster, region, opts, this.id);
   }
 
+  /** The region the tenant is placed in. */
   get homeRegion(): string {
     return this.cluster.controlPlane.tenantRouter.homeOf(this.id);
   }
 
+  /** The shards that hold this tenant's entities (sorted). */
   get shards(): readonly number[] {
     return this.cluster.controlPlane.tenantRouter.placement(this.id).shards;
   }

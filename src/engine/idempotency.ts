@@ -4,7 +4,7 @@
  * the event), so a retry after a failover is still answered with the original ack.
  * Expiry is exact: a key is held while `now < firstSeenMs + retentionMs` and free from then on.
  */
-import { IdempotencyConflictError } from './errors';
+import { IdempotencyConflictError, InvalidInputError } from './errors';
 
 export interface IdempotentAck {
   shard: number;
@@ -25,7 +25,14 @@ interface Entry {
 export class IdempotencyStore {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(readonly retentionMs: number) {}
+  constructor(readonly retentionMs: number) {
+    if (!Number.isFinite(retentionMs) || retentionMs < 0)
+      throw new InvalidInputError(
+        'idempotencyRetentionMs',
+        retentionMs,
+        'a finite, non-negative number of ms (how long a key is remembered)',
+      );
+  }
 
   /** The original ack for a retry, undefined for a new key; throws for a key reused with another payload. */
   check(tenant: string, key: string, fingerprint: string, nowMs: number): IdempotentAck | undefined {
@@ -40,7 +47,13 @@ export class IdempotencyStore {
     return e.ack;
   }
 
-  /** Remembers the ack of a keyed write first seen at `firstSeenMs`. */
+  /**
+   * Remembers the ack of a keyed write first seen at `firstSeenMs` (the write's leader time, the
+   * same on every replica). An entry still held at that instant stays: the first write's ack is
+   * authoritative. Judging by `firstSeenMs` rather than this replica's clock keeps every replica
+   * in agreement whatever its clock says when the event reaches it (a follower whose clock runs
+   * behind must still replace an entry the leader had already let expire).
+   */
   record(
     tenant: string,
     key: string,
@@ -51,7 +64,7 @@ export class IdempotencyStore {
   ): void {
     const id = storeKey(tenant, key);
     const prev = this.entries.get(id);
-    if (prev && prev.expiresAtMs > nowMs) return; // the first write's ack stays authoritative
+    if (prev && prev.expiresAtMs > firstSeenMs) return;
     this.entries.delete(id); // re-insert at the end: the map stays ordered by expiry for sweeping
     this.entries.set(id, { fingerprint, ack, expiresAtMs: firstSeenMs + this.retentionMs });
     this.sweep(nowMs);

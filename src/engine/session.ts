@@ -6,6 +6,9 @@
  * to whoever moves time (the simulator).
  */
 
+import { InvalidInputError } from './errors';
+import { checkShardId } from './ids';
+
 export type SessionPolicy = 'wait' | 'redirect';
 
 export interface SessionOptions {
@@ -23,6 +26,14 @@ export class Session {
   constructor(opts: SessionOptions = {}) {
     this.policy = opts.policy ?? 'wait';
     this.timeoutMs = opts.timeoutMs ?? 1_000;
+    if (this.policy !== 'wait' && this.policy !== 'redirect')
+      throw new InvalidInputError('session policy', this.policy, "a session policy is 'wait' or 'redirect'");
+    if (!Number.isFinite(this.timeoutMs) || this.timeoutMs < 0)
+      throw new InvalidInputError(
+        'session timeoutMs',
+        this.timeoutMs,
+        'a finite, non-negative number of ms (how long a read waits for a lagging replica)',
+      );
   }
 
   /** The session's high-water mark on `shard` (0 = none). */
@@ -37,16 +48,24 @@ export class Session {
 
   /** Records a write acknowledged at `seqNo` (local writes, SeqNo 0, do not move the mark). */
   observeWrite(shard: number, seqNo: number): void {
-    if (seqNo > this.hwmFor(shard)) this.hwm.set(shard, seqNo);
+    this.raise(shard, seqNo);
   }
 
   /** Records a read served by a replica that had applied `appliedSeqNo`. */
   observeRead(shard: number, appliedSeqNo: number): void {
-    if (appliedSeqNo > this.hwmFor(shard)) this.hwm.set(shard, appliedSeqNo);
+    this.raise(shard, appliedSeqNo);
   }
 
   /** Every shard's mark, for reports. */
   marks(): Record<number, number> {
     return Object.fromEntries(this.hwm);
+  }
+
+  /** Marks only ever rise: that is what makes reads monotonic. */
+  private raise(shard: number, seqNo: number): void {
+    checkShardId(shard);
+    if (!Number.isSafeInteger(seqNo) || seqNo < 0)
+      throw new InvalidInputError('SeqNo', seqNo, 'a SeqNo is a non-negative integer (0 = nothing applied)');
+    if (seqNo > this.hwmFor(shard)) this.hwm.set(shard, seqNo);
   }
 }

@@ -39,12 +39,13 @@ export class TenantRouter {
     const shards = p.shards ?? this.allShards();
     if (
       shards.length === 0 ||
-      shards.some((s) => !Number.isInteger(s) || s < 0 || s >= this.shards.shardCount)
+      shards.some((s) => !Number.isInteger(s) || s < 0 || s >= this.shards.shardCount) ||
+      new Set(shards).size !== shards.length
     ) {
       throw new InvalidInputError(
         'tenant shards',
         shards,
-        `a non-empty list of shards from 0 to ${this.shards.shardCount - 1}`,
+        `a non-empty list of distinct shards from 0 to ${this.shards.shardCount - 1}`,
       );
     }
     this.placements.set(tenant, { homeRegion: home, shards: [...shards].sort((a, b) => a - b) });

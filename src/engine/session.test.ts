@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { InvalidInputError } from './errors';
+import { Session } from './session';
+
+test('session: defaults are the wait policy and a 1 s timeout', () => {
+  const s = new Session();
+  assert.equal(s.policy, 'wait');
+  assert.equal(s.timeoutMs, 1_000);
+  assert.equal(s.hwmFor(0), 0);
+  assert.ok(s.canReadAt(0, 0));
+});
+
+test('session: bad options are refused with what is allowed', () => {
+  assert.throws(() => new Session({ policy: 'eventually' as never }), /'wait' or 'redirect'/);
+  assert.throws(() => new Session({ timeoutMs: -1 }), InvalidInputError);
+  assert.throws(() => new Session({ timeoutMs: Number.NaN }), /non-negative number of ms/);
+  assert.throws(() => new Session().observeWrite(-1, 3), InvalidInputError);
+  assert.throws(() => new Session().observeRead(0, 1.5), /SeqNo/);
+});
+
+test('session: marks are per shard and only rise', () => {
+  const s = new Session();
+  s.observeWrite(1, 5);
+  s.observeRead(1, 3);
+  s.observeRead(2, 7);
+  assert.deepEqual(s.marks(), { 1: 5, 2: 7 });
+  assert.ok(!s.canReadAt(1, 4));
+  assert.ok(s.canReadAt(1, 5));
+  assert.ok(s.canReadAt(0, 0));
+  s.observeWrite(1, 0); // a local write (SeqNo 0) does not move the mark
+  assert.equal(s.hwmFor(1), 5);
+});
+
+/**
+ * A model of one shard's replicas: the leader assigns SeqNos, each follower applies a prefix
+ * of the log and catches up in an arbitrary order. A session reads through `Session` with its
+ * policy; the property is that every read it is served sees its own writes and never goes back.
+ */
+type Op =
+  | { kind: 'write'; shard: number }
+  | { kind: 'catchUp'; replica: number; shard: number; events: number }
+  | { kind: 'read'; replica: number; shard: number; waitSteps: number };
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ kind: fc.constant('write' as const), shard: fc.integer({ min: 0, max: 2 }) }),
+  fc.record({
+    kind: fc.constant('catchUp' as const),
+    replica: fc.integer({ min: 1, max: 3 }),
+    shard: fc.integer({ min: 0, max: 2 }),
+    events: fc.integer({ min: 1, max: 4 }),
+  }),
+  fc.record({
+    kind: fc.constant('read' as const),
+    replica: fc.integer({ min: 0, max: 3 }),
+    shard: fc.integer({ min: 0, max: 2 }),
+    waitSteps: fc.integer({ min: 0, max: 5 }),
+  }),
+);
+
+test('session: property: read-your-writes and monotonic reads under arbitrary replica lag orders', () => {
+  fc.assert(
+    fc.property(
+      fc.constantFrom('wait' as const, 'redirect' as const),
+      fc.array(op, { maxLength: 60 }),
+      (policy, ops) => {
+        const session = new Session({ policy });
+        const leaderSeq = [0, 0, 0];
+        // applied[replica][shard]; replica 0 is the leader.
+        const applied = [0, 1, 2, 3].map(() => [0, 0, 0]);
+        const ownWrite = [0, 0, 0];
+        const lastSeen = [0, 0, 0];
+        for (const o of ops) {
+          if (o.kind === 'write') {
+            applied[0]![o.shard] = ++leaderSeq[o.shard]!;
+            ownWrite[o.shard] = leaderSeq[o.shard]!;
+            session.observeWrite(o.shard, leaderSeq[o.shard]!);
+          } else if (o.kind === 'catchUp') {
+            const a = applied[o.replica]!;
+            a[o.shard] = Math.min(leaderSeq[o.shard]!, a[o.shard]! + o.events);
+          } else {
+            let replica = o.replica;
+            if (!session.canReadAt(o.shard, applied[replica]![o.shard]!)) {
+              if (policy === 'redirect') replica = 0;
+              else {
+                // Waiting: the replica catches up one event per step until the timeout.
+                for (
+                  let i = 0;
+                  i < o.waitSteps && !session.canReadAt(o.shard, applied[replica]![o.shard]!);
+                  i++
+                )
+                  applied[replica]![o.shard] = Math.min(leaderSeq[o.shard]!, applied[replica]![o.shard]! + 1);
+                if (!session.canReadAt(o.shard, applied[replica]![o.shard]!)) continue; // stale read
+              }
+            }
+            const seen = applied[replica]![o.shard]!;
+            assert.ok(
+              seen >= ownWrite[o.shard]!,
+              `read-your-writes: saw ${seen} < own write ${ownWrite[o.shard]}`,
+            );
+            assert.ok(seen >= lastSeen[o.shard]!, `monotonic: saw ${seen} after ${lastSeen[o.shard]}`);
+            lastSeen[o.shard] = seen;
+            session.observeRead(o.shard, seen);
+          }
+        }
+        // The mark is exactly the highest SeqNo the session wrote or saw on each shard.
+        for (let s = 0; s < 3; s++) assert.equal(session.hwmFor(s), Math.max(ownWrite[s]!, lastSeen[s]!));
+      },
+    ),
+    { numRuns: 1000 },
+  );
+});
