@@ -32,7 +32,10 @@ export interface TidalDbOptions {
   idempotencyRetentionMs?: number;
   /** Period of anti-entropy rounds with every peer; 0 turns it off. Default: 0. */
   reconcileEveryMs?: number;
-  /** Epoch the replica starts at (the control plane's, when there is one). Default: 1. */
+  /**
+   * Epoch the replica starts at before recovery. Default: 1. Recovery raises it to the newest
+   * epoch in the WAL, then to the control plane's (dropping a suffix a failover left behind).
+   */
   epoch?: number;
   shipper?: ShipperOptions;
   wal?: WalOptions;
@@ -138,7 +141,7 @@ export class TidalDbBuilder {
       region,
       shard,
       role,
-      epoch: this.options.epoch ?? cp?.epochOf(shard) ?? 1,
+      epoch: this.options.epoch ?? 1,
       schema: this.schema,
       clock,
       timers,
@@ -151,6 +154,7 @@ export class TidalDbBuilder {
       onEvent: this.listener,
     });
     db.recover();
+    if (cp) db.syncEpoch(cp.epochOf(shard), cp.leaderOf(shard));
     db.start();
     return db;
   }

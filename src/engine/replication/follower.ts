@@ -6,18 +6,20 @@
  * keeps its state and the shipper resends. Fencing: a batch of an older epoch is refused with
  * the current epoch, which tells a deposed leader to step down.
  */
-import type { Batch, BatchCodec } from '../batch/codec';
+import type { Batch, BatchCodec, SignalEvent } from '../batch/codec';
 import { FLAG_LOCAL, FLAG_MERGE } from '../batch/header';
 import type { TimerHandle, Timers } from '../clock';
 import {
   ClockSkewError,
   CorruptBatchError,
+  InvalidInputError,
   OutOfOrderBatchError,
   StaleEpochError,
   TidalError,
   WrongShardError,
 } from '../errors';
 import type { HybridClock } from '../hlc';
+import { checkKey } from '../ids';
 import { AckStatus } from './messages';
 
 /** What the follower logic needs from its node. */
@@ -70,6 +72,7 @@ export class FollowerDb {
       batch = h.codec.decode(bytes);
       if (batch.header.flags & (FLAG_LOCAL | FLAG_MERGE))
         throw new CorruptBatchError('local or merge records are not shipped');
+      for (const e of batch.events) checkEventKeys(e);
     } catch (err) {
       if (!(err instanceof CorruptBatchError)) throw err;
       this.stats.corrupt++;
@@ -135,5 +138,17 @@ export class FollowerDb {
   stop(): void {
     for (const t of this.pendingAcks.values()) t.cancel();
     this.pendingAcks.clear();
+  }
+}
+
+/** An id no client could have written (DESIGN §2: at most 256 UTF-8 bytes) makes the batch corrupt. */
+function checkEventKeys(e: SignalEvent): void {
+  try {
+    checkKey(e.entity, 'entity');
+    if (e.tenant) checkKey(e.tenant, 'tenant');
+    if (e.idempotencyKey) checkKey(e.idempotencyKey, 'idempotency key');
+  } catch (err) {
+    if (!(err instanceof InvalidInputError)) throw err;
+    throw new CorruptBatchError(`event SeqNo ${e.seqNo} carries an ${err.message}`);
   }
 }

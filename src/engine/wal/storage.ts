@@ -1,7 +1,8 @@
 /**
  * Where WAL segments live. `MemoryStorage` is the simulated disk of ephemeral mode (it outlives
  * a node's crash, like a disk); `FileStorage` writes real files with an fsync per append.
- * Both can lose the tail of the last write, which is how a crash tears a record.
+ * A crash in the middle of an append leaves part of it at the end of the last segment (a torn
+ * write; the simulator makes one by appending a prefix); recovery finds it and truncates it.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

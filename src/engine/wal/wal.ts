@@ -98,15 +98,24 @@ export class Wal {
           this.storage.truncate(this.dir, name, at);
           break;
         }
-        if (isReplicated(rec.header) && rec.header.eventCount > 0 && rec.first > this.lastSeq + 1) {
+        const replicated = isReplicated(rec.header) && rec.header.eventCount > 0;
+        if (replicated && rec.first > this.lastSeq + 1) {
           throw new WalRecoveryError(
             `${this.dir}/${name}`,
             `gap in the log: SeqNo ${this.lastSeq} is followed by ${rec.first}`,
           );
         }
+        if (replicated && rec.last <= this.lastSeq) {
+          throw new WalRecoveryError(
+            `${this.dir}/${name}`,
+            `record of SeqNo ${rec.first}..${rec.last} at byte ${at} repeats the log (last ${this.lastSeq}); the WAL never holds a record that adds nothing`,
+          );
+        }
+        // Count each event once: a record may overlap the one before it (a resent batch).
+        if (replicated) report.events += rec.last - Math.max(rec.first - 1, this.lastSeq);
+        else if (!(rec.header.flags & FLAG_MERGE)) report.events += rec.header.eventCount;
         this.index(rec);
         report.batches++;
-        if (!(rec.header.flags & FLAG_MERGE)) report.events += rec.header.eventCount;
         at += rec.header.byteLength;
       }
       this.segment = { name, size: Math.min(at, bytes.length) };
@@ -172,13 +181,16 @@ export class Wal {
     if (seq >= this.lastSeq) return [];
     const dropped: SignalEvent[] = [];
     const kept: WalRecord[] = [];
+    let keptLast = 0; // records may overlap: a cut record keeps only what extends the kept log
     for (const rec of this.records) {
       if (!isReplicated(rec.header) || rec.last <= seq) {
         kept.push(rec);
+        if (isReplicated(rec.header)) keptLast = Math.max(keptLast, rec.last);
         continue;
       }
       const events = this.codec.decodeEvents(rec.bytes, rec.header);
-      const keep = events.filter((e) => e.seqNo <= seq);
+      const keep = events.filter((e) => e.seqNo <= seq && e.seqNo > keptLast);
+      if (keep.length) keptLast = keep[keep.length - 1]!.seqNo;
       for (const e of events) if (e.seqNo > seq && !dropped.some((d) => d.seqNo === e.seqNo)) dropped.push(e);
       if (keep.length) {
         const bytes = this.codec.encode(
@@ -215,7 +227,10 @@ export class Wal {
   private parse(bytes: Uint8Array, at: number): WalRecord {
     const header = decodeHeader(bytes, at);
     if (header.shard !== this.shard)
-      throw new CorruptBatchError(`record of shard ${header.shard} in the WAL of shard ${this.shard}`, at);
+      throw new WalRecoveryError(
+        this.dir,
+        `a valid record of shard ${header.shard} at byte ${at} in the WAL of shard ${this.shard}`,
+      );
     const own = bytes.subarray(at, at + header.byteLength);
     if (!(header.flags & FLAG_MERGE)) this.codec.decodeEvents(own, header); // validates the payload's structure
     const first = isReplicated(header) ? header.firstSeqNo : 0;

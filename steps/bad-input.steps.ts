@@ -1,0 +1,80 @@
+/**
+ * Steps about bad input: crafted batches put on the wire, and client calls with values the
+ * product refuses. Each refusal is a typed error; noting every region's state first shows that
+ * nothing changed.
+ */
+import { Given, Then, When } from '@cucumber/cucumber';
+import { expect } from 'expect';
+import { replicaStates, sendBadBatch, stateChanges } from '../src/cluster';
+import type { TidalWorld } from './support/world';
+
+Given(
+  'messages from {region} to {region} are dropped',
+  function (this: TidalWorld, from: string, to: string) {
+    this.partitions.set(`${from}>${to}`, this.cluster.injectOneWayPartition(from, to));
+  },
+);
+
+Given("every region's state is noted", function (this: TidalWorld) {
+  this.notedReplicas = replicaStates(this.cluster);
+});
+
+Then('every region still holds its noted state', function (this: TidalWorld) {
+  if (!this.notedReplicas) throw new Error('no state was noted; add "every region\'s state is noted" first');
+  expect(stateChanges(this.notedReplicas, replicaStates(this.cluster))).toEqual([]);
+});
+
+When(
+  '{region} receives a bad batch from its leader: {string}',
+  function (this: TidalWorld, region: string, kind: string) {
+    const sent = sendBadBatch(this.cluster, kind, region);
+    this.logger.info(sent, 'bad batch sent');
+  },
+);
+
+Then(
+  '{region} refuses it with {word}: {string}',
+  function (this: TidalWorld, region: string, error: string, reason: string) {
+    const last = this.cluster.rejections.filter((r) => r.replica.startsWith(`${region}/`)).at(-1);
+    expect(last).toBeDefined();
+    expect(last!.error.name).toBe(error);
+    expect(last!.error.message).toContain(reason);
+  },
+);
+
+When(
+  'a client tries to write {weight} {string} to {entity}',
+  async function (this: TidalWorld, weight: number, signal: string, entity: string) {
+    await this.attempt(() => this.cluster.writeSignal(signal, entity, weight));
+  },
+);
+
+When(
+  'a client tries to write {weight} {string} to {entity} through region {string}',
+  async function (this: TidalWorld, weight: number, signal: string, entity: string, via: string) {
+    await this.attempt(() => this.cluster.writeSignal(signal, entity, weight, { via }));
+  },
+);
+
+When(
+  'a client tries to read {entity} {string} in region {string}',
+  async function (this: TidalWorld, entity: string, signal: string, region: string) {
+    await this.attempt(() => this.cluster.readDecayScore(region, entity, signal));
+  },
+);
+
+When(
+  'a client tries to write {weight} {string} to an entity id of {int} {string} characters',
+  async function (this: TidalWorld, weight: number, signal: string, n: number, char: string) {
+    await this.attempt(() => this.acks.push(this.cluster.writeSignal(signal, char.repeat(n), weight)));
+  },
+);
+
+Then('it is refused with {word}: {string}', function (this: TidalWorld, error: string, reason: string) {
+  expect(this.caught().name).toBe(error);
+  expect(this.caught().message).toContain(reason);
+});
+
+Then('it is accepted', function (this: TidalWorld) {
+  expect(this.lastError).toBeUndefined();
+});
