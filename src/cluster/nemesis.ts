@@ -18,6 +18,8 @@ export interface FlapOptions {
   cutMs?: number;
   /** How long the link is up between cuts. Default: 200 ms. */
   healMs?: number;
+  /** Uniform extra length in [0, jitterMs] of every cut and every up period. Default: 0 ms. */
+  jitterMs?: number;
 }
 
 export interface Flapping {
@@ -67,6 +69,8 @@ export class Nemesis {
     const times = opts.times ?? 10;
     const cutMs = opts.cutMs ?? 200;
     const healMs = opts.healMs ?? 200;
+    const jitterMs = opts.jitterMs ?? 0;
+    const jitter = (): number => (jitterMs > 0 ? this.rng.next() * jitterMs : 0);
     const span = this.open('flapping', `${a} ⇹ ${b} flapping ×${times}`);
     let cycle = 0;
     let cut: NetworkPartition | undefined;
@@ -83,10 +87,10 @@ export class Nemesis {
         cut.heal();
         cut = undefined;
         if (++cycle >= times) return finish();
-        timer = this.scheduler.after(healMs, step);
+        timer = this.scheduler.after(healMs + jitter(), step);
       } else {
         cut = this.partition(a, b);
-        timer = this.scheduler.after(cutMs, step);
+        timer = this.scheduler.after(cutMs + jitter(), step);
       }
     };
     step();
@@ -122,10 +126,16 @@ export class Nemesis {
     }
   }
 
+  /**
+   * Sets `region`'s clocks to `ms` off true time from now on, drifting `driftMsPerS` further each
+   * second. The drift is set first: setting it folds the drift accumulated so far into the
+   * offset, which the new skew then replaces, so unskewing a drifting clock really puts it back
+   * on time.
+   */
   skew(region: string, ms: number, driftMsPerS = 0): void {
     for (const c of this.clocks(region)) {
-      c.setSkew(ms);
       c.setDrift(driftMsPerS);
+      c.setSkew(ms);
     }
     const key = `skew:${region}`;
     const prev = this.openSpans.get(key);
@@ -164,7 +174,7 @@ export class Nemesis {
   healAll(regions: readonly string[]): void {
     for (const f of this.flaps.splice(0)) f.stop();
     this.factory.healAll();
-    if (this.network.hasFaults()) this.clearNetworkFaults();
+    this.clearNetworkFaults(); // also closes the span of a fault set to nothing at all
     for (const r of regions) if (this.openSpans.has(`skew:${r}`)) this.unskew(r);
   }
 

@@ -7,6 +7,8 @@
  * (`reorder`: no FIFO guarantee and an extra random delay of up to `reorderWindowMs`), or have
  * one byte flipped (`corruptRate`, to prove receivers validate). Without `reorder` a link is
  * FIFO, like a TCP connection: jitter never makes a later message overtake an earlier one.
+ * Faults set on one link are laid over the faults set for all links, field by field (a link
+ * with extra delay keeps the global drop rate).
  * Partitions are not here: the transport factory owns them, and drops in-flight messages too.
  */
 import type { Endpoint, Link } from '../engine';
@@ -87,11 +89,21 @@ export class SimulatedNetwork implements Link {
     return this.linkFaults.size > 0 || Object.keys(this.globalFaults).length > 0;
   }
 
+  /** The faults in force on the directed link `from → to`. */
+  faultsFor(link: LinkSelector): NetworkFaults {
+    return { ...this.faultsOn(`${link.from}>${link.to}`) };
+  }
+
+  private faultsOn(key: string): NetworkFaults {
+    const own = this.linkFaults.get(key);
+    return own ? { ...this.globalFaults, ...own } : this.globalFaults;
+  }
+
   carry(from: Endpoint, to: Endpoint, bytes: Uint8Array, deliver: (bytes: Uint8Array) => void): void {
     this.stats.carried++;
     this.stats.bytes += bytes.length;
     const key = `${from.region}>${to.region}`;
-    const f = this.linkFaults.get(key) ?? this.globalFaults;
+    const f = this.faultsOn(key);
     if (f.dropRate && this.rng.chance(f.dropRate)) {
       this.stats.lost++;
       return;

@@ -1,9 +1,19 @@
 /**
  * A last-writer-wins register ordered by HLC stamp (wall, then logical, then node id, so ties
  * between nodes break deterministically). Merge keeps the greater stamp: commutative,
- * associative, idempotent.
+ * associative, idempotent. One node never issues the same stamp twice, so equal stamps normally
+ * carry equal values; should they not (a state assembled by hand, a bug elsewhere), the values
+ * are compared too, so that merge stays a join instead of keeping whichever arrived first.
  */
 import { compareHlc, type Hlc } from '../hlc';
+
+/** Orders two values deterministically: numbers and strings by value, anything else by its JSON. */
+export function compareValues(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
+  const x = typeof a === 'string' ? a : (JSON.stringify(a) ?? '');
+  const y = typeof b === 'string' ? b : (JSON.stringify(b) ?? '');
+  return x < y ? -1 : x > y ? 1 : 0;
+}
 
 export class LWWRegister<T> {
   constructor(
@@ -13,7 +23,10 @@ export class LWWRegister<T> {
 
   /** Sets the value if `stamp` is newer than the current one; returns whether it won. */
   set(value: T, stamp: Hlc): boolean {
-    if (this.stamp !== undefined && compareHlc(stamp, this.stamp) <= 0) return false;
+    if (this.stamp !== undefined) {
+      const order = compareHlc(stamp, this.stamp);
+      if (order < 0 || (order === 0 && compareValues(value, this.value) <= 0)) return false;
+    }
     this.value = value;
     this.stamp = stamp;
     return true;

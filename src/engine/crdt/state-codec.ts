@@ -2,6 +2,7 @@
  * Byte encoding of CRDT signal states: what reconciliation ships and what a MERGE record in
  * the WAL keeps, so that merged state survives a crash like any applied write.
  */
+import { invariant } from '../assert';
 import { ByteReader, ByteWriter } from '../batch/bytes';
 import { CorruptBatchError } from '../errors';
 import { CrdtSignalState } from './signal-state';
@@ -21,6 +22,11 @@ export function encodeStates(items: readonly StateItem[]): Uint8Array {
     w.str16(it.entity);
     w.u8(it.signal);
     const s = it.state;
+    // Counts travel as one byte each; more would wrap silently and corrupt every later state.
+    invariant(
+      s.origins.length <= 255 && s.counts.entries.length <= 255,
+      () => `${it.entity}: ${s.origins.length} origins, ${s.counts.entries.length} counters; at most 255 fit`,
+    );
     w.u8(s.origins.length);
     for (const o of s.origins) {
       w.str16(o.origin);

@@ -7,10 +7,15 @@
  * Only differing buckets are summarised and only newer states travel, so a heal after a short
  * partition ships a delta, not the whole state. Merges are CRDT joins, so rounds may overlap,
  * repeat or be cut off by a partition without harm.
+ * Shipped states are messages like any other: the receiver's HLC takes in the newest write stamp
+ * they carry before merging (so its next writes follow every write it learned of), and states
+ * whose stamp is too far ahead of the local clock are refused (`ClockSkewError`) and left for a
+ * later round.
  */
 import type { TimerHandle, Timers } from '../clock';
 import { decodeStates, encodeStates, type StateItem } from '../crdt/state-codec';
-import { CorruptBatchError, type TidalError } from '../errors';
+import { ClockSkewError, CorruptBatchError, type TidalError } from '../errors';
+import { compareHlc, type Hlc, type HybridClock } from '../hlc';
 import type { SignalStore, VersionEntry } from '../store';
 import type { Transport } from '../transport';
 import { FrameType, type Frame, type FrameCodec, type KeyRef } from './messages';
@@ -21,6 +26,7 @@ export interface ReconciliationHost {
   readonly frames: FrameCodec;
   readonly transport: Transport;
   readonly timers: Timers;
+  readonly hlc: HybridClock;
   /** Joins reconciled states into the replica and logs them durably. */
   mergeStates(items: StateItem[]): number;
   reject(from: string, error: TidalError): void;
@@ -33,6 +39,8 @@ export interface ReconciliationStats {
   statesSent: number;
   statesReceived: number;
   statesAdopted: number;
+  /** States frames refused: undecodable, or stamped too far ahead of the local clock. */
+  refused: number;
 }
 
 export class ReconciliationEngine {
@@ -43,6 +51,7 @@ export class ReconciliationEngine {
     statesSent: 0,
     statesReceived: 0,
     statesAdopted: 0,
+    refused: 0,
   };
   private round = 0;
   private periodic: TimerHandle | undefined;
@@ -116,8 +125,19 @@ export class ReconciliationEngine {
         try {
           items = decodeStates(f.states, 0, f.states.length, store.schema.size);
         } catch (err) {
-          if (err instanceof CorruptBatchError) return this.host.reject(from, err);
-          throw err;
+          if (!(err instanceof CorruptBatchError)) throw err;
+          this.stats.refused++;
+          return this.host.reject(from, err);
+        }
+        const newest = newestStamp(items);
+        if (newest) {
+          try {
+            this.host.hlc.receive(newest);
+          } catch (err) {
+            if (!(err instanceof ClockSkewError)) throw err;
+            this.stats.refused++;
+            return this.host.reject(from, err); // nothing merged; a later round retries
+          }
         }
         this.stats.statesReceived += items.length;
         this.stats.statesAdopted += this.host.mergeStates(items);
@@ -162,6 +182,16 @@ export class ReconciliationEngine {
     this.stats.bytesSent += bytes.length;
     this.host.transport.send(to, bytes);
   }
+}
+
+/** The newest last-write stamp among shipped states. */
+function newestStamp(items: readonly StateItem[]): Hlc | undefined {
+  let newest: Hlc | undefined;
+  for (const it of items) {
+    const s = it.state.last.stamp;
+    if (s && (!newest || compareHlc(s, newest) > 0)) newest = s;
+  }
+  return newest;
 }
 
 function refKey(e: { tenant: string; entity: string; signal: number }): string {

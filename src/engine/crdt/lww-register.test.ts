@@ -1,0 +1,90 @@
+// Properties of the last-writer-wins register: the greatest HLC stamp wins (ties between nodes
+// broken by node id), and merge is a join for any states and any delivery order with duplicates.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { compareHlc, type Hlc } from '../hlc';
+import { LWWRegister } from './lww-register';
+
+const RUNS = { numRuns: 1000 };
+
+/** A small stamp space, so equal wall times, equal logicals and equal stamps all occur. */
+const stamp: fc.Arbitrary<Hlc> = fc.record(
+  {
+    wallMs: fc.integer({ min: 0, max: 6 }),
+    logical: fc.integer({ min: 0, max: 2 }),
+    node: fc.constantFrom('us-east', 'eu-west', 'ap-south'),
+  },
+  { noNullPrototype: true },
+);
+
+const register = fc
+  .option(fc.tuple(fc.integer({ min: -9, max: 9 }), stamp), { nil: undefined })
+  .map((v) => (v === undefined ? new LWWRegister<number>() : new LWWRegister<number>(v[0], v[1])));
+
+function merged(...rs: LWWRegister<number>[]): LWWRegister<number> {
+  const out = new LWWRegister<number>();
+  for (const r of rs) out.merge(r);
+  return out;
+}
+
+function same(a: LWWRegister<number>, b: LWWRegister<number>): void {
+  assert.deepEqual({ value: a.value, stamp: a.stamp }, { value: b.value, stamp: b.stamp });
+}
+
+test('lww-register: merge is commutative, even for equal stamps carrying different values', () => {
+  fc.assert(
+    fc.property(register, register, (a, b) => same(merged(a, b), merged(b, a))),
+    RUNS,
+  );
+});
+
+test('lww-register: merge is associative', () => {
+  fc.assert(
+    fc.property(register, register, register, (a, b, c) => {
+      const left = merged(a, b);
+      left.merge(c);
+      const outer = a.clone();
+      outer.merge(merged(b, c));
+      same(left, outer);
+    }),
+    RUNS,
+  );
+});
+
+test('lww-register: merge is idempotent', () => {
+  fc.assert(
+    fc.property(register, register, (a, b) => {
+      same(merged(a, b), merged(a, b, a, b, b));
+      const self = a.clone();
+      self.merge(a);
+      same(self, a);
+    }),
+    RUNS,
+  );
+});
+
+test('lww-register: any delivery order with duplicates keeps the greatest stamp', () => {
+  fc.assert(
+    fc.property(
+      fc.array(register, { minLength: 1, maxLength: 6 }),
+      fc.array(fc.nat(), { maxLength: 20 }),
+      (rs, extra) => {
+        const shuffled = [...extra.map((i) => rs[i % rs.length]!), ...rs.slice().reverse()];
+        const m = merged(...shuffled);
+        same(m, merged(...rs));
+        for (const r of rs) if (r.stamp) assert.ok(compareHlc(m.stamp!, r.stamp) >= 0);
+      },
+    ),
+    RUNS,
+  );
+});
+
+test('lww-register: equal wall time and logical count are broken by node id', () => {
+  const r = new LWWRegister<string>();
+  assert.equal(r.set('from eu-west', { wallMs: 5, logical: 1, node: 'eu-west' }), true);
+  assert.equal(r.set('from ap-south', { wallMs: 5, logical: 1, node: 'ap-south' }), false);
+  assert.equal(r.set('from us-east', { wallMs: 5, logical: 1, node: 'us-east' }), true);
+  assert.equal(r.value, 'from us-east');
+  assert.equal(r.set('older', { wallMs: 4, logical: 9, node: 'zz' }), false);
+});

@@ -1,0 +1,81 @@
+/**
+ * Steps that skew and correct region clocks, bound how far ahead a remote clock may be, and
+ * check what hybrid logical clocks promise: order and causality whatever the wall clocks say.
+ */
+import { Given, Then, When } from '@cucumber/cucumber';
+import { expect } from 'expect';
+import { refusals } from '../src/cluster';
+import { ClockSkewError, compareHlc } from '../src/engine';
+import type { TidalWorld } from './support/world';
+
+Given(
+  'a region accepts remote clocks at most {duration} ahead of its own',
+  function (this: TidalWorld, ms: number) {
+    this.config.maxDriftMs = ms;
+  },
+);
+
+Given('the clock of {region} runs {duration} ahead', function (this: TidalWorld, region: string, ms: number) {
+  this.cluster.skewClock(region, ms);
+});
+
+Given(
+  'the clock of {region} runs {duration} behind',
+  function (this: TidalWorld, region: string, ms: number) {
+    this.cluster.skewClock(region, -ms);
+  },
+);
+
+Given(
+  'the clock of {region} gains {int} ms every second',
+  function (this: TidalWorld, region: string, msPerS: number) {
+    this.cluster.skewClock(region, 0, msPerS);
+  },
+);
+
+When('the clock of {region} is corrected', function (this: TidalWorld, region: string) {
+  this.cluster.unskewClock(region);
+});
+
+Then(
+  '{region} refused the batches from {region} because that clock ran more than {duration} ahead',
+  function (this: TidalWorld, region: string, from: string, ms: number) {
+    const refused = refusals(this.cluster, region, 'ClockSkewError', from);
+    expect(refused.length).toBeGreaterThan(0);
+    const err = refused[0] as ClockSkewError;
+    expect(err).toBeInstanceOf(ClockSkewError);
+    expect(err.maxDriftMs).toBe(ms);
+    expect(err.remoteWallMs - err.localPhysicalMs).toBeGreaterThan(ms);
+    expect(err.message).toMatch(
+      /ahead of the local clock .* more than maxDriftMs=\d+; the message was not applied and will be retried/,
+    );
+    this.figures.clockSkewRefusals = refused.length;
+    this.logger.info({ region, from, refused: refused.length, example: err.message }, 'clock skew refusals');
+  },
+);
+
+Then('no region refused a message for clock skew', function (this: TidalWorld) {
+  expect(
+    this.cluster.rejections.filter((r) => r.error instanceof ClockSkewError).map((r) => r.error.message),
+  ).toEqual([]);
+});
+
+Then(
+  'every hybrid clock moved only forward and stamped each receive after the stamp it received',
+  function (this: TidalWorld) {
+    this.figures.hlcStampsChecked = this.cluster.hlcMonitor.observed;
+    expect(this.cluster.hlcMonitor.observed).toBeGreaterThan(0);
+    expect(this.cluster.hlcMonitor.violations).toEqual([]);
+  },
+);
+
+Then(
+  "each shard's acknowledgements carry strictly increasing hybrid timestamps",
+  function (this: TidalWorld) {
+    const backwards = this.acks.filter((a, i) =>
+      this.acks.slice(0, i).some((b) => b.shard === a.shard && compareHlc(a.hlc, b.hlc) <= 0),
+    );
+    expect(this.acks.length).toBeGreaterThan(1);
+    expect(backwards).toEqual([]);
+  },
+);

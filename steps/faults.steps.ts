@@ -1,0 +1,48 @@
+/**
+ * Steps that make the network misbehave — loss, duplication, reordering, corrupted bytes — and
+ * a steady workload to run under it; then what the network and the replicas saw.
+ */
+import { Given, Then, When } from '@cucumber/cucumber';
+import { expect } from 'expect';
+import type { TidalWorld } from './support/world';
+
+Given(
+  'the network drops {int}% of messages, duplicates {int}% and reorders them',
+  function (this: TidalWorld, dropPct: number, dupPct: number) {
+    this.cluster.setNetworkFaults({ dropRate: dropPct / 100, duplicateRate: dupPct / 100, reorder: true });
+  },
+);
+
+Given('the network corrupts a byte in {int}% of messages', function (this: TidalWorld, pct: number) {
+  this.cluster.setNetworkFaults({ corruptRate: pct / 100 });
+});
+
+When('the network faults clear', function (this: TidalWorld) {
+  this.cluster.clearNetworkFaults();
+});
+
+When(
+  'a client writes {int} {string} signals across {int} entities, one every {duration}',
+  async function (this: TidalWorld, n: number, signal: string, entities: number, everyMs: number) {
+    for (let i = 0; i < n; i++) {
+      this.acks.push(this.cluster.writeSignal(signal, `entity-${i % entities}`, 1));
+      await this.cluster.advance(everyMs);
+    }
+  },
+);
+
+Then('the network lost and duplicated messages along the way', function (this: TidalWorld) {
+  const { carried, lost, duplicated } = this.cluster.network.stats;
+  Object.assign(this.figures, { networkCarried: carried, networkLost: lost, networkDuplicated: duplicated });
+  expect(lost).toBeGreaterThan(0);
+  expect(duplicated).toBeGreaterThan(0);
+});
+
+Then('replicas refused the corrupted messages they received', function (this: TidalWorld) {
+  const refused = this.cluster.rejections.filter((r) => r.error.name === 'CorruptBatchError');
+  this.figures.corruptMessagesRefused = refused.length;
+  this.figures.networkCorrupted = this.cluster.network.stats.corrupted;
+  expect(this.cluster.network.stats.corrupted).toBeGreaterThan(0);
+  expect(refused.length).toBeGreaterThan(0);
+  expect(refused[0]!.error.message).toContain('the sender will resend');
+});

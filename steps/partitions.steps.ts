@@ -1,0 +1,120 @@
+/**
+ * Steps that cut regions apart — both ways, one way, several at once, a link that flaps — and
+ * read what the product shows about it: the lag gauge, and what the leader has heard each
+ * follower confirm.
+ */
+import { Given, Then, When } from '@cucumber/cucumber';
+import { expect } from 'expect';
+import { confirmedBy, lagGaugeFor } from '../src/cluster';
+import { UnavailableError } from '../src/engine';
+import type { TidalWorld } from './support/world';
+
+/** Longest a scenario waits for a flapping link to settle (virtual time). */
+const MAX_FLAP_WAIT_MS = 600_000;
+
+Given('{regions} are cut off from {region}', function (this: TidalWorld, regions: string[], from: string) {
+  for (const r of regions) this.partitions.set(`${from}|${r}`, this.cluster.injectPartition(from, r));
+});
+
+Given('traffic from {region} to {region} is cut', function (this: TidalWorld, from: string, to: string) {
+  this.partitions.set(`${from}>${to}`, this.cluster.injectOneWayPartition(from, to));
+});
+
+When('the cut from {region} to {region} heals', function (this: TidalWorld, from: string, to: string) {
+  const cut = this.partitions.get(`${from}>${to}`);
+  if (!cut) throw new Error(`no one-way cut from ${from} to ${to} was made in this scenario`);
+  cut.heal();
+});
+
+Given(
+  'the link between {region} and {region} flaps {int} times, down for {duration} and up for {duration} each time',
+  function (this: TidalWorld, a: string, b: string, times: number, cutMs: number, healMs: number) {
+    this.cluster.flapPartition(a, b, { times, cutMs, healMs });
+  },
+);
+
+When(
+  'the link between {region} and {region} has stopped flapping',
+  async function (this: TidalWorld, a: string, b: string) {
+    const flapping = (): boolean =>
+      this.cluster
+        .faultTimeline()
+        .some((s) => s.kind === 'flapping' && s.toMs === null && s.label.startsWith(`${a} ⇹ ${b} `));
+    const deadline = this.cluster.now() + MAX_FLAP_WAIT_MS;
+    while (flapping() && this.cluster.now() < deadline) await this.cluster.advance(50);
+    expect(flapping()).toBe(false);
+  },
+);
+
+Then(
+  'the link between {region} and {region} was cut {int} times',
+  function (this: TidalWorld, a: string, b: string, times: number) {
+    const cuts = this.cluster
+      .faultTimeline()
+      .filter(
+        (s) =>
+          s.kind === 'partition' &&
+          (s.label === `${a} ⇹ ${b} partitioned` || s.label === `${b} ⇹ ${a} partitioned`),
+      );
+    expect(cuts).toHaveLength(times);
+    expect(cuts.every((s) => s.toMs !== null)).toBe(true);
+  },
+);
+
+Then(
+  'the leader in {region} acknowledged all {int} writes',
+  function (this: TidalWorld, region: string, n: number) {
+    expect(this.acks).toHaveLength(n);
+    expect(this.acks.filter((a) => a.origin === region && !a.local && a.seqNo > 0)).toHaveLength(n);
+  },
+);
+
+Then(
+  'the lag gauge shows {region} behind by {int} events for at least {duration}',
+  function (this: TidalWorld, region: string, events: number, ms: number) {
+    const gauge = lagGaugeFor(this.cluster, region);
+    this.logger.info({ region, ...gauge }, 'lag gauge');
+    expect(gauge.lagEvents).toBe(events);
+    expect(gauge.lagMs).toBeGreaterThanOrEqual(ms);
+  },
+);
+
+Then('the lag gauge shows {region} caught up', function (this: TidalWorld, region: string) {
+  expect(lagGaugeFor(this.cluster, region)).toEqual({ lagEvents: 0, lagMs: 0 });
+});
+
+Then(
+  'the leader has heard {region} confirm {int} events',
+  function (this: TidalWorld, region: string, n: number) {
+    expect(confirmedBy(this.cluster, region)).toBe(n);
+  },
+);
+
+When(
+  'a client tries to write {weight} {string} to {entity} through {region}',
+  async function (this: TidalWorld, weight: number, signal: string, entity: string, via: string) {
+    await this.attempt(() => this.acks.push(this.cluster.writeSignal(signal, entity, weight, { via })));
+  },
+);
+
+Then(
+  'the write is refused because {region} cannot reach the leader',
+  function (this: TidalWorld, region: string) {
+    const err = this.caught();
+    expect(err).toBeInstanceOf(UnavailableError);
+    expect(err.message).toContain(`${region} cannot serve`);
+    expect(err.message).toContain('cannot reach the leader');
+  },
+);
+
+Then(
+  '{region} received resent batches and applied each event once',
+  function (this: TidalWorld, region: string) {
+    const nodes = this.cluster.nodesIn(region);
+    const duplicates = nodes.reduce((sum, n) => sum + n.db.follower.stats.duplicates, 0);
+    this.figures[`duplicateBatches:${region}`] = duplicates;
+    expect(duplicates).toBeGreaterThan(0);
+    for (const n of nodes)
+      expect(n.db.follower.stats.eventsApplied).toBe(this.cluster.leader(n.shardId).db.appliedSeqNo());
+  },
+);
