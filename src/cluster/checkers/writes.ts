@@ -4,10 +4,12 @@
  *
  * Writes that should be there: every acknowledged, non-retry write, except those a failover
  * legitimately lost (dropped from a deposed leader's unreplicated suffix and absent from the
- * current leader). Under 'quorum' a lost write whose `committed` had resolved is a violation;
- * under 'leader' it is the documented limit and is reported, not failed.
+ * current leader's log and state — under accept-local, reconciliation may carry such a write's
+ * state to every replica, and then it was not lost). Under 'quorum' a lost write whose
+ * `committed` had resolved is a violation; under 'leader' it is the documented limit and is
+ * reported, not failed.
  */
-import { decaySum, scoresMatch, type Schema, type TidalDb } from '../../engine';
+import { decaySum, scoresMatch, type Schema, type SignalEvent, type TidalDb } from '../../engine';
 import type { Violation } from '../errors';
 import { hlcKey, type History, type WriteRecord } from './history';
 
@@ -33,12 +35,13 @@ export function checkWrites(
   nowMs: number,
 ): WriteCheckResult {
   const violations: Violation[] = [];
-  const droppedKeys = new Set(history.dropped.map((d) => hlcKey(d.event.hlc)));
+  const dropped = new Map(history.dropped.map((d) => [hlcKey(d.event.hlc), d.event]));
   const lost: WriteRecord[] = [];
   const expected = new Map<string, WriteRecord[]>();
   for (const w of history.writes) {
     if (w.retry) continue;
-    if (!w.local && droppedKeys.has(hlcKey(w.hlc)) && !leaderHolds(leaderOf(w.shard), w)) {
+    const ev = w.local ? undefined : dropped.get(hlcKey(w.hlc));
+    if (ev && !leaderHolds(leaderOf(w.shard), w) && !leaderMerged(leaderOf(w.shard), ev)) {
       lost.push(w);
       if (w.committed === true && w.hlc && isQuorum(leaderOf(w.shard))) {
         violations.push({
@@ -131,6 +134,12 @@ function leaderHolds(leader: ReplicaView | undefined, w: WriteRecord): boolean {
   if (!leader || !leader.up) return false;
   const [e] = leader.db.wal.eventsFrom(w.seqNo, 1);
   return e !== undefined && hlcKey(e.hlc) === hlcKey(w.hlc);
+}
+
+/** Whether the leader's state took the dropped write in through reconciliation (accept-local). */
+function leaderMerged(leader: ReplicaView | undefined, e: SignalEvent): boolean {
+  if (!leader || !leader.up) return false;
+  return (leader.db.store.state(e.tenant, e.entity, e.signal)?.version(e.origin) ?? 0) >= e.originVersion;
 }
 
 function isQuorum(leader: ReplicaView | undefined): boolean {

@@ -1,0 +1,51 @@
+@phase-8.6 @simulation
+Feature: Failures the randomized simulation found stay fixed
+  Each scenario is a failing seed the simulator shrank and printed, kept as it was printed (seed tag and all),
+  so the sequence of writes and faults that once broke a promise is replayed on every run.
+
+  @seed-30
+  Scenario: A leader that two partitions cut off rejoins a failover without breaking its log
+    Given a cluster of 3 regions with 4 shards each
+    When the cluster runs for 5 ms
+    And a client writes 0.5 "view" to e-10
+    And the cluster runs for 5 ms
+    And the link between us-east and eu-west is partitioned
+    And the link between us-east and ap-south is partitioned
+    And a client writes -0.5 "click" to e-1
+    And the cluster runs for 1 ms
+    And the partition between us-east and ap-south heals
+    And the cluster runs for 4 ms
+    And the partition between us-east and eu-west heals
+    And the cluster runs for 90 ms
+    And shard 3 fails over to ap-south
+    Then every promise holds once every fault has healed
+
+  @seed-47
+  Scenario: A leader deposed while it was cut off takes a new write locally, not at its old epoch
+    Given regions cut off from the leader accept writes locally
+    And a cluster of 3 regions with 4 shards each
+    When shard 2 fails over
+    And the link between us-east and eu-west is partitioned
+    And shard 2 fails over
+    And the cluster runs for 1 ms
+    And a client writes -0.5 "click" to e-3 through eu-west
+    And the cluster runs for 1 ms
+    And the partition between us-east and eu-west heals
+    Then every promise holds once every fault has healed
+
+  @seed-4
+  Scenario: A write that reconciliation carried to every region before a failover is kept, once
+    Given regions cut off from the leader accept writes locally
+    And a cluster of 3 regions with 4 shards each
+    And client s4 has a session in ap-south that waits up to 200 ms for stale replicas
+    When the cluster runs for 10 ms
+    And the clock of us-east runs 3651 ms behind
+    And the cluster runs for 135 ms
+    And client s4 writes 1 "click" to e-16 through its session
+    And client s4 reads e-17 "view" through its session
+    And a client writes 1 "click" to e-2
+    And the cluster runs for 5 ms
+    And the clock of us-east is corrected
+    And the cluster runs for 105 ms
+    And shard 1 fails over
+    Then every promise holds once every fault has healed

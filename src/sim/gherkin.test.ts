@@ -1,0 +1,219 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { networkFaultsFromRow, toGherkin } from './gherkin';
+import { DEFAULT_OPTIONS } from './options';
+import { runSchedule } from './runner';
+import type { Item, Schedule, WriteOp } from './schedule';
+import { simulate } from './simulate';
+
+const cluster: Schedule['cluster'] = {
+  regions: 2,
+  shards: 1,
+  ackPolicy: 'leader',
+  partitionPolicy: 'leader-only',
+  maxDriftMs: 1000,
+};
+
+test('gherkin: a schedule prints as a scenario in the product words, gaps as time passing', () => {
+  const s: Schedule = {
+    format: 1,
+    seed: 77,
+    cluster,
+    sessions: [{ id: 1, region: 'eu-west', policy: 'wait', timeoutMs: 200 }],
+    items: [
+      { kind: 'write', atMs: 0, signal: 'click', entity: 'e-1', weight: -0.5, via: 'eu-west' },
+      { kind: 'partition', atMs: 5, durationMs: 20, a: 'us-east', b: 'eu-west' },
+      { kind: 'session-read', atMs: 5, session: 1, signal: 'click', entity: 'e-1' },
+      { kind: 'network', atMs: 30, durationMs: 10, faults: { dropRate: 0.2, delayMs: 50 } },
+    ],
+  };
+  assert.equal(
+    toGherkin(s, { outcomes: [{ start: 'refused' }] }),
+    `  @seed-77
+  Scenario: Seed 77 replayed
+    Given a cluster of 2 regions with 1 shard each
+    And client s1 has a session in eu-west that waits up to 200 ms for stale replicas
+    When a client tries to write -0.5 "click" to e-1 through eu-west
+    And the cluster runs for 5 ms
+    And the link between us-east and eu-west is partitioned
+    And client s1 reads e-1 "click" through its session
+    And the cluster runs for 20 ms
+    And the partition between us-east and eu-west heals
+    And the cluster runs for 5 ms
+    And every link misbehaves:
+      | drop rate | delay |
+      | 0.2       | 50 ms |
+    And the cluster runs for 10 ms
+    And every link behaves again
+    Then every promise holds once every fault has healed
+`,
+  );
+});
+
+test('gherkin: a misbehaving-link table reads back as the faults it printed', () => {
+  assert.deepEqual(
+    networkFaultsFromRow({
+      'drop rate': '0.2',
+      'reordering window': '20 ms',
+      jitter: '5 ms',
+      'corrupt rate': '0',
+    }),
+    { dropRate: 0.2, reorderWindowMs: 20, reorder: true, jitterMs: 5, corruptRate: 0 },
+  );
+  assert.throws(() => networkFaultsFromRow({ 'drop chance': '0.2' }), /unknown column "drop chance"/);
+});
+
+/** Every write form: tenant or not, through a region or not, keyed or not. */
+function everyWriteForm(atMs: number, keyPrefix: string): WriteOp[] {
+  const out: WriteOp[] = [];
+  let n = 0;
+  for (const tenant of [undefined, 'acme'])
+    for (const via of [undefined, 'eu-west'])
+      for (const key of [false, true])
+        out.push({
+          kind: 'write',
+          atMs,
+          signal: 'click',
+          entity: `e-${n}`,
+          weight: 1,
+          ...(tenant ? { tenant } : {}),
+          ...(via ? { via } : {}),
+          ...(key ? { idempotencyKey: `${keyPrefix}-${n++}` } : {}),
+        });
+  return out;
+}
+
+/** A schedule that uses every sentence the printer has, and passes. */
+function everySentence(): Schedule {
+  const items: Item[] = [
+    { kind: 'crash', atMs: 0, durationMs: 10, region: 'us-east', shard: 0, tornWrite: true },
+    ...everyWriteForm(1, 'down'), // refused: the leader is down
+    { kind: 'session-write', atMs: 2, session: 1, signal: 'view', entity: 'e-1', weight: 2 },
+    { kind: 'session-read', atMs: 2, session: 2, signal: 'view', entity: 'e-1' },
+    ...everyWriteForm(20, 'up'),
+    { kind: 'session-write', atMs: 21, session: 1, signal: 'view', entity: 'e-1', weight: 2 },
+    { kind: 'session-read', atMs: 21, session: 3, signal: 'view', entity: 'e-1' },
+    { kind: 'session-read', atMs: 22, session: 4, signal: 'view', entity: 'e-1' },
+    { kind: 'partition', atMs: 30, durationMs: 10, a: 'us-east', b: 'eu-west' },
+    { kind: 'one-way-partition', atMs: 45, durationMs: 10, from: 'eu-west', to: 'us-east' },
+    {
+      kind: 'network',
+      atMs: 60,
+      durationMs: 10,
+      link: { from: 'us-east', to: 'eu-west' },
+      faults: {
+        dropRate: 0.1,
+        duplicateRate: 0.1,
+        reorder: true,
+        reorderWindowMs: 20,
+        delayMs: 5,
+        jitterMs: 5,
+        corruptRate: 0.05,
+      },
+    },
+    { kind: 'network', atMs: 75, durationMs: 10, faults: { duplicateRate: 0.3 } },
+    { kind: 'skew', atMs: 90, durationMs: 10, region: 'eu-west', skewMs: 300, driftMsPerS: 0 },
+    { kind: 'skew', atMs: 90, durationMs: 10, region: 'us-east', skewMs: -200, driftMsPerS: 5 },
+    { kind: 'skew', atMs: 110, durationMs: 10, region: 'eu-west', skewMs: -100, driftMsPerS: -5 },
+    { kind: 'skew', atMs: 110, durationMs: 10, region: 'us-east', skewMs: 100, driftMsPerS: -5 },
+    { kind: 'crash', atMs: 130, durationMs: 10, region: 'eu-west', shard: 0, tornWrite: false },
+    { kind: 'failover', atMs: 150, shard: 0, to: 'eu-west' },
+    { kind: 'write', atMs: 151, signal: 'purchase', entity: 'e-9', weight: 5 },
+    { kind: 'failover', atMs: 200, shard: 0 },
+  ];
+  return {
+    format: 1,
+    seed: 4242,
+    cluster,
+    sessions: [
+      { id: 1, region: 'eu-west', policy: 'wait', timeoutMs: 50 },
+      { id: 2, region: 'us-east', policy: 'redirect', timeoutMs: 50 },
+      { id: 3, region: 'eu-west', policy: 'wait', timeoutMs: 50, tenant: 'acme' },
+      { id: 4, region: 'eu-west', policy: 'redirect', timeoutMs: 50, tenant: 'acme' },
+    ],
+    items,
+  };
+}
+
+test('gherkin: printed scenarios run under Cucumber, and a shrunk failure fails there the same way', async () => {
+  const every = everySentence();
+  const run = await runSchedule(every);
+  assert.deepEqual(run.violations, []);
+  assert.ok(run.outcomes.some((o) => o.start === 'refused') && run.outcomes.some((o) => o.start === 'ok'));
+  const caught = await simulate(
+    {
+      from: 1,
+      seeds: 20,
+      options: { ...DEFAULT_OPTIONS, ops: 60, bug: 'idempotency-forgets' },
+      maxFailures: 1,
+      shrinkMaxRuns: 100,
+    },
+    { now: () => 0 },
+  );
+  assert.ok(caught.failures[0], 'the idempotency bug switch was not caught in 20 seeds');
+
+  // Inside the checkout (.tmp is git-ignored): Cucumber resolves its config from the working directory.
+  const root = path.resolve(__dirname, '..', '..');
+  fs.mkdirSync(path.join(root, '.tmp'), { recursive: true });
+  const dir = fs.mkdtempSync(path.join(root, '.tmp', 'sim-gherkin-'));
+  try {
+    const feature = path.join(dir, 'printed.feature');
+    fs.writeFileSync(
+      feature,
+      [
+        'Feature: Printed schedules',
+        '  Scenarios the simulator printed, run as they are.',
+        '',
+        toGherkin(every, { outcomes: run.outcomes, title: 'Every sentence the printer has' }),
+        caught.failures[0]!.gherkin,
+      ].join('\n'),
+    );
+    const config = path.join(dir, 'cucumber.js');
+    const out = path.join(dir, 'result.json');
+    fs.writeFileSync(
+      config,
+      `module.exports = { default: ${JSON.stringify({
+        requireModule: ['ts-node/register'],
+        require: [path.join(root, 'steps/**/*.ts')],
+        paths: [feature],
+        strict: true,
+        format: [`json:${out}`],
+      })} };`,
+    );
+    const res = spawnSync(
+      process.execPath,
+      [
+        path.join(root, 'node_modules/@cucumber/cucumber/bin/cucumber.js'),
+        '--config',
+        path.relative(root, config),
+      ],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    );
+    if (!fs.existsSync(out)) assert.fail(`cucumber did not run: ${res.stderr}${res.stdout}`);
+    const results = JSON.parse(fs.readFileSync(out, 'utf8')) as {
+      elements: {
+        name: string;
+        steps: { name?: string; result: { status: string; error_message?: string } }[];
+      }[];
+    }[];
+    const [printed, failing] = results[0]!.elements;
+    const bad = printed!.steps.filter((s) => s.result.status !== 'passed');
+    assert.deepEqual(
+      bad.map((s) => `${s.name}: ${s.result.status} ${s.result.error_message ?? ''}`),
+      [],
+      res.stderr,
+    );
+    const statuses = failing!.steps.map((s) => s.result.status);
+    assert.ok(!statuses.includes('undefined') && !statuses.includes('ambiguous'), statuses.join(','));
+    const errors = failing!.steps.map((s) => s.result.error_message ?? '').join('\n');
+    assert.match(errors, /\[idempotency\] a retry with idempotency key/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,30 @@
+/** Public API of the randomized fault simulator: scripts and steps import only from here. */
+export { BUGS, BUG_NAMES, bugSwitch, type BugName, type BugSwitch } from './bugs';
+export {
+  CONVERGENCE_TIMEOUT_MS,
+  checkAckPromise,
+  checkIdempotency,
+  failoversIn,
+  healAndCheck,
+  signatureOf,
+  type SimChecker,
+  type SimViolation,
+} from './checkers';
+export { generateSchedule } from './generate';
+export { networkFaultsFromRow, toGherkin, type GherkinOptions } from './gherkin';
+export {
+  DEFAULT_OPTIONS,
+  FAULT_FAMILIES,
+  checkOptions,
+  formatFaults,
+  parseFaults,
+  replayCommand,
+  type FaultFamily,
+  type SimOptions,
+} from './options';
+export { failureReport } from './report';
+export { runSchedule, type ItemOutcome, type RunResult, type RunStats } from './runner';
+export { describeSize, horizonMs, parseSchedule, type Item, type Schedule } from './schedule';
+export { REGION_NAMES, SIM_SCHEMA } from './setup';
+export { shrink, type ShrinkResult } from './shrink';
+export { investigate, simulate, type Failure, type Summary } from './simulate';

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BUG_NAMES } from './bugs';
+import { checkIdempotency, failoversIn, signatureOf } from './checkers';
+import { generateSchedule } from './generate';
+import { DEFAULT_OPTIONS } from './options';
+import { runSchedule } from './runner';
+import { parseSchedule, type Schedule } from './schedule';
+import { shrink } from './shrink';
+import { simulate } from './simulate';
+
+const small = { ...DEFAULT_OPTIONS, ops: 80 };
+
+test('runner: a seed replays exactly, from the generator or from its JSON', async () => {
+  const s = generateSchedule(11, small);
+  const a = await runSchedule(s);
+  const b = await runSchedule(parseSchedule(JSON.parse(JSON.stringify(s))));
+  assert.deepEqual(a.violations, b.violations);
+  assert.deepEqual(a.outcomes, b.outcomes);
+  assert.deepEqual(a.stats, b.stats);
+  assert.equal(a.simulatedMs, b.simulatedMs);
+  assert.deepEqual(a.cluster.history.writes, b.cluster.history.writes);
+  assert.deepEqual(a.cluster.faultTimeline(), b.cluster.faultTimeline());
+});
+
+test('runner: refusals are outcomes, not failures: writes to a crashed leader are refused', async () => {
+  const s: Schedule = {
+    format: 1,
+    seed: 5,
+    cluster: { regions: 2, shards: 1, ackPolicy: 'leader', partitionPolicy: 'leader-only', maxDriftMs: 1000 },
+    sessions: [],
+    items: [
+      { kind: 'crash', atMs: 0, durationMs: 50, region: 'us-east', shard: 0, tornWrite: false },
+      { kind: 'write', atMs: 10, signal: 'click', entity: 'e-1', weight: 1 },
+      { kind: 'crash', atMs: 20, durationMs: 10, region: 'us-east', shard: 0, tornWrite: false },
+      { kind: 'write', atMs: 60, signal: 'click', entity: 'e-1', weight: 1 },
+    ],
+  };
+  const r = await runSchedule(s);
+  assert.deepEqual(r.violations, []);
+  assert.deepEqual(r.outcomes, [
+    { start: 'ok', end: 'ok' },
+    { start: 'refused', error: 'UnavailableError' },
+    { start: 'skipped', end: 'skipped' },
+    { start: 'ok' },
+  ]);
+});
+
+test('runner: a block of seeds under every fault keeps every promise', async () => {
+  const summary = await simulate({ from: 1, seeds: 25, options: small }, { now: () => 0 });
+  assert.deepEqual(
+    summary.failures.map((f) => [f.seed, f.violations[0]!.message]),
+    [],
+  );
+  assert.equal(summary.seedsRun, 25);
+});
+
+for (const bug of BUG_NAMES)
+  test(`bug switch: ${bug}: caught within the first 100 seeds and shrunk to a few items`, async () => {
+    const summary = await simulate(
+      { from: 1, seeds: 100, options: { ...small, ops: 60, bug }, maxFailures: 1, shrinkMaxRuns: 150 },
+      { now: () => 0 },
+    );
+    const f = summary.failures[0];
+    assert.ok(f, `${bug} was not caught in 100 seeds`);
+    assert.ok(f.shrunk && f.shrunk.to <= 6, `${bug} shrunk only to ${f.shrunk?.to} items`);
+    const target = signatureOf(f.violations[0]!);
+    assert.ok(f.shrunk.result.violations.some((v) => signatureOf(v) === target));
+    assert.match(f.gherkin, new RegExp(`the test-only bug "${bug}" is switched on`));
+  });
+
+test('shrink: the same failing schedule always shrinks to the same schedule', async () => {
+  const s = generateSchedule(1, { ...small, ops: 40 });
+  const opts = { bug: 'leader-double-applies' as const, maxRuns: 60 };
+  const a = await shrink(s, 'double-count', opts);
+  const b = await shrink(s, 'double-count', opts);
+  assert.deepEqual(a.schedule, b.schedule);
+  assert.ok(a.to < a.from);
+});
+
+test('checkers: a keyed write applied twice is an idempotency violation; a retry answered with the first ack is not', () => {
+  const w = (id: number, retry: boolean, atMs: number) =>
+    ({ id, idempotencyKey: 'k-1', tenant: '', retry, atMs, shard: 0, seqNo: id }) as never;
+  assert.equal(checkIdempotency([w(1, false, 0), w(2, true, 5)], [], 600_000).length, 0);
+  const v = checkIdempotency([w(1, false, 0), w(2, false, 5)], [], 600_000);
+  assert.equal(v.length, 1);
+  assert.match(v[0]!.message, /key "k-1" was applied again as write #2/);
+  assert.equal(checkIdempotency([w(1, false, 0), w(2, false, 600_000)], [], 600_000).length, 0);
+});
+
+test('checkers: failovers are read off the fault timeline', () => {
+  assert.deepEqual(
+    failoversIn([
+      { kind: 'failover', label: 'shard 3: us-east → eu-west (epoch 2)', fromMs: 40, toMs: 40 },
+      { kind: 'crash', label: 'us-east/3 crashed', fromMs: 10, toMs: null },
+    ]),
+    [{ shard: 3, atMs: 40 }],
+  );
+});

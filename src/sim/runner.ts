@@ -1,0 +1,221 @@
+/**
+ * Runs one schedule on a fresh cluster: performs its items in time order (each action waits the
+ * schedule's gap since the previous one, so a session read that waited does not shift the rest),
+ * heals every fault, awaits convergence, and runs every checker. Refusals a client or operator
+ * would see — an unavailable shard, a stale read, a refused failover — are outcomes, not
+ * failures; anything else the run throws (an engine assertion) is a violation of its own.
+ */
+import { FailoverRefusedError, type ClusterSession, type SimulatedCluster } from '../cluster';
+import {
+  IdempotencyConflictError,
+  NodeStateError,
+  StaleReadError,
+  UnavailableError,
+  type NetworkPartition,
+} from '../engine';
+import { bugSwitch, type BugName } from './bugs';
+import { healAndCheck, runFailure, type SimViolation } from './checkers';
+import { timeline, type Action, type Item, type Schedule } from './schedule';
+import { buildCluster } from './setup';
+
+export interface RunOptions {
+  bug?: BugName;
+  /** Virtual ms allowed for convergence after every fault healed. Default: 60 s. */
+  convergenceTimeoutMs?: number;
+}
+
+/** What happened to one item: it took effect, the cluster refused it, or it did not apply. */
+export type Outcome = 'ok' | 'refused' | 'skipped';
+
+export interface ItemOutcome {
+  start?: Outcome;
+  end?: Outcome;
+  /** The refusal's error class, when refused. */
+  error?: string;
+}
+
+export interface RunStats {
+  writes: number;
+  refused: number;
+  reads: number;
+  faults: number;
+  lostWrites: number;
+  /** Simulation tasks run (messages delivered, timers fired). */
+  tasks: number;
+}
+
+export interface RunResult {
+  seed: number;
+  violations: SimViolation[];
+  /** Virtual ms from the first item to convergence. */
+  simulatedMs: number;
+  outcomes: ItemOutcome[];
+  stats: RunStats;
+  /** The cluster after the run, for reports (history, fault timeline). */
+  cluster: SimulatedCluster;
+}
+
+export async function runSchedule(schedule: Schedule, opts: RunOptions = {}): Promise<RunResult> {
+  const cluster = await buildCluster(schedule.cluster, schedule.seed);
+  if (opts.bug) bugSwitch(opts.bug).install(cluster);
+  const run = new Run(cluster, schedule);
+  const violations: SimViolation[] = [];
+  try {
+    let prevMs = 0;
+    for (const action of timeline(schedule)) {
+      const gapMs = action.atMs - prevMs;
+      prevMs = action.atMs;
+      if (gapMs > 0) await cluster.advance(gapMs);
+      await run.perform(action);
+    }
+    const checked = await healAndCheck(cluster, opts.convergenceTimeoutMs);
+    violations.push(...run.violations, ...checked.violations);
+    run.stats.lostWrites = checked.lost.length;
+  } catch (err) {
+    violations.push(...run.violations, runFailure(err));
+  }
+  run.stats.tasks = cluster.scheduler.executed;
+  return {
+    seed: schedule.seed,
+    violations,
+    simulatedMs: cluster.now(),
+    outcomes: run.outcomes,
+    stats: run.stats,
+    cluster,
+  };
+}
+
+/** The state of one run while its actions are performed. */
+class Run {
+  readonly outcomes: ItemOutcome[];
+  readonly violations: SimViolation[] = [];
+  readonly stats: RunStats = { writes: 0, refused: 0, reads: 0, faults: 0, lostWrites: 0, tasks: 0 };
+  private readonly sessions = new Map<number, ClusterSession>();
+  private readonly cuts = new Map<number, NetworkPartition>();
+
+  constructor(
+    private readonly cluster: SimulatedCluster,
+    private readonly schedule: Schedule,
+  ) {
+    this.outcomes = schedule.items.map(() => ({}));
+    for (const s of schedule.sessions) {
+      const opts = { policy: s.policy, timeoutMs: s.timeoutMs };
+      this.sessions.set(
+        s.id,
+        s.tenant ? cluster.tenant(s.tenant).session(s.region, opts) : cluster.session(s.region, opts),
+      );
+    }
+  }
+
+  async perform(action: Action): Promise<void> {
+    const item = this.schedule.items[action.index]!;
+    const outcome = this.outcomes[action.index]!;
+    try {
+      const done =
+        action.phase === 'start' ? await this.start(item, action.index) : this.end(item, action.index);
+      outcome[action.phase] = done ? 'ok' : 'skipped';
+    } catch (err) {
+      if (!isRefusal(err)) throw err;
+      outcome[action.phase] = 'refused';
+      outcome.error = (err as Error).name;
+      if (item.kind === 'write' || item.kind === 'session-write') this.stats.refused++;
+      if (err instanceof IdempotencyConflictError)
+        this.violations.push({
+          checker: 'idempotency',
+          message: `a retry with the same key and payload was refused as a conflict: ${err.message}`,
+          evidence: item,
+        });
+    }
+  }
+
+  /** Starts an item; false when it does not apply (a crash of a replica that is already down). */
+  private async start(item: Item, index: number): Promise<boolean> {
+    const c = this.cluster;
+    switch (item.kind) {
+      case 'write':
+        this.stats.writes++;
+        c.writeSignal(item.signal, item.entity, item.weight, {
+          ...(item.via === undefined ? {} : { via: item.via }),
+          ...(item.tenant === undefined ? {} : { tenant: item.tenant }),
+          ...(item.idempotencyKey === undefined ? {} : { idempotencyKey: item.idempotencyKey }),
+        });
+        return true;
+      case 'session-write':
+        this.stats.writes++;
+        this.session(item.session).write(item.signal, item.entity, item.weight);
+        return true;
+      case 'session-read':
+        this.stats.reads++;
+        await this.session(item.session).read(item.entity, item.signal);
+        return true;
+      case 'partition':
+        this.stats.faults++;
+        this.cuts.set(index, c.injectPartition(item.a, item.b));
+        return true;
+      case 'one-way-partition':
+        this.stats.faults++;
+        this.cuts.set(index, c.injectOneWayPartition(item.from, item.to));
+        return true;
+      case 'network':
+        this.stats.faults++;
+        c.setNetworkFaults(item.faults, item.link);
+        return true;
+      case 'skew':
+        this.stats.faults++;
+        c.skewClock(item.region, item.skewMs, item.driftMsPerS);
+        return true;
+      case 'crash':
+        if (!c.node(item.region, item.shard).up) return false;
+        this.stats.faults++;
+        c.crash(item.region, item.shard, { tornWrite: item.tornWrite });
+        return true;
+      case 'failover': {
+        this.stats.faults++;
+        await c.failover(item.shard, item.to);
+        return true;
+      }
+    }
+  }
+
+  /** Heals a fault at the end of its duration; false when there is nothing to heal. */
+  private end(item: Item, index: number): boolean {
+    const c = this.cluster;
+    switch (item.kind) {
+      case 'partition':
+      case 'one-way-partition': {
+        const cut = this.cuts.get(index);
+        if (!cut?.live) return false;
+        cut.heal();
+        return true;
+      }
+      case 'network':
+        c.clearNetworkFaults(item.link);
+        return true;
+      case 'skew':
+        c.unskewClock(item.region);
+        return true;
+      case 'crash':
+        if (this.outcomes[index]!.start !== 'ok' || c.node(item.region, item.shard).up) return false;
+        c.restart(item.region, item.shard);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private session(id: number): ClusterSession {
+    const s = this.sessions.get(id);
+    if (!s) throw new Error(`schedule uses session ${id}, which it does not declare`);
+    return s;
+  }
+}
+
+function isRefusal(err: unknown): boolean {
+  return (
+    err instanceof UnavailableError ||
+    err instanceof StaleReadError ||
+    err instanceof FailoverRefusedError ||
+    err instanceof NodeStateError ||
+    err instanceof IdempotencyConflictError
+  );
+}
