@@ -26,7 +26,9 @@ const notDemo = demoRequested ? undefined : 'not @demo-failure';
 // Cucumber adds the profile's `paths` to those on the command line, so the default (every
 // feature) applies only when the command line names none: `npx cucumber-js features/x.feature:12`
 // then runs just that scenario, as a replay command must.
-const namesFeatures = process.argv.slice(2).some((arg) => !arg.startsWith('-') && /\.feature(:\d+)*$|^features(\/|$)/.test(arg));
+const namesFeatures = process.argv
+  .slice(2)
+  .some((arg) => !arg.startsWith('-') && /\.feature(:\d+)*$|^features(\/|$)/.test(arg));
 
 const common = {
   requireModule: ['ts-node/register'],
@@ -43,7 +45,6 @@ module.exports = {
   ci: {
     ...common,
     format: [...reports.map((f) => (f === 'progress-bar' ? 'progress' : f)), ...jobSummary],
-    formatOptions: { ...common.formatOptions, colorsEnabled: false },
   },
   smoke: { ...common, tags: demoRequested ? '@smoke' : '@smoke and not @demo-failure' },
 };

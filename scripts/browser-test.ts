@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { readReportFacts, type ReportFacts } from './report-facts';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -64,7 +64,7 @@ function checks(dir: string, facts: ReportFacts): Check[] {
           throw new Error(
             `no scenario step found in ${join(dir, 'messages.ndjson')}: run the suite first (npm run uat)`,
           );
-        await openCucumberReport(page, join(dir, 'cucumber.html'));
+        await openCucumberReport(page, join(dir, 'cucumber.html'), page.getByText(facts.stepText));
         await page.getByText(facts.stepText).first().waitFor({ state: 'visible', timeout: WAIT_MS });
         await page.screenshot({ path: join(screens, 'cucumber.png'), fullPage: false });
       },
@@ -76,8 +76,9 @@ function checks(dir: string, facts: ReportFacts): Check[] {
           throw new Error(
             'no image/svg+xml attachment in messages.ndjson: the step hooks must attach scenarioAttachments(snapshot)',
           );
-        await openCucumberReport(page, join(dir, 'cucumber.html'));
-        const attachment = page.locator('details:has(img[src^="data:image/svg+xml"])').first();
+        const charts = page.locator('details:has(img[src^="data:image/svg+xml"])');
+        await openCucumberReport(page, join(dir, 'cucumber.html'), charts);
+        const attachment = charts.first();
         await attachment.locator('summary').click({ timeout: WAIT_MS });
         const chart = attachment.locator('img');
         await chart.waitFor({ state: 'visible', timeout: WAIT_MS });
@@ -105,12 +106,22 @@ async function open(page: Page, path: string): Promise<void> {
   if (problems.length > 0) throw new Error(`${path}: ${problems.join('; ')}`);
 }
 
-/** Cucumber's report folds passing features; unfold every one so its scenarios render. */
-async function openCucumberReport(page: Page, path: string): Promise<void> {
+/**
+ * Cucumber's report folds passing features, and within a scenario folds its passing hooks
+ * ("2 hooks") — where the attachments live. Unfold features one at a time, and their hooks,
+ * until `wanted` renders (unfolding a whole large suite takes longer than the checks may wait).
+ */
+async function openCucumberReport(page: Page, path: string, wanted: Locator): Promise<void> {
   await open(page, path);
   await page.getByText('Scenarios', { exact: true }).first().waitFor({ state: 'visible', timeout: WAIT_MS });
   const folded = page.locator('button[slot="trigger"][aria-expanded="false"]');
-  for (let left = await folded.count(); left > 0; left -= 1) await folded.first().click({ timeout: WAIT_MS });
+  const hooks = page.getByRole('button', { name: /^\d+ hooks?$/ });
+  for (let left = await folded.count(); left > 0 && (await wanted.count()) === 0; left -= 1) {
+    await folded.first().click({ timeout: WAIT_MS });
+    for (let n = Math.min(await hooks.count(), 20); n > 0 && (await wanted.count()) === 0; n -= 1) {
+      await hooks.first().click({ timeout: WAIT_MS });
+    }
+  }
 }
 
 /** The region state table beside the chart, when the run attached one (shown, not checked). */

@@ -36,6 +36,7 @@ export abstract class ClusterBase {
   readonly partitionPolicy: PartitionPolicy;
   readonly ackPolicy: 'leader' | 'quorum';
   protected readonly nodes = new Map<string, SimulatedNode>();
+  private readonly nodeIndex = new Map<string, SimulatedNode[]>();
   protected primaryShard = 0;
   readonly rejections: { atMs: number; replica: string; from: string; error: TidalError }[] = [];
   protected readonly lagSamples: LagSample[] = [];
@@ -97,7 +98,14 @@ export abstract class ClusterBase {
   }
 
   node(region: string, shard: number): SimulatedNode {
-    const n = this.nodes.get(`${region}/${shard}`);
+    // Every client write looks its replica up: by region, then shard index, no key string.
+    let byShard = this.nodeIndex.get(region);
+    if (byShard === undefined) this.nodeIndex.set(region, (byShard = []));
+    let n: SimulatedNode | undefined = byShard[shard];
+    if (n === undefined) {
+      n = this.nodes.get(`${region}/${shard}`);
+      if (n) byShard[shard] = n;
+    }
     if (!n)
       throw new InvalidInputError(
         'replica',

@@ -14,11 +14,13 @@ import {
   checkRegionId,
   ControlPlane,
   FileStorage,
+  IdempotencyConflictError,
   InProcessTransportFactory,
   InvalidInputError,
   MemoryStorage,
   NodeStateError,
   Schema,
+  segmentName,
   TidalDb,
   UnavailableError,
   type AckPolicy,
@@ -183,6 +185,16 @@ export class SimulatedCluster extends ClusterFaults {
       }
     }
     const write = { via, tenant, entity, signal, weight, idempotencyKey: opts.idempotencyKey ?? '' };
+    // A key is the tenant's, not a shard's: reused for an entity on another shard, it is a conflict.
+    for (let s = 0; opts.idempotencyKey !== undefined && s < this.shardCount; s++) {
+      const other = this.leader(s);
+      if (
+        s !== shard &&
+        other.up &&
+        other.db.idempotency.has(tenant, opts.idempotencyKey, other.clock.nowMs())
+      )
+        throw new IdempotencyConflictError(tenant, opts.idempotencyKey);
+    }
     const ack = target.db.signal(signal, entity, weight, {
       tenant: opts.tenant,
       idempotencyKey: opts.idempotencyKey,
@@ -234,8 +246,12 @@ export class SimulatedCluster extends ClusterFaults {
     this.log.info({}, 'all partitions healed');
   }
 
-  /** Crashes a replica: volatile state is gone, its WAL stays on disk (optionally torn). */
-  crash(region: string, shard: number, opts: { tornWrite?: boolean } = {}): void {
+  /**
+   * Crashes a replica: volatile state is gone, its WAL stays on disk. With `tornWrite`, the crash
+   * interrupts a write in flight, so only part of it reaches the disk (seeded length); returns
+   * how many bytes of it did (0 without a torn write).
+   */
+  crash(region: string, shard: number, opts: { tornWrite?: boolean } = {}): number {
     const node = this.node(this.checkRegion(region), shard);
     if (!node.up) throw new NodeStateError(`${node.name} is already down`);
     node.db.flush(); // a crash takes effect at the end of the instant, after group commit
@@ -244,9 +260,10 @@ export class SimulatedCluster extends ClusterFaults {
     if (node.storage instanceof FileStorage) node.storage.close();
     node.up = false;
     let tornBytes = 0;
-    if (opts.tornWrite) tornBytes = this.tearLastWrite(node);
+    if (opts.tornWrite) tornBytes = this.tearWriteInFlight(node);
     this.nemesis.crashed(node.name);
     this.log.info({ node: node.name, tornBytes }, 'replica crashed');
+    return tornBytes;
   }
 
   /** Restarts a crashed replica: it recovers from its WAL and catches up from the leader. */
@@ -258,6 +275,28 @@ export class SimulatedCluster extends ClusterFaults {
     this.openNode(node);
     this.nemesis.restarted(node.name);
     return node.lastRecovery!;
+  }
+
+  /** Crashes every running replica in `region` (a region-wide outage); returns the bytes torn. */
+  crashRegion(region: string, opts: { tornWrite?: boolean } = {}): number {
+    const up = this.nodesIn(this.checkRegion(region)).filter((n) => n.up);
+    if (up.length === 0) throw new NodeStateError(`every replica in ${region} is already down`);
+    return up.reduce((torn, n) => torn + this.crash(region, n.shardId, opts), 0);
+  }
+
+  /** Restarts every crashed replica in `region`; returns what they recovered, summed. */
+  restartRegion(region: string): RecoveryReport {
+    const down = this.nodesIn(this.checkRegion(region)).filter((n) => !n.up);
+    if (down.length === 0) throw new NodeStateError(`no replica in ${region} is down; crash it first`);
+    const sum: RecoveryReport = { segments: 0, batches: 0, events: 0, truncatedBytes: 0 };
+    for (const n of down) {
+      const r = this.restart(region, n.shardId);
+      sum.segments += r.segments;
+      sum.batches += r.batches;
+      sum.events += r.events;
+      sum.truncatedBytes += r.truncatedBytes;
+    }
+    return sum;
   }
 
   private openNode(node: SimulatedNode): void {
@@ -288,16 +327,43 @@ export class SimulatedCluster extends ClusterFaults {
     this.hlcMonitor.watch(node.name, node.db.hlc);
   }
 
-  /** Tears the last record of a crashed node's current segment (seeded length). */
-  private tearLastWrite(node: SimulatedNode): number {
+  /**
+   * Leaves part of a write in flight at the end of a crashed node's log (seeded length): the
+   * next batch a follower was receiving from its leader, or a copy of the node's last record.
+   * Only a write that was never acknowledged can tear: one whose fsync had not returned.
+   */
+  private tearWriteInFlight(node: SimulatedNode): number {
     const wal = node.db.wal;
-    const seg = wal.currentSegment();
-    const last = wal.records[wal.records.length - 1];
-    if (!seg || !last || last.bytes.length < 2) return 0;
-    if (node.db.role === 'leader' && node.db.shipper?.view().some((c) => c.sent >= last.first)) return 0; // already shipped: it was complete
-    const cut = this.nemesis.rng.int(1, last.bytes.length - 1);
-    node.storage.truncate(wal.dir, seg, node.storage.size(wal.dir, seg) - cut);
-    return cut;
+    const leader = this.leader(node.shardId);
+    const next = leader === node ? undefined : leader.db.wal.recordHolding(wal.lastSeq + 1);
+    const bytes = next?.bytes ?? wal.records[wal.records.length - 1]?.bytes;
+    if (!bytes || bytes.length < 2) return 0;
+    const written = this.nemesis.rng.int(1, bytes.length - 1);
+    const seg = wal.currentSegment() ?? segmentName(node.shardId, wal.lastSeq + 1);
+    node.storage.append(wal.dir, seg, bytes.slice(0, written));
+    if (node.storage instanceof FileStorage) node.storage.close();
+    return written;
+  }
+
+  /**
+   * Delivers raw bytes to `to`'s replica of `shard` as if `from` had sent them, at once and
+   * past any partition: how bad-input scenarios put a crafted batch on the wire.
+   */
+  injectBytes(from: string, to: string, shard: number, bytes: Uint8Array): void {
+    const node = this.node(this.checkRegion(to), shard);
+    this.checkRegion(from);
+    if (!node.up) throw new NodeStateError(`${node.name} is down; restart it first`);
+    this.log.info({ from, to: node.name, bytes: bytes.length }, 'raw bytes injected');
+    node.db.receive(from, bytes);
+  }
+
+  /** Stops every replica and closes their files (the cluster is unusable afterwards). */
+  close(): void {
+    for (const node of this.allNodes()) {
+      node.timers.alive = false;
+      if (node.up) node.db.close();
+      if (node.storage instanceof FileStorage) node.storage.close();
+    }
   }
 
   private onEngineEvent(node: SimulatedNode, e: EngineEvent): void {

@@ -46,20 +46,20 @@ test('api: the DESIGN §4 calls work as documented', async () => {
 });
 
 async function run(seed: number): Promise<string> {
-  let cluster: SimulatedCluster | undefined;
+  const ref: { cluster?: SimulatedCluster } = {};
   const { logger, ndjson } = createScenarioLogger({
-    now: () => cluster?.now() ?? 0,
+    now: () => ref.cluster?.now() ?? 0,
     level: 'debug',
     pretty: false,
   });
-  cluster = await SimulatedCluster.build({
+  const cluster = (ref.cluster = await SimulatedCluster.build({
     regions: ['us-east', 'eu-west', 'ap-south'],
     shardsPerRegion: 2,
     schema,
     seed,
     logger,
     network: { latencyMs: 5, jitterMs: 20 },
-  });
+  }));
   cluster.setNetworkFaults({ dropRate: 0.2, duplicateRate: 0.1, reorder: true });
   for (let i = 0; i < 200; i++) {
     cluster.writeSignal('click', `e-${i % 17}`, 1);

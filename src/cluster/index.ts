@@ -31,5 +31,31 @@ export { History, hlcKey, type WriteRecord, type ReadRecord, type DroppedRecord 
 export { HlcMonitor } from './checkers/hlc';
 export { checkWrites, type ReplicaView } from './checkers/writes';
 export { checkSessions } from './checkers/sessions';
+export {
+  lostWriteRows,
+  replicaStates,
+  stateChanges,
+  writesMissing,
+  type LostWriteRow,
+  type ReplicaState,
+} from './checkers/durability';
+export { BAD_BATCH_KINDS, sendBadBatch, type BadBatch, type BadBatchKind } from './bad-batches';
+export { countsInEveryRegion, shardLoads, type RegionCount } from './checkers/counts';
+export { checkRetries, type RetryCheck } from './checkers/retries';
+export {
+  confirmedBy,
+  fullStateBytes,
+  lagGaugeFor,
+  lastHealMs,
+  reconciliationSince,
+  reconciliationTotals,
+  referenceDisagreements,
+  referenceSignalState,
+  refusals,
+  signalStateInEveryRegion,
+  type LagReading,
+  type ReconciliationTotals,
+  type RegionSignalState,
+} from './checkers/convergence';
 export type { ClusterSnapshot, FaultSpan, LagSample, RegionStateRow, ScoreSample } from './report-data';
 export { scoreDisagreements, logOrderViolations, type ScoreDisagreement } from './checkers/agreement';

@@ -58,7 +58,8 @@ export class SimulatedNetwork implements Link {
   readonly jitterMs: number;
   private globalFaults: NetworkFaults = {};
   private readonly linkFaults = new Map<string, NetworkFaults>();
-  private readonly lastDelivery = new Map<string, number>();
+  /** FIFO horizon per directed link and shard: from region → to region → shard → last delivery time. */
+  private readonly lastDelivery = new Map<string, Map<string, number[]>>();
   readonly stats: NetworkStats = { carried: 0, delivered: 0, lost: 0, duplicated: 0, corrupted: 0, bytes: 0 };
 
   constructor(
@@ -99,11 +100,19 @@ export class SimulatedNetwork implements Link {
     return own ? { ...this.globalFaults, ...own } : this.globalFaults;
   }
 
+  private fifo(from: string, to: string): number[] {
+    let byTo = this.lastDelivery.get(from);
+    if (byTo === undefined) this.lastDelivery.set(from, (byTo = new Map()));
+    let shards = byTo.get(to);
+    if (shards === undefined) byTo.set(to, (shards = []));
+    return shards;
+  }
+
   carry(from: Endpoint, to: Endpoint, bytes: Uint8Array, deliver: (bytes: Uint8Array) => void): void {
     this.stats.carried++;
     this.stats.bytes += bytes.length;
-    const key = `${from.region}>${to.region}`;
-    const f = this.faultsOn(key);
+    // No per-link faults (the usual case): no key string to build for every message.
+    const f = this.linkFaults.size === 0 ? this.globalFaults : this.faultsOn(`${from.region}>${to.region}`);
     if (f.dropRate && this.rng.chance(f.dropRate)) {
       this.stats.lost++;
       return;
@@ -117,13 +126,13 @@ export class SimulatedNetwork implements Link {
         (f.delayMs ?? 0) +
         (f.jitterMs ? this.rng.next() * f.jitterMs : 0);
       let at = this.scheduler.nowMs() + delay;
-      const fifoKey = `${key}/${from.shard}`;
       if (f.reorder) {
         delay += this.rng.next() * (f.reorderWindowMs ?? 20);
         at = this.scheduler.nowMs() + delay;
       } else {
-        at = Math.max(at, this.lastDelivery.get(fifoKey) ?? 0);
-        this.lastDelivery.set(fifoKey, at);
+        const fifo = this.fifo(from.region, to.region);
+        at = Math.max(at, fifo[from.shard] ?? 0);
+        fifo[from.shard] = at;
       }
       let payload = bytes;
       if (f.corruptRate && this.rng.chance(f.corruptRate) && bytes.length) {

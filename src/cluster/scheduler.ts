@@ -3,14 +3,31 @@
  * at a virtual instant; tasks at the same instant run in the order they were scheduled (a
  * sequence number breaks ties), so a run is a pure function of its seed. Time moves only when
  * someone runs the queue (`runUntil`), never by itself, and nothing ever sleeps.
+ *
+ * Every message and timer of a run passes through here, so a task is one small object that is
+ * also its own cancel handle, and a node's timers carry their liveness guard as a field instead
+ * of wrapping each callback in a closure.
  */
 import type { Clock, TimerHandle, Timers } from '../engine';
 
-interface Task {
-  at: number;
-  seq: number;
-  run: () => void;
-  live: boolean;
+/** Liveness of a group of tasks (a node incarnation's timers): dead groups' tasks are skipped. */
+interface Guard {
+  alive: boolean;
+}
+
+class Task implements TimerHandle {
+  live = true;
+
+  constructor(
+    readonly at: number,
+    readonly seq: number,
+    readonly run: () => void,
+    readonly guard: Guard | undefined,
+  ) {}
+
+  cancel(): void {
+    this.live = false;
+  }
 }
 
 export class Scheduler implements Clock, Timers {
@@ -32,10 +49,10 @@ export class Scheduler implements Clock, Timers {
     return this.at(this.now + Math.max(0, delayMs), run);
   }
 
-  at(atMs: number, run: () => void): TimerHandle {
-    const t: Task = { at: Math.max(atMs, this.now), seq: this.seq++, run, live: true };
+  at(atMs: number, run: () => void, guard?: Guard): TimerHandle {
+    const t = new Task(Math.max(atMs, this.now), this.seq++, run, guard);
     this.push(t);
-    return { cancel: () => (t.live = false) };
+    return t;
   }
 
   /** Virtual time of the next live task, or undefined when nothing is scheduled. */
@@ -57,7 +74,7 @@ export class Scheduler implements Clock, Timers {
       if (!t.live) continue;
       this.now = t.at;
       this.executed++;
-      t.run();
+      if (t.guard === undefined || t.guard.alive) t.run();
       if (stop && stop()) return true;
     }
     if (endMs > this.now) this.now = endMs;
@@ -114,8 +131,6 @@ export class NodeTimers implements Timers {
   constructor(private readonly scheduler: Scheduler) {}
 
   after(delayMs: number, run: () => void): TimerHandle {
-    return this.scheduler.after(delayMs, () => {
-      if (this.alive) run();
-    });
+    return this.scheduler.at(this.scheduler.nowMs() + Math.max(0, delayMs), run, this);
   }
 }

@@ -26,7 +26,8 @@ export interface Topology {
 /** Per (region, shard) replication lag: in events (leaderSeq − appliedSeq) and in ms behind. */
 export class ReplicationLagGauge {
   private readonly leaderSeq = new Map<number, number>();
-  private readonly replicas = new Map<string, { applied: number; behindSinceMs: number }>();
+  // region → shard → gauge (nested, so the per-write lookup builds no key string)
+  private readonly replicas = new Map<string, Map<number, { applied: number; behindSinceMs: number }>>();
 
   /** The leader of `shard` appended `seq` at `nowMs`. */
   leaderAppended(shard: number, seq: number, nowMs: number, followers: readonly string[]): void {
@@ -65,9 +66,10 @@ export class ReplicationLagGauge {
   }
 
   private replica(region: string, shard: number): { applied: number; behindSinceMs: number } {
-    const key = `${region}/${shard}`;
-    let r = this.replicas.get(key);
-    if (!r) this.replicas.set(key, (r = { applied: 0, behindSinceMs: 0 }));
+    let shards = this.replicas.get(region);
+    if (!shards) this.replicas.set(region, (shards = new Map()));
+    let r = shards.get(shard);
+    if (!r) shards.set(shard, (r = { applied: 0, behindSinceMs: 0 }));
     return r;
   }
 }

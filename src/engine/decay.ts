@@ -10,9 +10,24 @@ export interface DecayAccumulator {
   refTimeMs: number;
 }
 
+// `Math.pow` is the single most expensive step of applying a write. Event times are whole
+// milliseconds, so the same (dt, half-life) pairs recur constantly (writes of a batch, entities
+// written at a steady rate): a small direct-mapped memo returns the very same double.
+const MEMO_SLOTS = 256;
+const memoDtMs = new Float64Array(MEMO_SLOTS).fill(NaN);
+const memoHalfLifeMs = new Float64Array(MEMO_SLOTS);
+const memoFactor = new Float64Array(MEMO_SLOTS);
+
 /** Decay factor for moving a value forward by `dtMs` with half-life `halfLifeMs`. */
 export function decayFactor(dtMs: number, halfLifeMs: number): number {
-  return dtMs === 0 ? 1 : Math.pow(2, -dtMs / halfLifeMs);
+  if (dtMs === 0) return 1;
+  const slot = (dtMs ^ (halfLifeMs >>> 7)) & (MEMO_SLOTS - 1);
+  if (memoDtMs[slot] === dtMs && memoHalfLifeMs[slot] === halfLifeMs) return memoFactor[slot]!;
+  const f = Math.pow(2, -dtMs / halfLifeMs);
+  memoDtMs[slot] = dtMs;
+  memoHalfLifeMs[slot] = halfLifeMs;
+  memoFactor[slot] = f;
+  return f;
 }
 
 /** Adds weight `w` written at `timeMs` to the accumulator, in place. */

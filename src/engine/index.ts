@@ -34,7 +34,7 @@ export {
 export { BatchCodec, originKey, type Batch, type SignalEvent } from './batch/codec';
 export { MemoryStorage, FileStorage, type WalStorage } from './wal/storage';
 export { Wal, segmentName, type RecoveryReport, type WalOptions, type WalRecord } from './wal/wal';
-export { ShardRouter, jumpHash } from './routing/shard-router';
+export { ShardRouter, jumpHash, loadSpread } from './routing/shard-router';
 export { TenantRouter, type TenantPlacement } from './routing/tenant-router';
 export { ControlPlane, ReplicationLagGauge, type Topology, type ShardTopology } from './control-plane';
 export {

@@ -1,24 +1,27 @@
 /**
- * The replicated signal state of one shard replica: per (tenant, entity, signal) a
- * `CrdtSignalState`, grouped in digest buckets for anti-entropy. Digests are sums of mixed
+ * The replicated signal state of one shard replica: per (tenant, entity, signal) a CRDT signal
+ * state, grouped in digest buckets for anti-entropy. Digests are sums of mixed
  * per-(entity, signal, origin, version) hashes, so they do not depend on the order in which
- * writes or merges arrived, and are recomputed lazily for buckets that changed.
+ * writes or merges arrived; they are kept up to date incrementally (a write swaps one term).
+ *
+ * Memory layout (the budget is a few hundred bytes per (entity, signal) per replica): nearly
+ * every state has one origin (the shard leader's), so states live in flat typed-array columns —
+ * that origin, its version and decayed accumulator, the PN counts and the last write — with no
+ * object per state. A state the compact form cannot hold exactly (a second origin, a merge, an
+ * out-of-order version, a tie between HLC stamps) is promoted, once, to a full
+ * `CrdtSignalState`, and from then on every operation on it is that class's own. `state()` and
+ * `entries()` hand out a `CrdtSignalState`: the live object for promoted states, an equal
+ * snapshot for compact ones.
  */
 import type { SignalEvent } from './batch/codec';
 import { CrdtSignalState } from './crdt/signal-state';
 import type { StateItem } from './crdt/state-codec';
+import { decayFactor } from './decay';
 import { fmix32, fnv1a32 } from './hash';
+import type { Hlc } from './hlc';
 import type { Schema } from './schema';
 
 export const DIGEST_BUCKETS = 64;
-
-export interface EntityRecord {
-  tenant: string;
-  entity: string;
-  hash: number;
-  bucket: number;
-  states: (CrdtSignalState | undefined)[];
-}
 
 /** Versions of one (entity, signal): what a reconciliation summary carries. */
 export interface VersionEntry {
@@ -28,100 +31,224 @@ export interface VersionEntry {
   origins: { origin: string; version: number }[];
 }
 
-export class SignalStore {
-  private readonly tenants = new Map<string, Map<string, EntityRecord>>();
-  private readonly buckets: EntityRecord[][] = Array.from({ length: DIGEST_BUCKETS }, () => []);
-  private readonly bucketDigest = new Uint32Array(DIGEST_BUCKETS);
-  private readonly dirty = new Uint8Array(DIGEST_BUCKETS).fill(0);
-  private readonly originHash = new Map<string, number>();
-  private stateCount = 0;
+// A compact state is 64 bytes, one cache line: five doubles, then six 32-bit signed integers
+// (small integers to V8), read through two views of one buffer.
+const F_VALUE = 0;
+const F_REF = 1;
+const F_LAST_TIME = 2;
+const F_LAST_WEIGHT = 3;
+const F_LAST_WALL = 4;
+const F_STRIDE = 8; // doubles per slot
+const U_ORIGIN = 10; // name index of the one origin; PROMOTED for a full CrdtSignalState
+const U_VERSION = 11;
+const U_P = 12;
+const U_N = 13;
+const U_LAST_LOGICAL = 14;
+const U_LAST_NODE = 15; // name index of the last write's HLC node
+const U_STRIDE = 16; // int32s per slot
+const SLOT_BYTES = 64;
+const PROMOTED = -1;
+/** Counters above this leave the compact form (int32 columns; never reached in practice). */
+const INT_MAX = 0x7fffffff;
+/** Entities and states a new store has room for (replicas are made often: small, then doubling). */
+const INITIAL_CAPACITY = 16;
 
-  constructor(readonly schema: Schema) {}
+export class SignalStore {
+  private readonly tenants = new Map<string, Map<string, number>>();
+  private untenanted: Map<string, number> | undefined;
+  private readonly signals: number;
+  // Per entity (index e): its tenant, id, hash, and the slot + 1 of each signal's state (0 = none).
+  private entTenant: string[] = [];
+  private entName: string[] = [];
+  // Per entity, one run of int32s (one cache line for a few signals): its digest hash, then the
+  // slot + 1 of each signal's state (0 = none).
+  private entData: Int32Array<ArrayBuffer>;
+  private readonly entStride: number;
+  private entities = 0;
+  private readonly buckets: (number[] | undefined)[] = new Array<number[] | undefined>(DIGEST_BUCKETS).fill(
+    undefined,
+  );
+  // Bucket digests are sums mod 2^32, kept as int32 (small integers to V8), handed out unsigned.
+  private readonly bucketSums = new Int32Array(DIGEST_BUCKETS);
+  private readonly bucketDigest = new Uint32Array(this.bucketSums.buffer);
+  // Per state (slot k): the compact columns, or a full state once promoted.
+  private slotBuffer = new ArrayBuffer(INITIAL_CAPACITY * SLOT_BYTES);
+  private f = new Float64Array(this.slotBuffer);
+  private u = new Int32Array(this.slotBuffer);
+  private slots = 0;
+  private readonly promoted = new Map<number, CrdtSignalState>();
+  // Names (origins, HLC nodes) by index, with their digest hashes.
+  private readonly names: string[] = [];
+  private readonly nameIndex = new Map<string, number>();
+  private readonly nameHash: number[] = [];
+  // The entity the last call looked up: a leader's nextVersion() and apply() ask for the same one.
+  private lastTenant = '';
+  private lastEntity = '';
+  private lastIndex = -1;
+  private lastNodeName = '';
+  private lastNodeIndex = -1;
+
+  constructor(readonly schema: Schema) {
+    this.signals = schema.size;
+    this.entStride = this.signals + 1;
+    this.entData = new Int32Array(INITIAL_CAPACITY * this.entStride);
+  }
 
   /** Applies one write; false when its origin version was already included. */
   apply(e: SignalEvent): boolean {
-    const rec = this.record(e.tenant, e.entity, true)!;
-    let st = rec.states[e.signal];
-    if (st === undefined) {
-      st = rec.states[e.signal] = new CrdtSignalState();
-      this.stateCount++;
+    const ent = this.entity(e.tenant, e.entity, true);
+    const signal = e.signal;
+    const key = ent * this.entStride + 1 + signal;
+    const halfLifeMs = this.schema.halfLifeMs(signal);
+    let k = this.entData[key]! - 1;
+    if (k < 0) {
+      if (e.originVersion !== 1 || !compactable(e.hlc)) {
+        k = this.newSlot(key);
+        this.promoted.set(k, new CrdtSignalState());
+        this.u[k * U_STRIDE + U_ORIGIN] = PROMOTED;
+        return this.applyPromoted(ent, signal, k, e, halfLifeMs);
+      }
+      k = this.newSlot(key);
+      const origin = this.nameOf(e.origin);
+      const fi = k * F_STRIDE;
+      const ui = k * U_STRIDE;
+      const f = this.f;
+      const u = this.u;
+      // A fresh accumulator (0 at time 0) plus this write, exactly as addDecayed computes it.
+      const t = e.timeMs;
+      if (t >= 0) {
+        f[fi + F_VALUE] = 0 * decayFactor(t - 0, halfLifeMs) + e.weight;
+        f[fi + F_REF] = t;
+      } else {
+        f[fi + F_VALUE] = 0 + e.weight * decayFactor(0 - t, halfLifeMs);
+        f[fi + F_REF] = 0;
+      }
+      u[ui + U_ORIGIN] = origin;
+      u[ui + U_VERSION] = 1;
+      u[ui + U_P] = e.weight >= 0 ? 1 : 0;
+      u[ui + U_N] = e.weight >= 0 ? 0 : 1;
+      this.setLast(fi, ui, e);
+      this.swapDigest(ent, 0, this.term(ent, signal, this.nameHash[origin]!, 1));
+      return true;
     }
-    const applied = st.apply(
-      e.origin,
-      e.originVersion,
-      e.weight,
-      e.timeMs,
-      e.hlc,
-      this.schema.halfLifeMs(e.signal),
+    const ui = k * U_STRIDE;
+    const u = this.u;
+    const origin = u[ui + U_ORIGIN]!;
+    if (origin === PROMOTED) return this.applyPromoted(ent, signal, k, e, halfLifeMs);
+    if (this.names[origin] !== e.origin) return this.promoteAndApply(ent, signal, k, e, halfLifeMs);
+    const version = u[ui + U_VERSION]!;
+    if (e.originVersion <= version) return false;
+    const fi = k * F_STRIDE;
+    const next = e.originVersion === version + 1 && version < INT_MAX && compactable(e.hlc);
+    const order = next ? this.compareLast(fi, ui, e.hlc) : 0;
+    if (order === 0) return this.promoteAndApply(ent, signal, k, e, halfLifeMs);
+    const f = this.f;
+    const t = e.timeMs;
+    const ref = f[fi + F_REF]!;
+    if (t >= ref) {
+      f[fi + F_VALUE] = f[fi + F_VALUE]! * decayFactor(t - ref, halfLifeMs) + e.weight;
+      f[fi + F_REF] = t;
+    } else {
+      f[fi + F_VALUE] = f[fi + F_VALUE]! + e.weight * decayFactor(ref - t, halfLifeMs);
+    }
+    u[ui + U_VERSION] = e.originVersion;
+    if (e.weight >= 0) u[ui + U_P]!++;
+    else u[ui + U_N]!++;
+    if (order > 0) this.setLast(fi, ui, e);
+    const originHash = this.nameHash[origin]!;
+    this.swapDigest(
+      ent,
+      this.term(ent, signal, originHash, version),
+      this.term(ent, signal, originHash, e.originVersion),
     );
-    if (applied) this.dirty[rec.bucket] = 1;
-    return applied;
+    return true;
   }
 
   /** Joins a reconciled state in; returns the origins that changed. */
   merge(item: StateItem): string[] {
-    const rec = this.record(item.tenant, item.entity, true)!;
-    let st = rec.states[item.signal];
-    if (st === undefined) {
-      st = rec.states[item.signal] = new CrdtSignalState();
-      this.stateCount++;
+    const ent = this.entity(item.tenant, item.entity, true);
+    const key = ent * this.entStride + 1 + item.signal;
+    let k = this.entData[key]! - 1;
+    if (k < 0) {
+      k = this.newSlot(key);
+      this.promoted.set(k, new CrdtSignalState());
+      this.u[k * U_STRIDE + U_ORIGIN] = PROMOTED;
     }
-    const changed = st.merge(item.state);
-    if (changed.length) this.dirty[rec.bucket] = 1;
-    return changed;
+    const st = this.promote(k);
+    const before = this.stateDigest(ent, item.signal, k);
+    try {
+      return st.merge(item.state);
+    } finally {
+      this.swapDigest(ent, before, this.stateDigest(ent, item.signal, k));
+    }
   }
 
   state(tenant: string, entity: string, signal: number): CrdtSignalState | undefined {
-    return this.record(tenant, entity, false)?.states[signal];
+    const ent = this.entity(tenant, entity, false);
+    if (ent < 0) return undefined;
+    const k = this.entData[ent * this.entStride + 1 + signal]! - 1;
+    return k < 0 ? undefined : this.stateAt(k);
   }
 
   /** The decay score at `atMs`, or undefined when nothing was ever written. */
   score(tenant: string, entity: string, signal: number, atMs: number): number | undefined {
-    const st = this.state(tenant, entity, signal);
-    return st === undefined ? undefined : st.score(atMs, this.schema.halfLifeMs(signal));
+    const ent = this.entity(tenant, entity, false);
+    if (ent < 0) return undefined;
+    const k = this.entData[ent * this.entStride + 1 + signal]! - 1;
+    if (k < 0) return undefined;
+    const halfLifeMs = this.schema.halfLifeMs(signal);
+    if (this.u[k * U_STRIDE + U_ORIGIN] === PROMOTED) return this.promoted.get(k)!.score(atMs, halfLifeMs);
+    const fi = k * F_STRIDE;
+    return 0 + this.f[fi + F_VALUE]! * decayFactor(atMs - this.f[fi + F_REF]!, halfLifeMs);
   }
 
   /** The next version of `origin` for a write to (tenant, entity, signal). */
   nextVersion(tenant: string, entity: string, signal: number, origin: string): number {
-    return (this.state(tenant, entity, signal)?.version(origin) ?? 0) + 1;
+    const ent = this.entity(tenant, entity, false);
+    if (ent < 0) return 1;
+    const k = this.entData[ent * this.entStride + 1 + signal]! - 1;
+    if (k < 0) return 1;
+    const ui = k * U_STRIDE;
+    const o = this.u[ui + U_ORIGIN]!;
+    if (o === PROMOTED) return this.promoted.get(k)!.version(origin) + 1;
+    return (this.names[o] === origin ? this.u[ui + U_VERSION]! : 0) + 1;
   }
 
   /** Number of (entity, signal) states held. */
   get size(): number {
-    return this.stateCount;
+    return this.slots;
   }
 
-  /** Per-bucket digests (recomputed for buckets that changed). */
+  /** Per-bucket digests. */
   digests(): Uint32Array {
-    for (let b = 0; b < DIGEST_BUCKETS; b++) {
-      if (!this.dirty[b]) continue;
-      let sum = 0;
-      for (const rec of this.buckets[b]!) sum = (sum + this.recordDigest(rec)) >>> 0;
-      this.bucketDigest[b] = sum;
-      this.dirty[b] = 0;
-    }
     return this.bucketDigest;
   }
 
   /** One string naming the whole state; equal on two replicas iff every bucket digest is equal. */
   digest(): string {
-    return Array.from(this.digests(), (d) => d.toString(16).padStart(8, '0')).join('');
+    return Array.from(this.bucketDigest, (d) => d.toString(16).padStart(8, '0')).join('');
   }
 
   /** Version vectors of every state in the given buckets. */
   versions(buckets: readonly number[]): VersionEntry[] {
     const out: VersionEntry[] = [];
     for (const b of buckets) {
-      for (const rec of this.buckets[b]!) {
-        rec.states.forEach((st, signal) => {
-          if (st)
-            out.push({
-              tenant: rec.tenant,
-              entity: rec.entity,
-              signal,
-              origins: st.origins.map((o) => ({ origin: o.origin, version: o.version })),
-            });
-        });
+      for (const ent of this.buckets[b] ?? []) {
+        for (let s = 0; s < this.signals; s++) {
+          const k = this.entData[ent * this.entStride + 1 + s]! - 1;
+          if (k < 0) continue;
+          const ui = k * U_STRIDE;
+          const o = this.u[ui + U_ORIGIN]!;
+          out.push({
+            tenant: this.entTenant[ent]!,
+            entity: this.entName[ent]!,
+            signal: s,
+            origins:
+              o === PROMOTED
+                ? this.promoted.get(k)!.origins.map((x) => ({ origin: x.origin, version: x.version }))
+                : [{ origin: this.names[o]!, version: this.u[ui + U_VERSION]! }],
+          });
+        }
       }
     }
     return out;
@@ -130,46 +257,186 @@ export class SignalStore {
   /** Every state, in a deterministic order (tenant, entity insertion order, signal). */
   *entries(): Generator<StateItem> {
     for (const [tenant, entities] of this.tenants) {
-      for (const rec of entities.values()) {
-        for (let s = 0; s < rec.states.length; s++) {
-          const st = rec.states[s];
-          if (st) yield { tenant, entity: rec.entity, signal: s, state: st };
+      for (const ent of entities.values()) {
+        for (let s = 0; s < this.signals; s++) {
+          const k = this.entData[ent * this.entStride + 1 + s]! - 1;
+          if (k >= 0) yield { tenant, entity: this.entName[ent]!, signal: s, state: this.stateAt(k) };
         }
       }
     }
   }
 
-  private record(tenant: string, entity: string, create: boolean): EntityRecord | undefined {
-    let entities = this.tenants.get(tenant);
+  // --- entities and slots -----------------------------------------------------------------
+
+  /** The index of (tenant, entity), made when `create`; -1 when absent. */
+  private entity(tenant: string, entity: string, create: boolean): number {
+    if (entity === this.lastEntity && tenant === this.lastTenant && this.lastIndex >= 0)
+      return this.lastIndex;
+    let entities = tenant === '' ? this.untenanted : this.tenants.get(tenant);
     if (entities === undefined) {
-      if (!create) return undefined;
+      if (!create) return -1;
       entities = new Map();
       this.tenants.set(tenant, entities);
+      if (tenant === '') this.untenanted = entities;
     }
-    let rec = entities.get(entity);
-    if (rec === undefined && create) {
+    let ent = entities.get(entity);
+    if (ent === undefined) {
+      if (!create) return -1;
+      ent = this.entities++;
+      entities.set(entity, ent);
+      if ((ent + 1) * this.entStride > this.entData.length)
+        this.entData = grow(this.entData, this.entData.length * 2);
       const hash = fnv1a32(entity, fnv1a32(tenant));
-      rec = { tenant, entity, hash, bucket: hash % DIGEST_BUCKETS, states: [] };
-      entities.set(entity, rec);
-      this.buckets[rec.bucket]!.push(rec);
+      this.entTenant.push(tenant);
+      this.entName.push(entity);
+      this.entData[ent * this.entStride] = hash | 0;
+      (this.buckets[hash % DIGEST_BUCKETS] ??= []).push(ent);
     }
-    return rec;
+    this.lastTenant = tenant;
+    this.lastEntity = entity;
+    this.lastIndex = ent;
+    return ent;
   }
 
-  private recordDigest(rec: EntityRecord): number {
-    let sum = 0;
-    for (let s = 0; s < rec.states.length; s++) {
-      const st = rec.states[s];
-      if (!st) continue;
-      for (const o of st.origins) {
-        let oh = this.originHash.get(o.origin);
-        if (oh === undefined) this.originHash.set(o.origin, (oh = fnv1a32(o.origin)));
-        sum =
-          (sum +
-            fmix32((rec.hash ^ Math.imul(s + 1, 0x9e3779b1) ^ oh) + Math.imul(o.version, 0x85ebca6b))) >>>
-          0;
-      }
+  private newSlot(key: number): number {
+    const k = this.slots++;
+    if ((k + 1) * SLOT_BYTES > this.slotBuffer.byteLength) {
+      const next = new ArrayBuffer(this.slotBuffer.byteLength * 2);
+      new Uint8Array(next).set(new Uint8Array(this.slotBuffer));
+      this.slotBuffer = next;
+      this.f = new Float64Array(next);
+      this.u = new Int32Array(next);
     }
+    this.entData[key] = k + 1;
+    return k;
+  }
+
+  private nameOf(name: string): number {
+    let i = this.nameIndex.get(name);
+    if (i === undefined) {
+      i = this.names.length;
+      this.names.push(name);
+      this.nameHash.push(fnv1a32(name) | 0); // int32: the digest only XORs it
+      this.nameIndex.set(name, i);
+    }
+    return i;
+  }
+
+  // --- compact states -----------------------------------------------------------------------
+
+  private setLast(fi: number, ui: number, e: SignalEvent): void {
+    this.f[fi + F_LAST_TIME] = e.timeMs;
+    this.f[fi + F_LAST_WEIGHT] = e.weight;
+    this.f[fi + F_LAST_WALL] = e.hlc.wallMs;
+    this.u[ui + U_LAST_LOGICAL] = e.hlc.logical;
+    const node = e.hlc.node;
+    if (node !== this.lastNodeName) {
+      this.lastNodeName = node;
+      this.lastNodeIndex = this.nameOf(node);
+    }
+    this.u[ui + U_LAST_NODE] = this.lastNodeIndex;
+  }
+
+  /** compareHlc(stamp, the state's last stamp). */
+  private compareLast(fi: number, ui: number, stamp: Hlc): number {
+    const wall = this.f[fi + F_LAST_WALL]!;
+    if (stamp.wallMs !== wall) return stamp.wallMs < wall ? -1 : 1;
+    const logical = this.u[ui + U_LAST_LOGICAL]!;
+    if (stamp.logical !== logical) return stamp.logical < logical ? -1 : 1;
+    const node = this.names[this.u[ui + U_LAST_NODE]!]!;
+    return stamp.node < node ? -1 : stamp.node > node ? 1 : 0;
+  }
+
+  /** The state in slot `k` as a `CrdtSignalState` (the live one once promoted). */
+  private stateAt(k: number): CrdtSignalState {
+    const ui = k * U_STRIDE;
+    const o = this.u[ui + U_ORIGIN]!;
+    if (o === PROMOTED) return this.promoted.get(k)!;
+    const fi = k * F_STRIDE;
+    const f = this.f;
+    const u = this.u;
+    const origin = this.names[o]!;
+    const st = new CrdtSignalState();
+    st.origins = [
+      { origin, version: u[ui + U_VERSION]!, value: f[fi + F_VALUE]!, refTimeMs: f[fi + F_REF]! },
+    ];
+    st.counts.increment(origin, u[ui + U_P]!);
+    st.counts.decrement(origin, u[ui + U_N]!);
+    st.last.set(
+      { timeMs: f[fi + F_LAST_TIME]!, weight: f[fi + F_LAST_WEIGHT]! },
+      {
+        wallMs: f[fi + F_LAST_WALL]!,
+        logical: u[ui + U_LAST_LOGICAL]!,
+        node: this.names[u[ui + U_LAST_NODE]!]!,
+      },
+    );
+    return st;
+  }
+
+  /** Moves slot `k` to a full `CrdtSignalState` (once; it stays there). */
+  private promote(k: number): CrdtSignalState {
+    const ui = k * U_STRIDE;
+    if (this.u[ui + U_ORIGIN] === PROMOTED) return this.promoted.get(k)!;
+    const st = this.stateAt(k);
+    this.promoted.set(k, st);
+    this.u[ui + U_ORIGIN] = PROMOTED;
+    return st;
+  }
+
+  private promoteAndApply(
+    ent: number,
+    signal: number,
+    k: number,
+    e: SignalEvent,
+    halfLifeMs: number,
+  ): boolean {
+    this.promote(k);
+    return this.applyPromoted(ent, signal, k, e, halfLifeMs);
+  }
+
+  private applyPromoted(ent: number, signal: number, k: number, e: SignalEvent, halfLifeMs: number): boolean {
+    const st = this.promoted.get(k)!;
+    const before = this.stateDigest(ent, signal, k);
+    try {
+      return st.apply(e.origin, e.originVersion, e.weight, e.timeMs, e.hlc, halfLifeMs);
+    } finally {
+      this.swapDigest(ent, before, this.stateDigest(ent, signal, k)); // even when an invariant throws
+    }
+  }
+
+  // --- digests ------------------------------------------------------------------------------
+
+  private term(ent: number, signal: number, originHash: number, version: number): number {
+    return fmix32(
+      (this.entData[ent * this.entStride]! ^ Math.imul(signal + 1, 0x9e3779b1) ^ originHash) +
+        Math.imul(version, 0x85ebca6b),
+    );
+  }
+
+  /** The sum of the terms of slot `k`'s state. */
+  private stateDigest(ent: number, signal: number, k: number): number {
+    const ui = k * U_STRIDE;
+    const o = this.u[ui + U_ORIGIN]!;
+    if (o !== PROMOTED) return this.term(ent, signal, this.nameHash[o]!, this.u[ui + U_VERSION]!);
+    let sum = 0;
+    for (const x of this.promoted.get(k)!.origins)
+      sum = (sum + this.term(ent, signal, this.nameHash[this.nameOf(x.origin)]!, x.version)) >>> 0;
     return sum;
   }
+
+  private swapDigest(ent: number, before: number, after: number): void {
+    const b = (this.entData[ent * this.entStride]! >>> 0) % DIGEST_BUCKETS;
+    this.bucketSums[b] = (this.bucketSums[b]! - before + after) | 0;
+  }
+}
+
+/** Whether an HLC stamp fits the compact columns (always, for stamps this engine issues). */
+function compactable(h: Hlc): boolean {
+  return Number.isInteger(h.logical) && h.logical >= 0 && h.logical <= INT_MAX;
+}
+
+function grow(a: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
+  const next = new Int32Array(size);
+  next.set(a);
+  return next;
 }

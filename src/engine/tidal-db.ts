@@ -62,6 +62,8 @@ export class TidalDb extends NodeCore {
   private followerSeq = new Map<string, number>();
   private followers: string[] = [];
   shipper: WalShipper | undefined;
+  private originEpoch = 0;
+  private origin = '';
 
   /** Starts building a replica: `TidalDb.builder().ephemeral().withSchema(…)….open()`. */
   static builder(): TidalDbBuilder {
@@ -89,6 +91,7 @@ export class TidalDb extends NodeCore {
     const tenant = opts.tenant === undefined ? '' : checkKey(opts.tenant, 'tenant');
     if (opts.timeMs !== undefined) checkTimeMs(opts.timeMs);
     const key = opts.idempotencyKey === undefined ? '' : checkKey(opts.idempotencyKey, 'idempotency key');
+    this.followControlPlane(); // a leader deposed while cut off must not accept writes at its old epoch
     const local = opts.local === true && this.role !== 'leader';
     if (!local && this.role !== 'leader') {
       throw new NodeStateError(
@@ -97,14 +100,18 @@ export class TidalDb extends NodeCore {
     }
     if (tenant) this.controlPlane?.tenantRouter.checkOwns(tenant, this.shard, entity);
     const now = this.clock.nowMs();
-    const fingerprint = fingerprintOf(signal, entity, weight, undefined);
     if (key) {
+      const fingerprint = fingerprintOf(signal, entity, weight, undefined);
       const prior = this.idempotency.check(tenant, key, fingerprint, now);
       if (prior)
         return this.ack(prior.seqNo, prior.epoch, prior.hlc, prior.timeMs, prior.origin, prior.local, true);
     }
     const hlc = this.hlc.now();
-    const origin = originKey(this.region, this.epoch);
+    if (this.originEpoch !== this.epoch) {
+      this.originEpoch = this.epoch; // one origin string per epoch, not one per write
+      this.origin = originKey(this.region, this.epoch);
+    }
+    const origin = this.origin;
     const event: SignalEvent = {
       seqNo: local ? 0 : ++this.lastAssigned,
       signal: sig,
@@ -121,12 +128,13 @@ export class TidalDb extends NodeCore {
     if (key) this.rememberKey(event, signal);
     if (local) {
       const bytes = this.codec.encode(this.shard, this.epoch, this.region, FLAG_LOCAL, 0, [event]);
-      this.wal.append(bytes, this.codec.decode(bytes).header);
+      this.wal.append(bytes, this.codec.header(bytes));
       this.stats.localWrites++;
     } else {
       this.staged.push(event);
       if (this.durable) this.flush();
       if (this.options.ackPolicy === 'leader') this.commitIndex = this.lastAssigned;
+      else this.advanceCommit(); // a replica with no followers is its own majority
       this.controlPlane?.lag.leaderAppended(this.shard, event.seqNo, now, this.followers);
       this.shipper?.notify();
     }
@@ -150,7 +158,7 @@ export class TidalDb extends NodeCore {
     for (let i = 0; i < this.staged.length; i += max) {
       const part = this.staged.slice(i, i + max);
       const bytes = this.codec.encode(this.shard, this.epoch, this.region, 0, part[0]!.seqNo, part);
-      this.wal.append(bytes, this.codec.decode(bytes).header);
+      this.wal.append(bytes, this.codec.header(bytes));
     }
     this.staged = [];
   }
@@ -189,16 +197,23 @@ export class TidalDb extends NodeCore {
 
   followerApplied(region: string, seq: number): void {
     this.followerSeq.set(region, seq);
-    if (this.options.ackPolicy !== 'quorum') return;
+    if (this.options.ackPolicy === 'quorum') this.advanceCommit();
+  }
+
+  /** Under 'quorum': the highest SeqNo a majority of the shard's replicas applied is committed. */
+  private advanceCommit(): void {
     const seqs = [this.lastAssigned, ...this.followers.map((r) => this.followerSeq.get(r) ?? 0)].sort(
       (a, b) => b - a,
     );
     const majority = Math.floor(seqs.length / 2) + 1;
     const idx = seqs[majority - 1]!;
-    if (idx > this.commitIndex) {
-      this.commitIndex = idx;
-      while (this.waiters.length && this.waiters[0]!.seq <= idx) this.waiters.shift()!.resolve();
-    }
+    if (idx <= this.commitIndex) return;
+    this.commitIndex = idx;
+    // Waiters are made lazily (when someone asks for `committed`), so they need not be in order.
+    const due = this.waiters.filter((w) => w.seq <= idx);
+    if (due.length === 0) return;
+    this.waiters = this.waiters.filter((w) => w.seq > idx);
+    for (const w of due) w.resolve();
   }
 
   private ack(
@@ -210,6 +225,23 @@ export class TidalDb extends NodeCore {
     local: boolean,
     retry: boolean,
   ): WriteAck {
+    // Already settled (a local write; a 'leader'-acked write is committed once logged): a plain
+    // property, because a literal with an accessor costs about 1 µs per write.
+    if (local || (this.options.ackPolicy === 'leader' && seqNo <= this.commitIndex)) {
+      const policy = this.options.ackPolicy;
+      return {
+        shard: this.shard,
+        seqNo,
+        epoch,
+        hlc,
+        timeMs,
+        origin,
+        local,
+        policy,
+        retry,
+        committed: RESOLVED,
+      };
+    }
     let committed: Promise<void> | undefined;
     const commitment = (): Promise<void> => (committed ??= this.commitment(seqNo, epoch, local));
     return {
@@ -231,16 +263,15 @@ export class TidalDb extends NodeCore {
   /** A promise for the ack policy holding for `seqNo` (made only when someone asks). */
   private commitment(seqNo: number, epoch: number, local: boolean): Promise<void> {
     if (local || seqNo <= this.commitIndex) return RESOLVED;
-    const p =
+    const reason =
       this.role !== 'leader' || this.epoch !== epoch
-        ? Promise.reject(
-            new WriteNotCommittedError(
-              this.shard,
-              seqNo,
-              'its leader was deposed before a majority applied it',
-            ),
-          )
-        : new Promise<void>((resolve, reject) => this.waiters.push({ seq: seqNo, resolve, reject }));
+        ? 'its leader was deposed before a majority applied it'
+        : this.closed
+          ? 'its leader stopped before a majority applied it'
+          : undefined;
+    const p = reason
+      ? Promise.reject(new WriteNotCommittedError(this.shard, seqNo, reason))
+      : new Promise<void>((resolve, reject) => this.waiters.push({ seq: seqNo, resolve, reject }));
     p.catch(() => undefined);
     return p;
   }
@@ -254,11 +285,27 @@ export class TidalDb extends NodeCore {
     this.rememberKey(e, this.schema.signalName(e.signal));
   }
 
+  /**
+   * The epoch whose leader assigned `seqNo`: the latest epoch that starts at or before it. A
+   * replica may apply an older epoch's event after adopting a newer epoch (catching up from the
+   * new leader), and a retry's answer must still carry the epoch of the original ack.
+   */
+  private epochOfSeqNo(seqNo: number): number {
+    const cp = this.controlPlane;
+    if (!cp || seqNo === 0) return this.epoch;
+    let epoch = 1;
+    for (let e = 2; e <= this.epoch; e++) {
+      const start = cp.epochStart(this.shard, e);
+      if (start !== undefined && start <= seqNo) epoch = e;
+    }
+    return epoch;
+  }
+
   private rememberKey(e: SignalEvent, signal: string): void {
     const ack = {
       shard: this.shard,
       seqNo: e.seqNo,
-      epoch: this.epoch,
+      epoch: this.epochOfSeqNo(e.seqNo),
       hlc: e.hlc,
       timeMs: e.timeMs,
       origin: e.hlc.node,
@@ -285,6 +332,15 @@ export class TidalDb extends NodeCore {
     }
     this.wal.append(bytes, batch.header);
     this.controlPlane?.lag.applied(this.region, this.shard, this.wal.lastSeq, this.clock.nowMs());
+  }
+
+  /**
+   * After recovery, moves from the epoch the WAL knew to the control plane's. A replica that was
+   * down through a failover drops the suffix the new leader never had, as a fenced leader does.
+   */
+  syncEpoch(epoch: number, leader: string): void {
+    if (this.role === 'leader') this.epoch = Math.max(this.epoch, epoch);
+    else this.adoptEpoch(epoch, leader);
   }
 
   adoptEpoch(epoch: number, leader: string): void {
@@ -321,7 +377,7 @@ export class TidalDb extends NodeCore {
         changed.length,
         encodeStates(changed),
       );
-      this.wal.append(bytes, this.codec.decode(bytes).header);
+      this.wal.append(bytes, this.codec.header(bytes));
       this.emit({ type: 'merged', states: changed.length });
     }
     return changed.length;
@@ -329,8 +385,14 @@ export class TidalDb extends NodeCore {
 
   // --- messages -------------------------------------------------------------------------
 
+  /** Handles bytes from `from` as if the transport delivered them; never throws for bad input. */
+  receive(from: string, bytes: Uint8Array): void {
+    this.onMessage(from, bytes);
+  }
+
   private onMessage(from: string, bytes: Uint8Array): void {
     if (this.closed) return;
+    this.followControlPlane();
     if (isBatch(bytes)) return this.follower.onBatch(from, bytes);
     const f = this.decodeFrame(from, bytes);
     if (!f) return;
@@ -339,6 +401,19 @@ export class TidalDb extends NodeCore {
     if (f.epoch > this.epoch)
       return this.adoptEpoch(f.epoch, this.controlPlane?.leaderOf(this.shard) ?? from);
     if (this.role === 'leader') this.shipper?.onAck(from, f);
+  }
+
+  /**
+   * The control plane is the shard's consensus service: once it has moved the shard to a newer
+   * epoch, this replica acts in no older one. Without this, a follower that has not yet heard
+   * from the new leader could still apply (and acknowledge) a deposed leader's batch, letting
+   * that leader count a write as committed which the new epoch's log does not hold.
+   */
+  private followControlPlane(): void {
+    const cp = this.controlPlane;
+    if (!cp) return;
+    const epoch = cp.epochOf(this.shard);
+    if (epoch > this.epoch) this.adoptEpoch(epoch, cp.leaderOf(this.shard));
   }
 
   /** Whether `a` was issued after `b` (exposed for checkers). */

@@ -45,6 +45,11 @@ export interface TransportStats {
   bytesSent: number;
 }
 
+interface Route {
+  to: Endpoint;
+  deliver: (bytes: Uint8Array) => void;
+}
+
 /** Messages wait in a FIFO until the owner drains it (no latency, no faults). */
 class QueueLink implements Link {
   readonly queue: (() => void)[] = [];
@@ -70,10 +75,17 @@ export class InProcessTransportFactory {
     const key = `${region}/${shard}`;
     const self = { region, shard };
     let handler: MessageHandler | undefined;
+    // One destination endpoint and delivery callback per peer, made on first use, so sending a
+    // message allocates nothing here (every batch and ack of a run passes through).
+    const routes = new Map<string, Route>();
     return {
       region,
       shard,
-      send: (to: string, bytes: Uint8Array): void => this.send(self, { region: to, shard }, bytes),
+      send: (to: string, bytes: Uint8Array): void => {
+        let route = routes.get(to);
+        if (route === undefined) routes.set(to, (route = this.route(self, { region: to, shard })));
+        this.send(self, route, bytes);
+      },
       onMessage: (h: MessageHandler): void => {
         handler = h;
         this.handlers.set(key, h);
@@ -121,23 +133,29 @@ export class InProcessTransportFactory {
     return n;
   }
 
-  private send(from: Endpoint, to: Endpoint, bytes: Uint8Array): void {
+  private send(from: Endpoint, route: Route, bytes: Uint8Array): void {
     this.stats.sent++;
     this.stats.bytesSent += bytes.length;
-    if (this.isCut(from.region, to.region)) {
+    if (this.isCut(from.region, route.to.region)) {
       this.stats.dropped++;
       return;
     }
-    this.link.carry(from, to, bytes, (b) => {
+    this.link.carry(from, route.to, bytes, route.deliver);
+  }
+
+  private route(from: Endpoint, to: Endpoint): Route {
+    const key = `${to.region}/${to.shard}`;
+    const deliver = (b: Uint8Array): void => {
       // A partition injected while the message was in flight drops it too.
-      const h = this.handlers.get(`${to.region}/${to.shard}`);
+      const h = this.handlers.get(key);
       if (!h || this.isCut(from.region, to.region)) {
         this.stats.dropped++;
         return;
       }
       this.stats.delivered++;
       h(from.region, b);
-    });
+    };
+    return { to, deliver };
   }
 
   private addPartition(from: string, to: string, oneWay: boolean): NetworkPartition {

@@ -29,7 +29,9 @@ Before({ tags: '@durable' }, function (this: TidalWorld) {
   this.tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidal-uat-'));
 });
 
+// Cucumber runs After hooks in reverse order of definition: this one runs after the checkers below.
 After({ tags: '@durable' }, function (this: TidalWorld) {
+  if (this.hasCluster) this.cluster.close(); // release the segment files before removing them
   if (this.tempDir) fs.rmSync(this.tempDir, { recursive: true, force: true });
   if (this.tempDir && fs.existsSync(this.tempDir))
     throw new Error(`durable scenario left files behind in ${this.tempDir}`);

@@ -9,7 +9,9 @@ import {
   SimulatedCluster,
   type ClusterConfig,
   type ClusterSession,
+  type SessionRead,
   type FailoverResult,
+  type ReplicaState,
 } from '../../src/cluster';
 import type { NetworkPartition, RecoveryReport, SchemaSpec, WriteAck } from '../../src/engine';
 import { createScenarioLogger, type ScenarioLogger } from '../../src/report/logger';
@@ -45,10 +47,14 @@ export class TidalWorld extends World {
   acks: WriteAck[] = [];
   partitions = new Map<string, NetworkPartition>();
   sessions = new Map<string, ClusterSession>();
+  /** What the last session read returned (undefined when it was refused). */
+  lastRead: SessionRead | undefined;
   failovers: FailoverResult[] = [];
   /** Values a step noted for a later step to compare against. */
   noted = new Map<string, number>();
   recoveries = new Map<string, RecoveryReport>();
+  /** Every replica's state when a step noted it (to show a refused input changed nothing). */
+  notedReplicas: ReplicaState[] | undefined;
   /** The error the last "tries to" step caught, for the "Then … is refused" steps. */
   lastError: unknown;
   /** Named figures a scenario measured (convergence time, bytes shipped…), attached to the report. */

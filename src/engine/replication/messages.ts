@@ -117,14 +117,19 @@ export class FrameCodec {
     }
     const crcAt = w.skip(4);
     const out = w.finish();
-    new DataView(out.buffer).setUint32(crcAt, crc32c(out, 0, crcAt), true);
+    const crc = crc32c(out, 0, crcAt); // little-endian, by hand: a DataView would copy a small frame off the JS heap
+    out[crcAt] = crc;
+    out[crcAt + 1] = crc >>> 8;
+    out[crcAt + 2] = crc >>> 16;
+    out[crcAt + 3] = crc >>> 24;
     return out;
   }
 
   decode(bytes: Uint8Array): Frame {
     if (bytes.length < 11) throw new CorruptBatchError(`short frame: ${bytes.length} bytes`);
     const end = bytes.length - 4;
-    const crc = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(end, true);
+    const crc =
+      (bytes[end]! | (bytes[end + 1]! << 8) | (bytes[end + 2]! << 16) | (bytes[end + 3]! << 24)) >>> 0;
     if (crc32c(bytes, 0, end) !== crc) throw new CorruptBatchError('frame CRC-32C mismatch', end);
     const r = new ByteReader(bytes, 0, end);
     if (r.u32('magic') !== FRAME_MAGIC) throw new CorruptBatchError('bad frame magic', 0);

@@ -7,7 +7,7 @@
  * heartbeats — empty batches that announce the epoch — until it answers.
  */
 import { restampV2 } from '../batch/header';
-import type { BatchCodec } from '../batch/codec';
+import type { BatchCodec, SignalEvent } from '../batch/codec';
 import type { Clock, TimerHandle, Timers } from '../clock';
 import type { Transport } from '../transport';
 import type { Wal } from '../wal/wal';
@@ -48,6 +48,12 @@ interface Cursor {
   rtoMs: number;
   timer: TimerHandle | undefined;
   ackedAtArm: number;
+  /**
+   * After a gap or corrupt answer or a retransmission timeout, one batch at a time (holding all
+   * that is missing, up to a batch's worth) until the follower acknowledges progress — as a
+   * Raft leader probes a follower that rejected an append.
+   */
+  probing: boolean;
 }
 
 export interface ShipperStats {
@@ -68,6 +74,8 @@ export class WalShipper {
   private pumpScheduled: TimerHandle | undefined;
   private stopped = false;
   private readonly cache = new Map<number, Uint8Array>();
+  private lastProbe:
+    { seq: number; last: number; epoch: number; events: SignalEvent[]; bytes: Uint8Array } | undefined;
   readonly stats: ShipperStats = {
     batchesSent: 0,
     eventsSent: 0,
@@ -96,6 +104,7 @@ export class WalShipper {
         rtoMs: this.rtoMs,
         timer: undefined,
         ackedAtArm: -1,
+        probing: false,
       });
     }
   }
@@ -145,11 +154,20 @@ export class WalShipper {
     const progressed = !c.confirmed || ack.appliedSeqNo > c.acked;
     if (!c.confirmed || ack.status !== AckStatus.Ok) {
       // First word in this epoch, or a gap/corrupt/wrong-shard answer: the follower's applied
-      // SeqNo is authoritative, resend from it.
-      c.acked = Math.min(ack.appliedSeqNo, this.host.wal.lastSeq);
+      // SeqNo is authoritative, resend from it. After a gap or corrupt answer, probe with one
+      // batch until the follower acknowledges progress: every batch already in flight behind the
+      // loss draws the same answer, and resending the window for each of them grows a storm
+      // under reordering or corruption. The retransmission timer covers a lost probe.
+      const applied = Math.min(ack.appliedSeqNo, this.host.wal.lastSeq);
+      if (c.confirmed && c.probing && applied === c.acked && c.sent > c.acked) return;
+      c.acked = applied;
       c.sent = c.acked;
+      c.probing = c.confirmed;
     } else {
-      if (ack.appliedSeqNo > c.acked) c.acked = ack.appliedSeqNo;
+      if (ack.appliedSeqNo > c.acked) {
+        c.acked = ack.appliedSeqNo;
+        c.probing = false;
+      }
       if (c.sent < c.acked) c.sent = c.acked;
     }
     c.confirmed = true;
@@ -170,10 +188,10 @@ export class WalShipper {
 
   private ship(c: Cursor): void {
     const last = this.host.wal.lastSeq;
-    while (c.sent < last && c.sent - c.acked < this.windowEvents) {
-      const bytes = this.batchFrom(c.sent + 1);
+    while (c.sent < last && c.sent - c.acked < this.windowEvents && !(c.probing && c.sent > c.acked)) {
+      const bytes = c.probing ? this.probeFrom(c.sent + 1) : this.batchFrom(c.sent + 1);
       if (!bytes) break;
-      const count = new DataView(bytes.buffer, bytes.byteOffset).getUint32(24, true);
+      const count = (bytes[24]! | (bytes[25]! << 8) | (bytes[26]! << 16) | (bytes[27]! << 24)) >>> 0; // eventCount
       this.host.transport.send(c.region, bytes);
       this.stats.batchesSent++;
       this.stats.eventsSent += count;
@@ -197,6 +215,7 @@ export class WalShipper {
       } else if (c.acked === c.ackedAtArm) {
         this.stats.retransmits++;
         c.sent = c.acked;
+        c.probing = true;
         c.rtoMs = Math.min(c.rtoMs * 2, this.maxRtoMs);
       }
       this.ship(c);
@@ -208,6 +227,28 @@ export class WalShipper {
     const h = this.host;
     h.transport.send(c.region, h.codec.encode(h.shard, h.epoch, h.region, 0, h.wal.lastSeq + 1, []));
     this.stats.heartbeats++;
+  }
+
+  /**
+   * A probe: every event from `seq` on (up to a batch's worth) in one batch, so a follower that
+   * lost or refused what was in flight catches up in one round trip.
+   */
+  private probeFrom(seq: number): Uint8Array | undefined {
+    const h = this.host;
+    // A follower cut off for a while is probed at every retransmission timeout from the same
+    // SeqNo: keep the events decoded for the last probe and read only the ones logged since.
+    const last = Math.min(h.wal.lastSeq, seq + this.maxBatchEvents - 1);
+    const p = this.lastProbe;
+    const again = p !== undefined && p.seq === seq && p.epoch === h.epoch && p.last <= last;
+    if (again && p.last === last) return p.bytes;
+    const events = again
+      ? p.events.concat(h.wal.eventsFrom(p.last + 1, this.maxBatchEvents - p.events.length))
+      : h.wal.eventsFrom(seq, this.maxBatchEvents);
+    if (events.length === 0) return undefined;
+    this.stats.reencoded++;
+    const bytes = h.codec.encode(h.shard, h.epoch, h.region, 0, seq, events);
+    this.lastProbe = { seq, last: seq + events.length - 1, epoch: h.epoch, events, bytes };
+    return bytes;
   }
 
   /** The batch starting at `seq`: the WAL record itself when it fits, else a re-encoded one. */

@@ -21,6 +21,16 @@ export interface WalStorage {
 /** Segments held in memory: survives the node object, not the process. */
 export class MemoryStorage implements WalStorage {
   private readonly files = new Map<string, { chunks: Uint8Array[]; size: number }>();
+  /** `${dir}/${name}` made once per file: every append looks its file up by this key. */
+  private readonly keys = new Map<string, Map<string, string>>();
+
+  private key(dir: string, name: string): string {
+    let names = this.keys.get(dir);
+    if (names === undefined) this.keys.set(dir, (names = new Map()));
+    let key = names.get(name);
+    if (key === undefined) names.set(name, (key = `${dir}/${name}`));
+    return key;
+  }
 
   list(dir: string): string[] {
     const prefix = `${dir}/`;
@@ -39,7 +49,7 @@ export class MemoryStorage implements WalStorage {
   }
 
   append(dir: string, name: string, bytes: Uint8Array): void {
-    const key = `${dir}/${name}`;
+    const key = this.key(dir, name);
     let f = this.files.get(key);
     if (!f) this.files.set(key, (f = { chunks: [], size: 0 }));
     f.chunks.push(bytes);
@@ -47,7 +57,7 @@ export class MemoryStorage implements WalStorage {
   }
 
   size(dir: string, name: string): number {
-    return this.files.get(`${dir}/${name}`)?.size ?? 0;
+    return this.files.get(this.key(dir, name))?.size ?? 0;
   }
 
   truncate(dir: string, name: string, length: number): void {

@@ -1,0 +1,56 @@
+/**
+ * The writes every benchmark replays: a fixed pool of entity ids, the suite's three signals, and
+ * a seeded choice of entity, signal, weight and entry region per write, generated up front so
+ * the timed loops measure the system and not the generator.
+ */
+import { SeededRng } from '../../src/cluster';
+import type { SchemaSpec } from '../../src/engine';
+
+/** The suite's schema (steps/support/world.ts): three signals with hour, day and week half-lives. */
+export const SCHEMA: SchemaSpec = {
+  signals: {
+    click: { halfLifeMs: 3_600_000 },
+    view: { halfLifeMs: 86_400_000 },
+    purchase: { halfLifeMs: 604_800_000 },
+  },
+};
+export const SIGNALS = Object.keys(SCHEMA.signals);
+export const REGIONS = ['us-east', 'eu-west', 'ap-south'];
+
+/** Region ids for clusters of `n` regions: the three above, then r3, r4 … */
+export function regionNames(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => REGIONS[i] ?? `r${i}`);
+}
+
+export interface Writes {
+  count: number;
+  entity: string[];
+  signal: string[];
+  weight: Float64Array;
+  /** Index into the regions the write enters through. */
+  via: Uint8Array;
+}
+
+/** `count` writes over `entities` distinct ids and `signals` signals, entering at one of `regions` regions. */
+export function makeWrites(count: number, entities: number, signals = 1, regions = 1, seed = 42): Writes {
+  const rng = new SeededRng(seed).fork('workload');
+  const ids = entityIds(entities);
+  const w: Writes = {
+    count,
+    entity: new Array<string>(count),
+    signal: new Array<string>(count),
+    weight: new Float64Array(count),
+    via: new Uint8Array(count),
+  };
+  for (let i = 0; i < count; i++) {
+    w.entity[i] = ids[rng.int(0, entities - 1)]!;
+    w.signal[i] = SIGNALS[rng.int(0, signals - 1)]!;
+    w.weight[i] = rng.chance(0.05) ? -1 : 1; // a few retractions
+    w.via[i] = rng.int(0, regions - 1);
+  }
+  return w;
+}
+
+export function entityIds(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `article-${i}`);
+}
