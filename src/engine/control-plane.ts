@@ -16,6 +16,8 @@ export interface ShardTopology {
   epoch: number;
   /** First SeqNo of each epoch (epoch → SeqNo). */
   epochStart: Map<number, number>;
+  /** The leader of each epoch (epoch → region). */
+  epochLeader: Map<number, string>;
 }
 
 export interface Topology {
@@ -92,7 +94,13 @@ export class ControlPlane {
     for (let s = 0; s < topology.shardCount; s++) {
       const leader = leaders(s);
       this.checkRegion(leader);
-      this.shards.push({ shard: s, leader, epoch: 1, epochStart: new Map([[1, 1]]) });
+      this.shards.push({
+        shard: s,
+        leader,
+        epoch: 1,
+        epochStart: new Map([[1, 1]]),
+        epochLeader: new Map([[1, leader]]),
+      });
     }
     this.tenantRouter = new TenantRouter(
       this.shardRouter,
@@ -131,6 +139,11 @@ export class ControlPlane {
     return this.topology.regions.filter((r) => r !== leader);
   }
 
+  /** The region that led `shard` during `epoch` (undefined for an epoch that never began). */
+  leaderAt(shard: number, epoch: number): string | undefined {
+    return this.shard(shard).epochLeader.get(epoch);
+  }
+
   /** Makes `region` the leader of `shard` from SeqNo `nextSeq` on; returns the new epoch. */
   promote(shard: number, region: string, nextSeq: number): number {
     this.checkRegion(region);
@@ -138,6 +151,7 @@ export class ControlPlane {
     t.epoch += 1;
     t.leader = region;
     t.epochStart.set(t.epoch, nextSeq);
+    t.epochLeader.set(t.epoch, region);
     return t.epoch;
   }
 

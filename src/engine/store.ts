@@ -229,29 +229,53 @@ export class SignalStore {
     return Array.from(this.bucketDigest, (d) => d.toString(16).padStart(8, '0')).join('');
   }
 
-  /** Version vectors of every state in the given buckets. */
-  versions(buckets: readonly number[]): VersionEntry[] {
+  /**
+   * Per-bucket digests over only the origins `keep` accepts, computed afresh (anti-entropy
+   * compares just the origins the log does not carry).
+   */
+  digestsOf(keep: (origin: string) => boolean): Uint32Array {
+    const out = new Uint32Array(DIGEST_BUCKETS);
+    for (const entities of this.tenants.values()) {
+      for (const ent of entities.values()) {
+        const b = (this.entData[ent * this.entStride]! >>> 0) % DIGEST_BUCKETS;
+        for (let s = 0; s < this.signals; s++) {
+          const k = this.entData[ent * this.entStride + 1 + s]! - 1;
+          if (k < 0) continue;
+          for (const o of this.originsAt(k)) {
+            if (keep(o.origin))
+              out[b] = (out[b]! + this.term(ent, s, this.nameHash[this.nameOf(o.origin)]!, o.version)) >>> 0;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Version vectors of every state in the given buckets (only origins `keep` accepts). */
+  versions(buckets: readonly number[], keep: (origin: string) => boolean = () => true): VersionEntry[] {
     const out: VersionEntry[] = [];
     for (const b of buckets) {
       for (const ent of this.buckets[b] ?? []) {
         for (let s = 0; s < this.signals; s++) {
           const k = this.entData[ent * this.entStride + 1 + s]! - 1;
           if (k < 0) continue;
-          const ui = k * U_STRIDE;
-          const o = this.u[ui + U_ORIGIN]!;
-          out.push({
-            tenant: this.entTenant[ent]!,
-            entity: this.entName[ent]!,
-            signal: s,
-            origins:
-              o === PROMOTED
-                ? this.promoted.get(k)!.origins.map((x) => ({ origin: x.origin, version: x.version }))
-                : [{ origin: this.names[o]!, version: this.u[ui + U_VERSION]! }],
-          });
+          const all = this.originsAt(k);
+          const origins = all.filter((o) => keep(o.origin));
+          if (origins.length || all.length === 0)
+            out.push({ tenant: this.entTenant[ent]!, entity: this.entName[ent]!, signal: s, origins });
         }
       }
     }
     return out;
+  }
+
+  /** The (origin, version) pairs of slot `k`. */
+  private originsAt(k: number): { origin: string; version: number }[] {
+    const ui = k * U_STRIDE;
+    const o = this.u[ui + U_ORIGIN]!;
+    return o === PROMOTED
+      ? this.promoted.get(k)!.origins.map((x) => ({ origin: x.origin, version: x.version }))
+      : [{ origin: this.names[o]!, version: this.u[ui + U_VERSION]! }];
   }
 
   /** Every state, in a deterministic order (tenant, entity insertion order, signal). */

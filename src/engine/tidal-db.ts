@@ -171,6 +171,20 @@ export class TidalDb extends NodeCore {
     this.becomeLeader(epoch);
   }
 
+  private readonly reconcilableCache = new Map<string, boolean>();
+
+  /** Whether anti-entropy carries `origin`: not an epoch's leader stream, which the log carries. */
+  reconcilable(origin: string): boolean {
+    let yes = this.reconcilableCache.get(origin);
+    if (yes === undefined) {
+      const at = origin.lastIndexOf('@');
+      const leader = this.controlPlane?.leaderAt(this.shard, Number(origin.slice(at + 1)));
+      yes = leader === undefined || leader !== origin.slice(0, at);
+      if (leader !== undefined) this.reconcilableCache.set(origin, yes); // an epoch's leader never changes
+    }
+    return yes;
+  }
+
   /** Starts an anti-entropy round with every other replica of the shard. */
   reconcileNow(): void {
     for (const p of this.peers()) this.recon.startRound(p);

@@ -63,6 +63,7 @@ function pair(opts: { maxDriftMs?: number } = {}) {
       hlc,
       mergeStates: (items: StateItem[]) => items.filter((it) => store.merge(it).length > 0).length,
       reject: (_from, err) => rejected.push(err),
+      reconcilable: () => true, // every origin here was accepted locally
     };
     return { region, store, hlc, engine: new ReconciliationEngine(host), rejected, physical };
   };

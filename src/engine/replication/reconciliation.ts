@@ -13,6 +13,7 @@
  * later round.
  */
 import type { TimerHandle, Timers } from '../clock';
+import { CrdtSignalState } from '../crdt/signal-state';
 import { decodeStates, encodeStates, type StateItem } from '../crdt/state-codec';
 import { ClockSkewError, CorruptBatchError, type TidalError } from '../errors';
 import { compareHlc, type Hlc, type HybridClock } from '../hlc';
@@ -27,6 +28,12 @@ export interface ReconciliationHost {
   readonly transport: Transport;
   readonly timers: Timers;
   readonly hlc: HybridClock;
+  /**
+   * Whether anti-entropy carries `origin`: only origins the log does not replicate (writes
+   * accepted locally under accept-local). Log-shipped origins reach every replica through the
+   * log, and a failover may truncate them; reconciling them too would resurrect lost writes.
+   */
+  reconcilable(origin: string): boolean;
   /** Joins reconciled states into the replica and logs them durably. */
   mergeStates(items: StateItem[]): number;
   reject(from: string, error: TidalError): void;
@@ -65,7 +72,7 @@ export class ReconciliationEngine {
       type: FrameType.Digest,
       shard: this.host.shard,
       round: ++this.round,
-      digests: this.host.store.digests().slice(),
+      digests: this.host.store.digestsOf(this.keep),
     });
   }
 
@@ -88,7 +95,7 @@ export class ReconciliationEngine {
     const { store, shard } = this.host;
     switch (f.type) {
       case FrameType.Digest: {
-        const mine = store.digests();
+        const mine = store.digestsOf(this.keep);
         const buckets: number[] = [];
         for (let b = 0; b < mine.length; b++) if (mine[b] !== f.digests[b]) buckets.push(b);
         if (buckets.length)
@@ -97,7 +104,7 @@ export class ReconciliationEngine {
             shard,
             round: f.round,
             buckets,
-            entries: store.versions(buckets),
+            entries: store.versions(buckets, this.keep),
           });
         break;
       }
@@ -106,7 +113,7 @@ export class ReconciliationEngine {
         for (const e of f.entries) theirs.set(refKey(e), e);
         const push: StateItem[] = [];
         const seen = new Set<string>();
-        for (const mine of store.versions(f.buckets)) {
+        for (const mine of store.versions(f.buckets, this.keep)) {
           const k = refKey(mine);
           seen.add(k);
           const other = theirs.get(k);
@@ -115,7 +122,11 @@ export class ReconciliationEngine {
         const pull: KeyRef[] = [];
         for (const [k, other] of theirs) {
           const mine = store.state(other.tenant, other.entity, other.signal);
-          if (!seen.has(k) || (mine && newer(other, { ...other, origins: mine.origins }))) pull.push(other);
+          if (
+            !seen.has(k) ||
+            (mine && newer(other, { ...other, origins: mine.origins.filter((o) => this.keep(o.origin)) }))
+          )
+            pull.push(other);
         }
         if (push.length || pull.length) this.sendStates(from, f.round, push, pull);
         break;
@@ -123,7 +134,7 @@ export class ReconciliationEngine {
       case FrameType.States: {
         let items: StateItem[];
         try {
-          items = decodeStates(f.states, 0, f.states.length, store.schema.size);
+          items = decodeStates(f.states, 0, f.states.length, store.schema.size).map((it) => this.only(it));
         } catch (err) {
           if (!(err instanceof CorruptBatchError)) throw err;
           this.stats.refused++;
@@ -145,7 +156,7 @@ export class ReconciliationEngine {
           const back: StateItem[] = [];
           for (const k of f.pull) {
             const st = store.state(k.tenant, k.entity, k.signal);
-            if (st) back.push({ ...k, state: st });
+            if (st) back.push(this.only({ ...k, state: st }));
           }
           if (back.length) this.sendStates(from, f.round, back, []);
         }
@@ -156,13 +167,30 @@ export class ReconciliationEngine {
     }
   }
 
+  private readonly keep = (origin: string): boolean => this.host.reconcilable(origin);
+
   private item(e: VersionEntry): StateItem {
-    return {
+    return this.only({
       tenant: e.tenant,
       entity: e.entity,
       signal: e.signal,
       state: this.host.store.state(e.tenant, e.entity, e.signal)!,
-    };
+    });
+  }
+
+  /** The item with only reconcilable origins (and their write counts). */
+  private only(it: StateItem): StateItem {
+    const st = it.state;
+    if (st.origins.every((o) => this.keep(o.origin))) return it;
+    const part = new CrdtSignalState();
+    part.origins = st.origins.filter((o) => this.keep(o.origin)).map((o) => ({ ...o }));
+    for (const e of st.counts.entries) {
+      if (!this.keep(e.node)) continue;
+      part.counts.increment(e.node, e.p);
+      part.counts.decrement(e.node, e.n);
+    }
+    part.last.merge(st.last);
+    return { ...it, state: part };
   }
 
   private sendStates(to: string, round: number, items: StateItem[], pull: KeyRef[]): void {
