@@ -34,7 +34,7 @@ Feature: Failures the randomized simulation found stay fixed
     Then every promise holds once every fault has healed
 
   @seed-4
-  Scenario: A write that reconciliation carried to every region before a failover is kept, once
+  Scenario: A failover after anti-entropy rounds neither loses a kept write nor counts one twice
     Given regions cut off from the leader accept writes locally
     And a cluster of 3 regions with 4 shards each
     And client s4 has a session in ap-south that waits up to 200 ms for stale replicas
@@ -48,4 +48,22 @@ Feature: Failures the randomized simulation found stay fixed
     And the clock of us-east is corrected
     And the cluster runs for 105 ms
     And shard 1 fails over
+    Then every promise holds once every fault has healed
+
+  @seed-6
+  Scenario: A keyed retry after a failover lost the first write counts once, even where regions accept local writes
+    Given regions cut off from the leader accept writes locally
+    And a cluster of 3 regions with 4 shards each
+    When the replica of shard 3 in eu-west crashes
+    And shard 3 fails over
+    And tenant acme writes 1.5 "click" to e-7 with idempotency key "k-84"
+    And the cluster runs for 1 ms
+    And the replica of shard 3 in ap-south crashes
+    And the cluster runs for 517 ms
+    And the replica of shard 3 in eu-west restarts
+    And the cluster runs for 242 ms
+    And shard 3 fails over to eu-west
+    And tenant acme writes 1.5 "click" to e-7 with idempotency key "k-84"
+    And the cluster runs for 205 ms
+    And the replica of shard 3 in ap-south restarts
     Then every promise holds once every fault has healed
