@@ -1,14 +1,13 @@
 /** Steps that build a cluster, move virtual time, and wait for convergence. */
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'expect';
-import { ConvergenceTimeoutError } from '../src/cluster';
-import { REGION_NAMES } from './support/parameter-types';
+import { ConvergenceTimeoutError, regionNames } from '../src/cluster';
 import type { TidalWorld } from './support/world';
 
 Given(
   'a cluster of {int} regions with {int} shard(s) each',
   async function (this: TidalWorld, regions: number, shards: number) {
-    await this.buildCluster({ regions: REGION_NAMES.slice(0, regions), shardsPerRegion: shards });
+    await this.buildCluster({ regions: regionNames(regions), shardsPerRegion: shards });
   },
 );
 

@@ -59,3 +59,4 @@ export {
 } from './checkers/convergence';
 export type { ClusterSnapshot, FaultSpan, LagSample, RegionStateRow, ScoreSample } from './report-data';
 export { scoreDisagreements, logOrderViolations, type ScoreDisagreement } from './checkers/agreement';
+export { REGION_NAMES, SCENARIO_SCHEMA, regionNames } from './conventions';

@@ -62,23 +62,3 @@ defineParameterType({
   regexp: /[a-z][a-z0-9-]*(?:(?:, | and |, and )[a-z][a-z0-9-]*)+/,
   transformer: (s: string) => s.split(/, and |, | and /).map((r) => checkRegionId(r.trim())),
 });
-
-/** Region names used when a scenario asks for "N regions" without naming them. */
-export const REGION_NAMES = [
-  'us-east',
-  'eu-west',
-  'ap-south',
-  'us-west',
-  'eu-north',
-  'ap-east',
-  'sa-east',
-  'af-south',
-  'me-central',
-  'ca-central',
-  'eu-south',
-  'ap-north',
-  'us-central',
-  'au-east',
-  'in-west',
-  'mx-north',
-];

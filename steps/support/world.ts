@@ -6,6 +6,7 @@
 import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
 import type pino from 'pino';
 import {
+  SCENARIO_SCHEMA,
   SimulatedCluster,
   type ClusterConfig,
   type ClusterSession,
@@ -13,17 +14,11 @@ import {
   type FailoverResult,
   type ReplicaState,
 } from '../../src/cluster';
-import type { NetworkPartition, RecoveryReport, SchemaSpec, WriteAck } from '../../src/engine';
+import type { NetworkPartition, RecoveryReport, WriteAck } from '../../src/engine';
 import { createScenarioLogger, type ScenarioLogger } from '../../src/report/logger';
 
 /** The signals every scenario's schema declares (half-lives in virtual time). */
-export const DEFAULT_SCHEMA: SchemaSpec = {
-  signals: {
-    click: { halfLifeMs: 3_600_000 },
-    view: { halfLifeMs: 86_400_000 },
-    purchase: { halfLifeMs: 604_800_000 },
-  },
-};
+export const DEFAULT_SCHEMA = SCENARIO_SCHEMA;
 
 /** The run's seed: TIDAL_SEED when set, else a fixed default, so every run is reproducible. */
 export const DEFAULT_SEED = 42;
