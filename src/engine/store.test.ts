@@ -12,6 +12,7 @@ import type { Hlc } from './hlc';
 import { Schema } from './schema';
 import { DIGEST_BUCKETS, SignalStore } from './store';
 import type { SignalEvent } from './batch/codec';
+import { arbitraryCrdtState, arbitraryStamp } from './crdt/arbitrary-state';
 
 const schema = new Schema({ signals: { click: { halfLifeMs: 60_000 }, view: { halfLifeMs: 3_600_000 } } });
 const ORIGINS = ['us-east@1', 'eu-west@1', 'us-east@2'];
@@ -84,44 +85,8 @@ function canonical(s: CrdtSignalState): unknown {
   };
 }
 
-const stamp: fc.Arbitrary<Hlc> = fc.record(
-  {
-    wallMs: fc.integer({ min: 0, max: 6 }),
-    logical: fc.integer({ min: 0, max: 2 }),
-    node: fc.constantFrom('us-east', 'eu-west'),
-  },
-  { noNullPrototype: true },
-);
-
-const arbitraryState: fc.Arbitrary<CrdtSignalState> = fc
-  .record({
-    origins: fc.uniqueArray(
-      fc.record({
-        origin: fc.constantFrom(...ORIGINS),
-        version: fc.integer({ min: 0, max: 4 }),
-        value: fc.integer({ min: -40, max: 40 }).map((v) => v / 4),
-        refTimeMs: fc.integer({ min: 0, max: 3 }),
-      }),
-      { selector: (o) => o.origin, maxLength: 3 },
-    ),
-    counts: fc.uniqueArray(fc.record({ node: fc.constantFrom(...ORIGINS), p: fc.nat(5), n: fc.nat(5) }), {
-      selector: (e) => e.node,
-      maxLength: 3,
-    }),
-    last: fc.option(fc.tuple(stamp, fc.integer({ min: 0, max: 3 }), fc.integer({ min: -2, max: 2 })), {
-      nil: undefined,
-    }),
-  })
-  .map(({ origins, counts, last }) => {
-    const s = new CrdtSignalState();
-    s.origins = origins.sort((a, b) => (a.origin < b.origin ? -1 : 1));
-    for (const c of counts) {
-      s.counts.increment(c.node, c.p);
-      s.counts.decrement(c.node, c.n);
-    }
-    if (last) s.last.set({ timeMs: last[1], weight: last[2] }, last[0]);
-    return s;
-  });
+const stamp = arbitraryStamp(6);
+const arbitraryState = arbitraryCrdtState({ origins: ORIGINS, minVersion: 0, maxOrigins: 3, maxWallMs: 6 });
 
 type Op =
   | {

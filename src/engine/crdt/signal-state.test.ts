@@ -8,51 +8,15 @@ import { decaySum } from '../decay';
 import { compareHlc, type Hlc } from '../hlc';
 import { CrdtSignalState } from './signal-state';
 import { decodeStates, encodeStates } from './state-codec';
+import { arbitraryCrdtState } from './arbitrary-state';
 
 const RUNS = { numRuns: 1000 };
 const ORIGINS = ['ap-south@1', 'eu-west@1', 'us-east@1', 'us-east@2'];
 
 // --- arbitrary states -------------------------------------------------------------------------
 
-const stamp: fc.Arbitrary<Hlc> = fc.record(
-  {
-    wallMs: fc.integer({ min: 0, max: 5 }),
-    logical: fc.integer({ min: 0, max: 2 }),
-    node: fc.constantFrom('us-east', 'eu-west'),
-  },
-  { noNullPrototype: true },
-);
-
 /** States as a replica could hold them, or not: equal versions with different values included. */
-const arbitraryState: fc.Arbitrary<CrdtSignalState> = fc
-  .record({
-    origins: fc.uniqueArray(
-      fc.record({
-        origin: fc.constantFrom(...ORIGINS),
-        version: fc.integer({ min: 1, max: 4 }),
-        value: fc.integer({ min: -40, max: 40 }).map((v) => v / 4),
-        refTimeMs: fc.integer({ min: 0, max: 3 }),
-      }),
-      { selector: (o) => o.origin, maxLength: 4 },
-    ),
-    counts: fc.uniqueArray(fc.record({ node: fc.constantFrom(...ORIGINS), p: fc.nat(5), n: fc.nat(5) }), {
-      selector: (e) => e.node,
-      maxLength: 4,
-    }),
-    last: fc.option(fc.tuple(stamp, fc.integer({ min: 0, max: 3 }), fc.integer({ min: -2, max: 2 })), {
-      nil: undefined,
-    }),
-  })
-  .map(({ origins, counts, last }) => {
-    const s = new CrdtSignalState();
-    s.origins = origins.sort((a, b) => (a.origin < b.origin ? -1 : 1));
-    for (const c of counts) {
-      s.counts.increment(c.node, c.p);
-      s.counts.decrement(c.node, c.n);
-    }
-    if (last) s.last.set({ timeMs: last[1], weight: last[2] }, last[0]);
-    return s;
-  });
+const arbitraryState = arbitraryCrdtState({ origins: ORIGINS, minVersion: 1, maxOrigins: 4, maxWallMs: 5 });
 
 function merged(...states: CrdtSignalState[]): CrdtSignalState {
   const out = new CrdtSignalState();
