@@ -7,10 +7,9 @@
  */
 import { originKey, type Batch, type SignalEvent } from './batch/codec';
 import { FLAG_LOCAL } from './batch/header';
-import type { StateItem } from './crdt/state-codec';
-import { encodeStates } from './crdt/state-codec';
-import { NodeStateError, TidalError, WriteNotCommittedError } from './errors';
-import { compareHlc, type Hlc } from './hlc';
+import { encodeStates, type StateItem } from './crdt/state-codec';
+import { NodeStateError, WriteNotCommittedError } from './errors';
+import type { Hlc } from './hlc';
 import { checkKey, checkTimeMs, checkWeight } from './ids';
 import { fingerprintOf } from './idempotency';
 import { AckStatus, FrameType, isBatch } from './replication/messages';
@@ -429,11 +428,4 @@ export class TidalDb extends NodeCore {
     const epoch = cp.epochOf(this.shard);
     if (epoch > this.epoch) this.adoptEpoch(epoch, cp.leaderOf(this.shard));
   }
-
-  /** Whether `a` was issued after `b` (exposed for checkers). */
-  static after(a: Hlc, b: Hlc): boolean {
-    return compareHlc(a, b) > 0;
-  }
 }
-
-export { TidalError };
