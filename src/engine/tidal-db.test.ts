@@ -16,33 +16,9 @@ import { WriteNotCommittedError } from './errors';
 import { isBatch } from './replication/messages';
 import { TidalDb, type AckPolicy } from './tidal-db';
 import type { EngineEvent } from './node-core';
-import { InProcessTransportFactory, type Endpoint, type Link } from './transport';
+import { InProcessTransportFactory } from './transport';
 import { MemoryStorage, type WalStorage } from './wal/storage';
-
-interface Held {
-  from: Endpoint;
-  to: Endpoint;
-  bytes: Uint8Array;
-  deliver: (b: Uint8Array) => void;
-}
-
-/** A link that holds every message until the test releases it. */
-class HoldLink implements Link {
-  held: Held[] = [];
-  carry(from: Endpoint, to: Endpoint, bytes: Uint8Array, deliver: (b: Uint8Array) => void): void {
-    this.held.push({ from, to, bytes, deliver });
-  }
-  /** Delivers (and forgets) the held messages that match. */
-  release(pred: (h: Held) => boolean): number {
-    const out = this.held.filter(pred);
-    this.held = this.held.filter((h) => !pred(h));
-    for (const h of out) h.deliver(h.bytes);
-    return out.length;
-  }
-  drop(pred: (h: Held) => boolean): void {
-    this.held = this.held.filter((h) => !pred(h));
-  }
-}
+import { HoldLink, type Held } from './hold-link';
 
 const schema = { signals: { click: { halfLifeMs: 3_600_000 } } };
 const REGIONS = ['us-east', 'eu-west', 'ap-south'];

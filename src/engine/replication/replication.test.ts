@@ -6,30 +6,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ManualClock } from '../clock';
 import { ControlPlane } from '../control-plane';
-import type { Endpoint, Link } from '../transport';
 import { InProcessTransportFactory } from '../transport';
 import { TidalDb } from '../tidal-db';
 import { isBatch } from './messages';
-
-interface Held {
-  from: Endpoint;
-  to: Endpoint;
-  bytes: Uint8Array;
-  deliver: (b: Uint8Array) => void;
-}
-
-/** A link that holds every message until the test releases it. */
-class HoldLink implements Link {
-  held: Held[] = [];
-  carry(from: Endpoint, to: Endpoint, bytes: Uint8Array, deliver: (b: Uint8Array) => void): void {
-    this.held.push({ from, to, bytes, deliver });
-  }
-  take(pred: (h: Held) => boolean): Held[] {
-    const out = this.held.filter(pred);
-    this.held = this.held.filter((h) => !pred(h));
-    return out;
-  }
-}
+import { HoldLink } from '../hold-link';
 
 const schema = { signals: { click: { halfLifeMs: 3_600_000 } } };
 
