@@ -8,7 +8,7 @@
  */
 import type { Batch, BatchCodec, SignalEvent } from '../batch/codec';
 import { FLAG_LOCAL, FLAG_MERGE } from '../batch/header';
-import type { TimerHandle, Timers } from '../clock';
+import type { Clock, TimerHandle, Timers } from '../clock';
 import {
   ClockSkewError,
   CorruptBatchError,
@@ -31,6 +31,7 @@ export interface FollowerHost {
   readonly codec: BatchCodec;
   readonly hlc: HybridClock;
   readonly timers: Timers;
+  readonly clock: Clock;
   /** Applies a validated, in-order batch (events after the applied SeqNo) and logs it. */
   applyBatch(batch: Batch, bytes: Uint8Array): void;
   /** Moves to a newer epoch led by `leader` (truncating a diverged suffix if needed). */
@@ -61,6 +62,7 @@ export class FollowerDb {
     skewRejected: 0,
   };
   private readonly pendingAcks = new Map<string, TimerHandle>();
+  private readonly ackedAt = new Map<string, number>();
 
   constructor(private readonly host: FollowerHost) {}
 
@@ -125,6 +127,13 @@ export class FollowerDb {
 
   /** Coalesces acknowledgements to one per sender per instant. */
   private ackSoon(to: string): void {
+    const now = this.host.clock.nowMs();
+    if (this.ackedAt.get(to) !== now) {
+      // The first batch of an instant is acknowledged at once; later ones share one trailing ack.
+      this.ackedAt.set(to, now);
+      this.host.sendAck(to, AckStatus.Ok);
+      return;
+    }
     if (this.pendingAcks.has(to)) return;
     this.pendingAcks.set(
       to,
