@@ -9,7 +9,7 @@
 import { Scheduler, SeededRng, SimulatedCluster, SimulatedNetwork } from '../src/cluster';
 import { HEADER_V2_BYTES, type Endpoint } from '../src/engine';
 import { bestOf, sig, wallMs } from './lib/measure';
-import { REGIONS, SCHEMA, makeWrites } from './lib/workload';
+import { REGIONS, benchCluster, makeWrites } from './lib/workload';
 import { replicate } from './throughput';
 
 /** The network alone: `inFlight` messages bouncing between endpoints until `count` were delivered. */
@@ -44,14 +44,7 @@ export async function networkBench(): Promise<Record<string, unknown>> {
   const perMs = 4;
   const w = makeWrites(writes, 10_000, 1);
   const e2e = await bestOf(3, async () => {
-    const cluster = await SimulatedCluster.build({
-      regions: REGIONS,
-      shardsPerRegion: 4,
-      schema: SCHEMA,
-      seed: 42,
-      recordHistory: false,
-      sampleLagEveryMs: 0,
-    });
+    const cluster = await benchCluster(3, 4);
     const t0 = wallMs();
     await replicate(cluster, w, perMs);
     const wall = wallMs() - t0;
@@ -61,14 +54,7 @@ export async function networkBench(): Promise<Record<string, unknown>> {
   // Batched: the throughput benchmark's bursts, for the per-event overhead with full batches.
   const batchedWrites = 200_000;
   const wb = makeWrites(batchedWrites, 10_000, 1);
-  const cluster = await SimulatedCluster.build({
-    regions: REGIONS,
-    shardsPerRegion: 4,
-    schema: SCHEMA,
-    seed: 42,
-    recordHistory: false,
-    sampleLagEveryMs: 0,
-  });
+  const cluster = await benchCluster(3, 4);
   await replicate(cluster, wb, 2_048);
   const batched = wire(cluster, batchedWrites);
 

@@ -6,10 +6,9 @@
  * per replica: what the replicas' signal stores hold per state, and what a whole replica holds
  * (store, WAL, indexes) per state when every state took one write.
  */
-import { SimulatedCluster } from '../src/cluster';
 import { SignalStore } from '../src/engine';
 import { PeakTracker, fullGc, growthExponent, heldBytes, settleHeap, sig, wallMs } from './lib/measure';
-import { SCHEMA, makeWrites, regionNames, entityIds, SIGNALS } from './lib/workload';
+import { benchCluster, makeWrites, regionNames, entityIds, SIGNALS } from './lib/workload';
 import { replicate } from './throughput';
 
 interface Memory {
@@ -19,22 +18,11 @@ interface Memory {
   retained: number;
 }
 
-function build(regions: number, shards: number): Promise<SimulatedCluster> {
-  return SimulatedCluster.build({
-    regions: regionNames(regions),
-    shardsPerRegion: shards,
-    schema: SCHEMA,
-    seed: 42,
-    recordHistory: false,
-    sampleLagEveryMs: 0,
-  });
-}
-
 /** Wall time of replicating and converging `writes` (no heap sampling, no heap settling). */
 async function timed(regions: number, shards: number, writes: number, entities: number): Promise<number> {
   const w = makeWrites(writes, entities, 3);
   fullGc();
-  const cluster = await build(regions, shards);
+  const cluster = await benchCluster(regions, shards);
   const t0 = wallMs();
   await replicate(cluster, w, 2_048);
   return wallMs() - t0;
@@ -44,7 +32,7 @@ async function timed(regions: number, shards: number, writes: number, entities: 
 async function tracked(regions: number, shards: number, writes: number, entities: number): Promise<Memory> {
   const w = makeWrites(writes, entities, 3);
   const peak = new PeakTracker(4);
-  const cluster = await build(regions, shards);
+  const cluster = await benchCluster(regions, shards);
   await replicate(cluster, w, 2_048, () => peak.sample());
   const p = peak.peakBytes;
   settleHeap();
@@ -105,14 +93,7 @@ async function memoryPerState(entities: number): Promise<Record<string, unknown>
   const ids = entityIds(entities);
   settleHeap();
   const base = heldBytes();
-  const cluster = await SimulatedCluster.build({
-    regions,
-    shardsPerRegion: 4,
-    schema: SCHEMA,
-    seed: 42,
-    recordHistory: false,
-    sampleLagEveryMs: 0,
-  });
+  const cluster = await benchCluster(regions.length, 4);
   let n = 0;
   for (const id of ids) {
     for (const s of SIGNALS) {

@@ -8,7 +8,7 @@
 import { SimulatedCluster } from '../src/cluster';
 import { addDecayed, type DecayAccumulator } from '../src/engine';
 import { bestOf, cpuMs, sig, wallMs } from './lib/measure';
-import { REGIONS, SCHEMA, makeWrites, type Writes } from './lib/workload';
+import { REGIONS, SCHEMA, benchCluster, makeWrites, type Writes } from './lib/workload';
 
 export interface ThroughputOptions {
   writes?: number;
@@ -59,14 +59,7 @@ export async function throughputBench(opts: ThroughputOptions = {}): Promise<Rec
   const w = makeWrites(count, opts.entities ?? 10_000, 3);
 
   const replicated = await bestOf(runs, async () => {
-    const cluster = await SimulatedCluster.build({
-      regions: REGIONS,
-      shardsPerRegion: 4,
-      schema: SCHEMA,
-      seed: 42,
-      recordHistory: false,
-      sampleLagEveryMs: 0,
-    });
+    const cluster = await benchCluster(3, 4);
     const c0 = cpuMs();
     const t0 = wallMs();
     await replicate(cluster, w, perMs);

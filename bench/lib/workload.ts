@@ -3,23 +3,24 @@
  * a seeded choice of entity, signal, weight and entry region per write, generated up front so
  * the timed loops measure the system and not the generator.
  */
-import { SeededRng } from '../../src/cluster';
-import type { SchemaSpec } from '../../src/engine';
+import { regionNames, SCENARIO_SCHEMA, SeededRng, SimulatedCluster } from '../../src/cluster';
 
-/** The suite's schema (steps/support/world.ts): three signals with hour, day and week half-lives. */
-export const SCHEMA: SchemaSpec = {
-  signals: {
-    click: { halfLifeMs: 3_600_000 },
-    view: { halfLifeMs: 86_400_000 },
-    purchase: { halfLifeMs: 604_800_000 },
-  },
-};
+/** The suite's schema: three signals with hour, day and week half-lives. */
+export const SCHEMA = SCENARIO_SCHEMA;
 export const SIGNALS = Object.keys(SCHEMA.signals);
-export const REGIONS = ['us-east', 'eu-west', 'ap-south'];
+export const REGIONS = regionNames(3);
+export { regionNames };
 
-/** Region ids for clusters of `n` regions: the three above, then r3, r4 … */
-export function regionNames(n: number): string[] {
-  return Array.from({ length: n }, (_, i) => REGIONS[i] ?? `r${i}`);
+/** The cluster the throughput-style benchmarks measure: no history, no lag sampling, seed 42. */
+export function benchCluster(regions: number, shards: number): Promise<SimulatedCluster> {
+  return SimulatedCluster.build({
+    regions: regionNames(regions),
+    shardsPerRegion: shards,
+    schema: SCHEMA,
+    seed: 42,
+    recordHistory: false,
+    sampleLagEveryMs: 0,
+  });
 }
 
 export interface Writes {
