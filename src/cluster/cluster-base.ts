@@ -5,6 +5,7 @@
  */
 import {
   ControlPlane,
+  DEFAULT_IDEMPOTENCY_RETENTION_MS,
   InProcessTransportFactory,
   InvalidInputError,
   type Schema,
@@ -13,8 +14,9 @@ import {
 import { checkRegionId } from '../engine';
 import { History, type WriteRecord } from './checkers/history';
 import type { HlcMonitor } from './checkers/hlc';
-import { checkSessions } from './checkers/sessions';
-import { checkWrites, type ReplicaView } from './checkers/writes';
+import type { FailoverRecord } from './checkers/idempotency';
+import { PromiseObserver } from './checkers/observer';
+import { checkPromises } from './checkers/promises';
 import type { ClusterConfig, ClusterLogger, PartitionPolicy } from './cluster';
 import { ConvergenceTimeoutError, type LaggingReplica, type Violation } from './errors';
 import { Nemesis } from './nemesis';
@@ -43,6 +45,10 @@ export abstract class ClusterBase {
   private readonly lastLag = new Map<string, number>();
   /** Virtual ms the last successful `awaitFullConvergence` took. */
   lastConvergenceMs: number | undefined;
+  /** The promise checker's runtime observations (epochs, logs, commits, stamps, refusals). */
+  readonly observer: PromiseObserver;
+  /** Every failover, in order. */
+  readonly failovers: FailoverRecord[] = [];
 
   protected constructor(
     protected readonly config: ClusterConfig,
@@ -51,9 +57,9 @@ export abstract class ClusterBase {
     readonly schema: Schema,
     readonly log: ClusterLogger,
     readonly history: History,
-    readonly hlcMonitor: HlcMonitor,
   ) {
     this.seed = config.seed ?? 1;
+    this.observer = new PromiseObserver(this);
     this.rng = new SeededRng(this.seed);
     this.partitionPolicy = config.partitionPolicy ?? 'leader-only';
     this.ackPolicy = config.ackPolicy ?? 'leader';
@@ -213,27 +219,24 @@ export abstract class ClusterBase {
     return this.nemesis.timeline.map((s) => ({ ...s }));
   }
 
-  /** Runs every checker; the violations are what the run broke. */
+  /** Runs the promise checker on the run so far; the violations are what the run broke. */
   checkInvariants(): Violation[] {
-    const { violations } = checkWrites(
-      this.history,
-      this.replicaViews(),
-      (s) => this.replicaViews().find((v) => v.shard === s && v.region === this.controlPlane.leaderOf(s)),
-      this.schema,
-      this.now(),
-    );
-    return [...violations, ...this.hlcMonitor.violations, ...checkSessions(this.history)];
+    return checkPromises(this).violations;
   }
 
   /** Acknowledged writes that a failover lost (the documented limit of 'leader' acks). */
   lostWrites(): WriteRecord[] {
-    return checkWrites(
-      this.history,
-      this.replicaViews(),
-      (s) => this.replicaViews().find((v) => v.shard === s && v.region === this.controlPlane.leaderOf(s)),
-      this.schema,
-      this.now(),
-    ).lost;
+    return checkPromises(this).lost;
+  }
+
+  /** How long an idempotency key is remembered (the config's, else the engine's default). */
+  get idempotencyRetentionMs(): number {
+    return this.config.idempotencyRetentionMs ?? DEFAULT_IDEMPOTENCY_RETENTION_MS;
+  }
+
+  /** The HLC checker (every stamp every replica issued). */
+  get hlcMonitor(): HlcMonitor {
+    return this.observer.hlc;
   }
 
   /** The state a report shows at the end of a scenario. */
@@ -266,16 +269,6 @@ export abstract class ClusterBase {
       lag: [...this.lagSamples],
       faults: this.faultTimeline(),
     };
-  }
-
-  protected replicaViews(): ReplicaView[] {
-    return this.allNodes().map((n) => ({
-      name: n.name,
-      region: n.regionId,
-      shard: n.shardId,
-      up: n.up,
-      db: n.db,
-    }));
   }
 
   protected startSampling(): void {

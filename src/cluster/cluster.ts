@@ -31,7 +31,6 @@ import {
   type WriteAck,
 } from '../engine';
 import { History } from './checkers/history';
-import { HlcMonitor } from './checkers/hlc';
 import { NodeClock } from './clock';
 import { ClusterLifecycle } from './lifecycle';
 import type { NetworkConfig } from './network';
@@ -107,15 +106,7 @@ export class SimulatedCluster extends ClusterLifecycle {
       config.tenants,
     );
     const schema = config.schema instanceof Schema ? config.schema : new Schema(config.schema);
-    super(
-      config,
-      regions,
-      cp,
-      schema,
-      config.logger ?? silent,
-      new History(config.recordHistory ?? true),
-      new HlcMonitor(),
-    );
+    super(config, regions, cp, schema, config.logger ?? silent, new History(config.recordHistory ?? true));
     this.primaryShard = config.leader?.[1] ?? 0;
     const sharedDisk = new MemoryStorage();
     for (const region of regions) {
@@ -196,7 +187,7 @@ export class SimulatedCluster extends ClusterLifecycle {
       timeMs: opts.timeMs,
       local,
     });
-    this.history.recordWrite(ack, write, this.now());
+    this.history.recordWrite(ack, write, this.now(), target.clock.nowMs());
     if (ackLost) {
       throw new UnavailableError(
         via,

@@ -34,9 +34,24 @@ export class ConvergenceTimeoutError extends TidalError {
 /** A failover that would lose committed writes, or names a replica that cannot lead. */
 export class FailoverRefusedError extends TidalError {}
 
-/** A checker found a broken promise at the end of a run. */
+/** The promises the promise checker holds every run to (see checkers/promises.ts). */
+export const CHECKERS = [
+  'convergence',
+  'lost-write',
+  'double-count',
+  'score',
+  'idempotency',
+  'session',
+  'hlc',
+  'epoch',
+  'log',
+  'quorum',
+  'corruption',
+] as const;
+
+/** A checker found a broken promise. */
 export interface Violation {
-  checker: 'lost-write' | 'double-count' | 'score' | 'convergence' | 'hlc' | 'session' | 'idempotency';
+  checker: (typeof CHECKERS)[number];
   message: string;
   evidence?: unknown;
 }

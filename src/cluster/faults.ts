@@ -100,6 +100,7 @@ export abstract class ClusterFaults extends ClusterBase {
     const epoch = this.controlPlane.promote(shard, target.regionId, startSeqNo);
     target.db.promote(epoch);
     this.nemesis.failedOver(shard, from, target.regionId, epoch);
+    this.failovers.push({ shard, atMs: this.now(), from, to: target.regionId, epoch });
     this.log.info({ shard, from, to: target.regionId, epoch, startSeqNo }, 'failover');
     return { shard, from, to: target.regionId, epoch, startSeqNo };
   }

@@ -10,6 +10,7 @@ export type { FailoverResult } from './faults';
 export { SimulatedNode } from './node';
 export { ClusterSession, TenantView, type SessionRead } from './sessions';
 export {
+  CHECKERS,
   ConvergenceTimeoutError,
   FailoverRefusedError,
   InvariantViolationError,
@@ -29,8 +30,19 @@ export {
 export { Nemesis, type FlapOptions, type Flapping } from './nemesis';
 export { History, hlcKey, type WriteRecord, type ReadRecord, type DroppedRecord } from './checkers/history';
 export { HlcMonitor } from './checkers/hlc';
-export { checkWrites, type ReplicaView } from './checkers/writes';
-export { checkSessions } from './checkers/sessions';
+export {
+  CONVERGENCE_TIMEOUT_MS,
+  PROMISES,
+  checkPromises,
+  healAndCheck,
+  type PromiseCheck,
+} from './checkers/promises';
+export {
+  checkAckPromise,
+  checkIdempotency,
+  checkRetryAnswers,
+  type FailoverRecord,
+} from './checkers/idempotency';
 export {
   lostWriteRows,
   replicaStates,

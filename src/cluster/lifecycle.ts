@@ -95,7 +95,7 @@ export abstract class ClusterLifecycle extends ClusterFaults {
       .onEvent((e) => this.onEngineEvent(node, e))
       .open();
     node.lastRecovery = node.db.recovery;
-    this.hlcMonitor.watch(node.name, node.db.hlc);
+    this.observer.watch(node);
   }
 
   /**
@@ -125,7 +125,7 @@ export abstract class ClusterLifecycle extends ClusterFaults {
     this.checkRegion(from);
     if (!node.up) throw new NodeStateError(`${node.name} is down; restart it first`);
     this.log.info({ from, to: node.name, bytes: bytes.length }, 'raw bytes injected');
-    node.db.receive(from, bytes);
+    this.observer.inject(from, node, () => node.db.receive(from, bytes));
   }
 
   /** Stops every replica and closes their files (the cluster is unusable afterwards). */
@@ -138,6 +138,7 @@ export abstract class ClusterLifecycle extends ClusterFaults {
   }
 
   private onEngineEvent(node: SimulatedNode, e: EngineEvent): void {
+    this.observer.onEvent(node, e);
     switch (e.type) {
       case 'rejected': {
         const level = e.error.name === 'OutOfOrderBatchError' ? 'debug' : 'warn';

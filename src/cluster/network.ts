@@ -61,6 +61,8 @@ export class SimulatedNetwork implements Link {
   /** FIFO horizon per directed link and shard: from region → to region → shard → last delivery time. */
   private readonly lastDelivery = new Map<string, Map<string, number[]>>();
   readonly stats: NetworkStats = { carried: 0, delivered: 0, lost: 0, duplicated: 0, corrupted: 0, bytes: 0 };
+  /** Messages this network corrupted, per directed link ("from>to" by region). */
+  readonly corruptedOn = new Map<string, number>();
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -139,6 +141,8 @@ export class SimulatedNetwork implements Link {
         payload = bytes.slice();
         payload[this.rng.int(0, bytes.length - 1)]! ^= 1 << this.rng.int(0, 7);
         this.stats.corrupted++;
+        const link = `${from.region}>${to.region}`;
+        this.corruptedOn.set(link, (this.corruptedOn.get(link) ?? 0) + 1);
       }
       this.scheduler.at(at, () => {
         this.stats.delivered++;

@@ -13,7 +13,9 @@ import {
   type SessionOptions,
   type WriteAck,
 } from '../engine';
+import { hlcKey, type WriteRecord } from './checkers/history';
 import type { ClusterWriteOptions, SimulatedCluster } from './cluster';
+import type { SimulatedNode } from './node';
 
 export interface SessionRead {
   score: number | undefined;
@@ -34,6 +36,8 @@ const sessionCounters = new WeakMap<SimulatedCluster, number>();
 export class ClusterSession {
   readonly id: number;
   readonly session: Session;
+  /** This session's acknowledged, replicated writes: key → their stamps (what the client was told). */
+  private readonly own = new Map<string, string[]>();
 
   constructor(
     private readonly cluster: SimulatedCluster,
@@ -59,7 +63,13 @@ export class ClusterSession {
       via: this.region,
       tenant: this.tenant,
     });
-    if (!ack.local) this.session.observeWrite(ack.shard, ack.seqNo);
+    if (!ack.local) {
+      this.session.observeWrite(ack.shard, ack.seqNo);
+      const key = readKey(this.tenant ?? '', entity, signal);
+      let stamps = this.own.get(key);
+      if (!stamps) this.own.set(key, (stamps = []));
+      stamps.push(hlcKey(ack.hlc));
+    }
     return ack;
   }
 
@@ -114,10 +124,55 @@ export class ClusterSession {
       hwmBefore: hwm,
       servedAppliedSeqNo: applied,
       atMs: c.now(),
+      tenant,
+      entity,
+      signal,
+      score,
+      servedReplica: node.name,
+      servedShard: node.shardId,
+      held: heldWrites(c.history.writes, node, shard, tenant, entity, signal),
+      own: [...(this.own.get(readKey(tenant, entity, signal)) ?? [])],
+      writesBefore: c.history.writes.length,
     });
     this.session.observeRead(shard, applied);
     return { score, servedBy: node.regionId, redirected, waitedMs, appliedSeqNo: applied, shard };
   }
+}
+
+function readKey(tenant: string, entity: string, signal: string): string {
+  return `${tenant}\u0000${entity}\u0000${signal}`;
+}
+
+/**
+ * Stamps of the acknowledged writes to one key that `node`'s log holds now: each write's SeqNo
+ * slot in the node's log carries the write's stamp. A leader also holds what it assigned in its
+ * epoch and has not logged yet (group commit at the end of the instant).
+ */
+function heldWrites(
+  writes: readonly WriteRecord[],
+  node: SimulatedNode,
+  shard: number,
+  tenant: string,
+  entity: string,
+  signal: string,
+): string[] {
+  if (!node.up || node.shardId !== shard) return [];
+  const out: string[] = [];
+  const applied = node.db.appliedSeqNo();
+  const logged = node.db.wal.lastSeq;
+  for (const w of writes) {
+    if (w.retry || w.local || w.shard !== shard || w.entity !== entity) continue;
+    if (w.signal !== signal || w.tenant !== tenant || w.seqNo > applied) continue;
+    const stamp = hlcKey(w.hlc);
+    if (w.seqNo > logged) {
+      if (node.role === 'leader' && w.epoch === node.db.epoch && w.hlc.node === node.regionId)
+        out.push(stamp);
+      continue;
+    }
+    const [e] = node.db.wal.eventsFrom(w.seqNo, 1);
+    if (e && hlcKey(e.hlc) === stamp) out.push(stamp);
+  }
+  return out;
 }
 
 function checkClusterRegion(cluster: SimulatedCluster, region: string): string {

@@ -10,6 +10,7 @@ import type { ControlPlane } from './control-plane';
 import { InvalidInputError } from './errors';
 import { checkRegionId, checkShardId } from './ids';
 import type { EngineEvent, NodeRole, ResolvedOptions } from './node-core';
+import { DEFAULT_IDEMPOTENCY_RETENTION_MS } from './idempotency';
 import type { ShipperOptions } from './replication/shipper';
 import { Schema, type SchemaSpec } from './schema';
 import { TidalDb } from './tidal-db';
@@ -133,7 +134,7 @@ export class TidalDbBuilder {
     const options: ResolvedOptions = {
       ackPolicy: this.options.ackPolicy ?? 'leader',
       maxDriftMs: this.options.maxDriftMs ?? 1_000,
-      idempotencyRetentionMs: this.options.idempotencyRetentionMs ?? 600_000,
+      idempotencyRetentionMs: this.options.idempotencyRetentionMs ?? DEFAULT_IDEMPOTENCY_RETENTION_MS,
       reconcileEveryMs: this.options.reconcileEveryMs ?? 0,
       shipper: this.options.shipper ?? {},
     };

@@ -16,6 +16,9 @@ export interface IdempotentAck {
   local: boolean;
 }
 
+/** How long a key is remembered unless configured otherwise: 10 minutes. */
+export const DEFAULT_IDEMPOTENCY_RETENTION_MS = 600_000;
+
 interface Entry {
   fingerprint: string;
   ack: IdempotentAck;

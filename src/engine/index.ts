@@ -50,7 +50,12 @@ export { FollowerDb, type FollowerStats } from './replication/follower';
 export { ReconciliationEngine, type ReconciliationStats } from './replication/reconciliation';
 export { AckStatus, FrameCodec, FrameType, isBatch, type Ack, type Frame } from './replication/messages';
 export { SignalStore, DIGEST_BUCKETS } from './store';
-export { IdempotencyStore, fingerprintOf, type IdempotentAck } from './idempotency';
+export {
+  DEFAULT_IDEMPOTENCY_RETENTION_MS,
+  IdempotencyStore,
+  fingerprintOf,
+  type IdempotentAck,
+} from './idempotency';
 export { Session, type SessionOptions, type SessionPolicy } from './session';
 export {
   TidalDb,

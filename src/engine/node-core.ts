@@ -30,7 +30,11 @@ export type EngineEvent =
   | { type: 'recovered'; report: RecoveryReport }
   | { type: 'leader'; epoch: number; lastSeq: number }
   | { type: 'epoch'; epoch: number; leader: string; wasLeader: boolean; dropped: SignalEvent[] }
-  | { type: 'merged'; states: number };
+  | { type: 'merged'; states: number }
+  /** A follower applied `events` (the ones after its applied SeqNo) of a batch of `epoch`. */
+  | { type: 'applied'; epoch: number; events: readonly SignalEvent[] }
+  /** Under 'quorum': the leader of `epoch` counts every SeqNo up to `seqNo` as committed. */
+  | { type: 'committed'; epoch: number; seqNo: number };
 
 export interface ResolvedOptions {
   ackPolicy: 'leader' | 'quorum';
@@ -229,6 +233,11 @@ export abstract class NodeCore {
 
   protected emit(e: EngineEvent): void {
     this.onEvent?.(e);
+  }
+
+  /** Whether anyone listens to engine events (events that cost an allocation are made only then). */
+  protected get observed(): boolean {
+    return this.onEvent !== undefined;
   }
 
   protected checkOpen(): void {

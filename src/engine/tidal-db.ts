@@ -222,6 +222,7 @@ export class TidalDb extends NodeCore {
     const idx = seqs[majority - 1]!;
     if (idx <= this.commitIndex) return;
     this.commitIndex = idx;
+    this.emit({ type: 'committed', epoch: this.epoch, seqNo: idx });
     // Waiters are made lazily (when someone asks for `committed`), so they need not be in order.
     const due = this.waiters.filter((w) => w.seq <= idx);
     if (due.length === 0) return;
@@ -344,6 +345,12 @@ export class TidalDb extends NodeCore {
       if (e.idempotencyKey) this.rememberKey(e, this.schema.signalName(e.signal));
     }
     this.wal.append(bytes, batch.header);
+    if (this.observed)
+      this.emit({
+        type: 'applied',
+        epoch: batch.header.epoch,
+        events: batch.events.filter((e) => e.seqNo > applied),
+      });
     this.controlPlane?.lag.applied(this.region, this.shard, this.wal.lastSeq, this.clock.nowMs());
   }
 

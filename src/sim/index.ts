@@ -2,9 +2,6 @@
 export { BUGS, BUG_NAMES, bugSwitch, type BugName, type BugSwitch } from './bugs';
 export {
   CONVERGENCE_TIMEOUT_MS,
-  checkAckPromise,
-  checkIdempotency,
-  failoversIn,
   healAndCheck,
   signatureOf,
   type SimChecker,

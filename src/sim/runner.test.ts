@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BUG_NAMES } from './bugs';
-import { checkIdempotency, failoversIn, signatureOf } from './checkers';
+import { checkAckPromise, checkIdempotency } from '../cluster';
+import { signatureOf } from './checkers';
 import { generateSchedule } from './generate';
 import { DEFAULT_OPTIONS } from './options';
 import { runSchedule } from './runner';
@@ -79,21 +80,39 @@ test('shrink: the same failing schedule always shrinks to the same schedule', as
 });
 
 test('checkers: a keyed write applied twice is an idempotency violation; a retry answered with the first ack is not', () => {
-  const w = (id: number, retry: boolean, atMs: number) =>
-    ({ id, idempotencyKey: 'k-1', tenant: '', retry, atMs, shard: 0, seqNo: id }) as never;
+  const w = (id: number, retry: boolean, atMs: number, tenant = '') =>
+    ({
+      id,
+      idempotencyKey: 'k-1',
+      tenant,
+      retry,
+      atMs,
+      clockMs: atMs,
+      hlc: { wallMs: atMs, logical: 0, node: 'us-east' },
+      shard: 0,
+      seqNo: id,
+    }) as never;
   assert.equal(checkIdempotency([w(1, false, 0), w(2, true, 5)], [], 600_000).length, 0);
   const v = checkIdempotency([w(1, false, 0), w(2, false, 5)], [], 600_000);
   assert.equal(v.length, 1);
   assert.match(v[0]!.message, /key "k-1" was applied again as write #2/);
   assert.equal(checkIdempotency([w(1, false, 0), w(2, false, 600_000)], [], 600_000).length, 0);
+  // Per (tenant, key): another tenant's write with the same key is a write of its own.
+  assert.equal(checkIdempotency([w(1, false, 0), w(2, false, 5, 'acme')], [], 600_000).length, 0);
+  // After expiry the later write is the key's new first: a retry of it must not count again.
+  assert.equal(checkIdempotency([w(1, false, 0), w(2, false, 700), w(3, false, 710)], [], 500).length, 1);
 });
 
-test('checkers: failovers are read off the fault timeline', () => {
-  assert.deepEqual(
-    failoversIn([
-      { kind: 'failover', label: 'shard 3: us-east → eu-west (epoch 2)', fromMs: 40, toMs: 40 },
-      { kind: 'crash', label: 'us-east/3 crashed', fromMs: 10, toMs: null },
-    ]),
-    [{ shard: 3, atMs: 40 }],
-  );
+test('checkers: a lost write is explained only by a later failover of its shard', () => {
+  const lost = [{ id: 7, shard: 3, seqNo: 9, atMs: 30 }] as never[];
+  const failover = (shard: number, atMs: number) => ({
+    shard,
+    atMs,
+    from: 'us-east',
+    to: 'eu-west',
+    epoch: 2,
+  });
+  assert.equal(checkAckPromise(lost, [failover(3, 40)]).length, 0);
+  assert.equal(checkAckPromise(lost, [failover(3, 20)]).length, 1);
+  assert.equal(checkAckPromise(lost, [failover(2, 40)]).length, 1);
 });

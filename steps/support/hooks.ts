@@ -9,13 +9,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { After, Before, Status, type ITestCaseHookParameter } from '@cucumber/cucumber';
-import { InvariantViolationError, type Violation } from '../../src/cluster';
+import { healAndCheck, InvariantViolationError, type Violation } from '../../src/cluster';
 import { logAttachment, scenarioAttachments } from '../../src/report/attachments';
 import { replayCommand, seedAttachment } from '../../src/report/seed';
 import { runSeed, type TidalWorld } from './world';
-
-/** Virtual time the end-of-scenario checkers allow for convergence after healing. */
-const CHECK_CONVERGENCE_MS = 60_000;
 
 Before(function (this: TidalWorld, { pickle, gherkinDocument }: ITestCaseHookParameter) {
   this.location = { uri: pickle.uri, line: pickleLine(gherkinDocument, pickle.astNodeIds) };
@@ -43,16 +40,7 @@ After(async function (this: TidalWorld, { result }: ITestCaseHookParameter) {
     const cluster = this.cluster;
     for (const a of await scenarioAttachments(cluster.snapshot()))
       this.attach(a.body, { mediaType: a.mediaType, fileName: a.fileName });
-    try {
-      cluster.healEverything();
-      await cluster.awaitFullConvergence(CHECK_CONVERGENCE_MS);
-    } catch (err) {
-      violations.push({
-        checker: 'convergence',
-        message: `after every fault healed: ${(err as Error).message}`,
-      });
-    }
-    violations.push(...cluster.checkInvariants());
+    violations.push(...(await healAndCheck(cluster)).violations);
   }
   if (Object.keys(this.figures).length)
     this.attach(JSON.stringify(this.figures, null, 2), {

@@ -21,17 +21,38 @@ export interface WriteRecord {
   idempotencyKey: string;
   /** Whether the write's ack policy held ('pending' until known). */
   committed: boolean | 'pending';
+  /** Virtual time of the write. */
   atMs: number;
+  /** The accepting replica's physical clock at the write (what its idempotency window is judged by). */
+  clockMs: number;
 }
 
 export interface ReadRecord {
   session: number;
   region: string;
   servedBy: string;
+  /** The shard the session asked (its router's answer). */
   shard: number;
   hwmBefore: number;
   servedAppliedSeqNo: number;
   atMs: number;
+  tenant: string;
+  entity: string;
+  signal: string;
+  /** The score the client was given (undefined: never written). */
+  score: number | undefined;
+  /** The replica that served it ("region/shard"), and that replica's shard. */
+  servedReplica: string;
+  servedShard: number;
+  /**
+   * Stamps of the acknowledged writes to this (tenant, entity, signal) that the serving replica's
+   * log held at the read (SeqNo ≤ its applied SeqNo, the same stamp at that SeqNo).
+   */
+  held: string[];
+  /** Stamps of this session's own acknowledged, replicated writes to the same key, before the read. */
+  own: string[];
+  /** History writes recorded before the read (the read follows exactly these). */
+  writesBefore: number;
 }
 
 export interface DroppedRecord {
@@ -63,6 +84,7 @@ export class History {
       idempotencyKey: string;
     },
     atMs: number,
+    clockMs: number = atMs,
   ): WriteRecord | undefined {
     if (!this.enabled) return undefined;
     const rec: WriteRecord = {
@@ -77,6 +99,7 @@ export class History {
       retry: ack.retry,
       committed: ack.local || ack.policy === 'leader' ? true : 'pending',
       atMs,
+      clockMs,
     };
     if (rec.committed === 'pending') {
       ack.committed.then(
