@@ -15,6 +15,9 @@ import { performance } from 'node:perf_hooks';
 import {
   BUG_NAMES,
   DEFAULT_OPTIONS,
+  EMPHASES,
+  PIN_FLAGS,
+  describeShape,
   FAULT_FAMILIES,
   checkOptions,
   describeSize,
@@ -44,9 +47,13 @@ interface Cli {
   whole: boolean;
 }
 
-const USAGE = `usage: npm run simulate -- [--seeds 100] [--from 1] [--regions ${DEFAULT_OPTIONS.regions}] [--shards ${DEFAULT_OPTIONS.shards}]
-    [--ops ${DEFAULT_OPTIONS.ops}] [--faults all|none|${FAULT_FAMILIES.join(',')}]
-    [--ack leader|quorum] [--policy leader-only|accept-local] [--bug ${BUG_NAMES.join('|')}]
+const USAGE = `usage: npm run simulate -- [--seeds 100] [--from 1] [--ops ${DEFAULT_OPTIONS.ops}]
+    [--faults all|none|${FAULT_FAMILIES.join(',')}] [--bug ${BUG_NAMES.join('|')}]
+    every seed draws its cluster and mix; pin a dimension with:
+    [--regions 2..5] [--shards 1..8] [--ack leader|quorum] [--policy leader-only|accept-local]
+    [--latency-ms 5] [--jitter-ms 0] [--max-drift-ms 1000] [--retention-ms 600000]
+    [--batch-events 512] [--window-batches 8] [--storage durable|ephemeral]
+    [--emphasis ${EMPHASES.join('|')}]
     [--no-shrink] [--shrink-budget-s 60] [--max-failures 10] [--progress-every 100]
     [--schedule reports/simulate/<seed>.json [--whole]]`;
 
@@ -81,23 +88,11 @@ function parseArgs(argv: string[]): Cli {
       case '--from':
         cli.from = int(flag, value());
         break;
-      case '--regions':
-        cli.options.regions = int(flag, value());
-        break;
-      case '--shards':
-        cli.options.shards = int(flag, value());
-        break;
       case '--ops':
         cli.options.ops = int(flag, value());
         break;
       case '--faults':
         cli.options.faults = parseFaults(value());
-        break;
-      case '--ack':
-        cli.options.ack = value() as SimOptions['ack'];
-        break;
-      case '--policy':
-        cli.options.policy = value() as SimOptions['policy'];
         break;
       case '--bug':
         cli.options.bug = value() as BugName;
@@ -125,8 +120,13 @@ function parseArgs(argv: string[]): Cli {
         process.stdout.write(`${USAGE}\n`);
         process.exit(0);
         break;
-      default:
-        throw new Error(`unknown option ${flag}\n${USAGE}`);
+      default: {
+        const pin = PIN_FLAGS.find(([name]) => `--${name}` === flag);
+        if (!pin) throw new Error(`unknown option ${flag}\n${USAGE}`);
+        const [, field, kind] = pin;
+        const v = value();
+        (cli.options as unknown as Record<string, unknown>)[field] = kind === 'int' ? int(flag, v) : v;
+      }
     }
   }
   checkOptions(cli.options);
@@ -174,6 +174,9 @@ function writeReport(failure: Failure): string {
 function printFailure(failure: Failure, file: string): void {
   const out: string[] = [];
   out.push(`✗ seed ${failure.seed} broke ${failure.violations.length} promise(s):`);
+  out.push(
+    `    drawn: ${describeShape(failure.schedule.cluster)}${failure.schedule.mix ? ` · ${failure.schedule.mix.emphasis}` : ''}`,
+  );
   for (const v of failure.violations.slice(0, 5)) out.push(`    [${v.checker}] ${v.message}`);
   if (failure.violations.length > 5)
     out.push(`    … and ${failure.violations.length - 5} more (see the report)`);
@@ -242,8 +245,11 @@ async function main(): Promise<number> {
   const started = performance.now();
   let failing = 0;
   let simMs = 0;
+  const pinned = PIN_FLAGS.filter(([, field]) => cli.options[field] !== undefined)
+    .map(([name, field]) => `${name} ${cli.options[field]}`)
+    .join(', ');
   process.stderr.write(
-    `simulate: ${cli.seeds} seeds from ${cli.from}: ${cli.options.regions} regions × ${cli.options.shards} shards, ${cli.options.ops} operations each, faults ${cli.options.faults.join(',') || 'none'}, ${cli.options.ack} acks, ${cli.options.policy}${cli.options.bug ? `, bug ${cli.options.bug}` : ''}\n`,
+    `simulate: ${cli.seeds} seeds from ${cli.from}, ${cli.options.ops} operations each, faults ${cli.options.faults.join(',') || 'none'}; each seed draws its cluster${pinned ? ` (pinned: ${pinned})` : ''}${cli.options.bug ? `; bug ${cli.options.bug}` : ''}\n`,
   );
   const summary = await simulate(
     {

@@ -1,7 +1,8 @@
 /** Steps that build a cluster, move virtual time, and wait for convergence. */
-import { Given, Then, When } from '@cucumber/cucumber';
+import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
 import { expect } from 'expect';
 import { ConvergenceTimeoutError, regionNames } from '../src/cluster';
+import { clusterConfig, shapeFromRows } from '../src/sim';
 import type { TidalWorld } from './support/world';
 
 Given(
@@ -17,6 +18,12 @@ Given(
     await this.buildCluster({ regions, shardsPerRegion: shards, leader: [leader, 0] });
   },
 );
+
+// What a shrunk simulation prints: the cluster its seed drew, setting by setting.
+Given('a cluster drawn by the simulator:', async function (this: TidalWorld, table: DataTable) {
+  const { seed: _seed, ...config } = clusterConfig(shapeFromRows(table.rowsHash()), this.seed);
+  await this.buildCluster(config);
+});
 
 When('the cluster runs for {duration}', async function (this: TidalWorld, ms: number) {
   await this.cluster.advance(ms);

@@ -31,7 +31,7 @@ export type EngineEvent =
   | { type: 'leader'; epoch: number; lastSeq: number }
   | { type: 'epoch'; epoch: number; leader: string; wasLeader: boolean; dropped: SignalEvent[] }
   | { type: 'merged'; states: number }
-  /** A follower applied `events` (the ones after its applied SeqNo) of a batch of `epoch`. */
+  /** A follower is about to apply `events` (the ones after its applied SeqNo) of a batch of `epoch`. */
   | { type: 'applied'; epoch: number; events: readonly SignalEvent[] }
   /** Under 'quorum': the leader of `epoch` counts every SeqNo up to `seqNo` as committed. */
   | { type: 'committed'; epoch: number; seqNo: number };

@@ -339,18 +339,18 @@ export class TidalDb extends NodeCore {
 
   applyBatch(batch: Batch, bytes: Uint8Array): void {
     const applied = this.wal.lastSeq;
-    for (const e of batch.events) {
-      if (e.seqNo <= applied) continue;
-      this.store.apply(e);
-      if (e.idempotencyKey) this.rememberKey(e, this.schema.signalName(e.signal));
-    }
-    this.wal.append(bytes, batch.header);
     if (this.observed)
       this.emit({
         type: 'applied',
         epoch: batch.header.epoch,
         events: batch.events.filter((e) => e.seqNo > applied),
       });
+    for (const e of batch.events) {
+      if (e.seqNo <= applied) continue;
+      this.store.apply(e);
+      if (e.idempotencyKey) this.rememberKey(e, this.schema.signalName(e.signal));
+    }
+    this.wal.append(bytes, batch.header);
     this.controlPlane?.lag.applied(this.region, this.shard, this.wal.lastSeq, this.clock.nowMs());
   }
 

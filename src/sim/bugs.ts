@@ -5,7 +5,7 @@
  * switch nothing here runs. Each switch breaks one promise once a run reaches the right moment,
  * and the simulator must report it, with a shrunk schedule, on some seed within the first 100.
  */
-import type { ClusterSession, SimulatedCluster, TenantView } from '../cluster';
+import type { ClusterSession, SimulatedCluster, TenantView, Violation } from '../cluster';
 import {
   BatchCodec,
   FLAG_KEYED,
@@ -22,6 +22,13 @@ export const BUG_NAMES = [
   'idempotency-forgets',
   'leader-double-applies',
   'session-ignores-marks',
+  'leader-corrupts-batches',
+  'hlc-ignores-clock',
+  'session-ignores-tenant',
+  'quorum-miscounts',
+  'follower-accepts-deposed-leader',
+  'resend-starts-one-early',
+  'idempotency-ignores-tenant',
 ] as const;
 export type BugName = (typeof BUG_NAMES)[number];
 
@@ -29,6 +36,8 @@ export interface BugSwitch {
   name: BugName;
   /** What the broken build does, in the product's words. */
   title: string;
+  /** The checker that must catch it (what shrinking keeps failing). */
+  caughtBy: Violation['checker'];
   install(cluster: SimulatedCluster): void;
 }
 
@@ -37,22 +46,68 @@ export const BUGS: Record<BugName, BugSwitch> = {
   'follower-skips-event': {
     name: 'follower-skips-event',
     title: 'a follower skips one replicated write',
+    caughtBy: 'log',
     install: installFollowerSkip,
   },
   'idempotency-forgets': {
     name: 'idempotency-forgets',
     title: "the leader's idempotency store forgets every other key",
+    caughtBy: 'idempotency',
     install: installForgetfulIdempotency,
   },
   'leader-double-applies': {
     name: 'leader-double-applies',
     title: 'a leader applies one write twice',
+    caughtBy: 'double-count',
     install: installDoubleApply,
   },
   'session-ignores-marks': {
     name: 'session-ignores-marks',
     title: "sessions read from replicas behind the session's marks",
+    caughtBy: 'session',
     install: installSessionsIgnoreMarks,
+  },
+  'leader-corrupts-batches': {
+    name: 'leader-corrupts-batches',
+    title: 'a leader sends every 25th batch with a wrong checksum (resends hide it)',
+    caughtBy: 'corruption',
+    install: installCorruptingLeader,
+  },
+  'hlc-ignores-clock': {
+    name: 'hlc-ignores-clock',
+    title: 'every third HLC stamp only counts up, ignoring a physical clock that moved ahead',
+    caughtBy: 'hlc',
+    install: installLazyHlc,
+  },
+  'session-ignores-tenant': {
+    name: 'session-ignores-tenant',
+    title: "a tenant's session looks its entity's shard up as if it had no tenant",
+    caughtBy: 'session',
+    install: installSessionsIgnoreTenant,
+  },
+  'quorum-miscounts': {
+    name: 'quorum-miscounts',
+    title: 'a leader counts half of its replicas, rounded up, as a majority',
+    caughtBy: 'quorum',
+    install: installQuorumMiscount,
+  },
+  'follower-accepts-deposed-leader': {
+    name: 'follower-accepts-deposed-leader',
+    title: "a follower applies a deposed leader's batch instead of refusing its older epoch",
+    caughtBy: 'epoch',
+    install: installUnfencedFollower,
+  },
+  'resend-starts-one-early': {
+    name: 'resend-starts-one-early',
+    title: 'one resent batch names a first SeqNo one lower than its first event',
+    caughtBy: 'log',
+    install: installShiftedResend,
+  },
+  'idempotency-ignores-tenant': {
+    name: 'idempotency-ignores-tenant',
+    title: 'the idempotency store keys on the key alone, not on (tenant, key)',
+    caughtBy: 'idempotency',
+    install: installTenantBlindIdempotency,
   },
 };
 
@@ -157,4 +212,151 @@ function onEveryReplica(cluster: SimulatedCluster, patch: (db: TidalDb) => void)
     patch(cluster.node(region, shard).db);
     return report;
   };
+}
+
+/** Every 25th batch a leader sends leaves it with one bit flipped, as a bad encoder would. */
+function installCorruptingLeader(cluster: SimulatedCluster): void {
+  const net = cluster.network;
+  const carry = net.carry.bind(net);
+  let batches = 0;
+  net.carry = (from, to, bytes, deliver) => {
+    if (isBatch(bytes) && bytes.length > 40 && ++batches % 25 === 0) {
+      bytes = bytes.slice();
+      bytes[bytes.length - 1]! ^= 0x10;
+    }
+    carry(from, to, bytes, deliver);
+  };
+}
+
+/** Every third stamp of every replica's HLC only counts up, even when its physical clock moved on. */
+function installLazyHlc(cluster: SimulatedCluster): void {
+  onEveryReplica(cluster, (db) => {
+    const hlc = db.hlc;
+    const now = hlc.now.bind(hlc);
+    let calls = 0;
+    hlc.now = () => {
+      if (++calls % 3 !== 0) return now();
+      const last = hlc.peek();
+      hlc.restore({ wallMs: last.wallMs, logical: last.logical + 1 });
+      const stamp = hlc.peek();
+      hlc.observer?.(stamp);
+      return stamp;
+    };
+  });
+}
+
+/** A tenant's session routes its reads as if the entity had no tenant. */
+function installSessionsIgnoreTenant(cluster: SimulatedCluster): void {
+  const router = cluster.controlPlane.tenantRouter;
+  const blind = (s: ClusterSession): ClusterSession => {
+    const read = s.read.bind(s);
+    s.read = async (entity, signal) => {
+      const shardFor = router.shardFor;
+      router.shardFor = (_tenant, e) => shardFor.call(router, '', e);
+      try {
+        return await read(entity, signal);
+      } finally {
+        router.shardFor = shardFor;
+      }
+    };
+    return s;
+  };
+  const tenant = cluster.tenant.bind(cluster);
+  cluster.tenant = (id): TenantView => {
+    const view = tenant(id);
+    const tenantSession = view.session.bind(view);
+    view.session = (region, opts) => blind(tenantSession(region, opts));
+    return view;
+  };
+}
+
+/** The leader's commit rule, with a majority of ⌈n/2⌉ instead of ⌊n/2⌋ + 1 (wrong for even n). */
+function installQuorumMiscount(cluster: SimulatedCluster): void {
+  interface Internals {
+    lastAssigned: number;
+    followers: string[];
+    followerSeq: Map<string, number>;
+    commitIndex: number;
+    waiters: { seq: number; resolve: () => void }[];
+    epoch: number;
+    emit(e: { type: 'committed'; epoch: number; seqNo: number }): void;
+    advanceCommit(): void;
+  }
+  onEveryReplica(cluster, (db) => {
+    const d = db as unknown as Internals;
+    d.advanceCommit = () => {
+      const seqs = [d.lastAssigned, ...d.followers.map((r) => d.followerSeq.get(r) ?? 0)].sort(
+        (a, b) => b - a,
+      );
+      const idx = seqs[Math.ceil(seqs.length / 2) - 1]!;
+      if (idx <= d.commitIndex) return;
+      d.commitIndex = idx;
+      d.emit({ type: 'committed', epoch: d.epoch, seqNo: idx });
+      const due = d.waiters.filter((w) => w.seq <= idx);
+      d.waiters = d.waiters.filter((w) => w.seq > idx);
+      for (const w of due) w.resolve();
+    };
+  });
+}
+
+/** A follower adopts the epoch of whatever batch reaches it, an older one too (no fencing). */
+function installUnfencedFollower(cluster: SimulatedCluster): void {
+  onEveryReplica(cluster, (db) => {
+    const follower = db.follower;
+    const onBatch = follower.onBatch.bind(follower);
+    follower.onBatch = (from, bytes) => {
+      const h = safeHeader(bytes);
+      if (h && h.epoch < db.epoch && (h.flags & (FLAG_LOCAL | FLAG_MERGE)) === 0) db.epoch = h.epoch;
+      onBatch(from, bytes);
+    };
+  });
+}
+
+/**
+ * The first batch of two or more writes that a leader sends again (after a gap or a timeout)
+ * names a first SeqNo one lower than its first event's, with valid checksums: an off-by-one in
+ * the resend path, which shifts every event it carries down one SeqNo.
+ */
+function installShiftedResend(cluster: SimulatedCluster): void {
+  const net = cluster.network;
+  const carry = net.carry.bind(net);
+  const codec = new BatchCodec(cluster.regions, cluster.schema.size);
+  const seen = new Set<string>();
+  let fired = false;
+  net.carry = (from, to, bytes, deliver) => {
+    const h = !fired && isBatch(bytes) ? safeHeader(bytes) : undefined;
+    if (h && h.eventCount >= 2 && h.firstSeqNo > 1 && (h.flags & (FLAG_LOCAL | FLAG_MERGE)) === 0) {
+      const key = `${to.region}/${h.shard}/${h.firstSeqNo}`;
+      if (seen.has(key)) {
+        fired = true;
+        const events = codec.decode(bytes).events;
+        const sender = codec.regionAt(h.originIndex);
+        bytes = codec.encode(h.shard, h.epoch, sender, h.flags, h.firstSeqNo - 1, events);
+      }
+      seen.add(key);
+    }
+    carry(from, to, bytes, deliver);
+  };
+}
+
+/** Every replica's idempotency store answers a key for whichever tenant first used it. */
+function installTenantBlindIdempotency(cluster: SimulatedCluster): void {
+  const blind = (store: IdempotencyStore): IdempotencyStore => {
+    const check = store.check.bind(store);
+    const record = store.record.bind(store);
+    const has = store.has.bind(store);
+    store.check = (_tenant, key, fingerprint, nowMs) => check('', key, fingerprint, nowMs);
+    store.record = (_tenant, key, fingerprint, ack, firstSeenMs, nowMs) =>
+      record('', key, fingerprint, ack, firstSeenMs, nowMs);
+    store.has = (_tenant, key, nowMs) => has('', key, nowMs);
+    return store;
+  };
+  onEveryReplica(cluster, (db) => {
+    let store = blind(db.idempotency);
+    Object.defineProperty(db, 'idempotency', {
+      configurable: true,
+      get: () => store,
+      set: (next: IdempotencyStore) => (store = blind(next)),
+    });
+  });
 }

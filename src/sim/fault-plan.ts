@@ -10,6 +10,7 @@
 import type { NetworkFaults, SeededRng } from '../cluster';
 import type { FaultFamily } from './options';
 import type { Fault } from './schedule';
+import { pickWeighted, type Mix } from './swarm';
 
 export interface FaultPlanShape {
   regions: readonly string[];
@@ -17,9 +18,15 @@ export interface FaultPlanShape {
   families: readonly FaultFamily[];
   /** Virtual ms the workload spans; faults start inside it. */
   spanMs: number;
-  /** Roughly one fault per this many operations. */
+  /** How many faults to draw (some are skipped where they would overlap their own kind). */
   count: number;
   maxDriftMs: number;
+  /** The seed's fault weights (absent: every kind alike). */
+  mix?: Mix;
+  /** When the workload writes (failovers under traffic land just after one). */
+  writeTimesMs?: readonly number[];
+  /** How long a batch is on the wire (latency plus jitter), ms. */
+  inFlightMs?: number;
 }
 
 const NETWORK_FAMILIES: readonly FaultFamily[] = [
@@ -31,17 +38,20 @@ const NETWORK_FAMILIES: readonly FaultFamily[] = [
 ];
 
 export function generateFaults(rng: SeededRng, shape: FaultPlanShape): Fault[] {
-  const kinds: Fault['kind'][] = [];
   const fam = (f: FaultFamily): boolean => shape.families.includes(f);
   const multiRegion = shape.regions.length > 1;
-  if (fam('partitions') && multiRegion) kinds.push('partition');
-  if (fam('one-way') && multiRegion) kinds.push('one-way-partition');
   const netFamilies = NETWORK_FAMILIES.filter(fam);
-  if (netFamilies.length && multiRegion) kinds.push('network', 'network');
-  if (fam('skew')) kinds.push('skew');
-  if (fam('crashes')) kinds.push('crash', 'crash');
-  if (fam('failovers') && multiRegion) kinds.push('failover');
-  if (kinds.length === 0) return [];
+  const w = shape.mix?.faults;
+  const weights: Record<Fault['kind'], number> = {
+    partition: fam('partitions') && multiRegion ? (w?.partition ?? 1) : 0,
+    'one-way-partition': fam('one-way') && multiRegion ? (w?.['one-way-partition'] ?? 1) : 0,
+    network: netFamilies.length && multiRegion ? (w?.network ?? 2) : 0,
+    skew: fam('skew') ? (w?.skew ?? 1) : 0,
+    crash: fam('crashes') ? (w?.crash ?? 2) : 0,
+    failover: fam('failovers') && multiRegion ? (w?.failover ?? 1) : 0,
+  };
+  if (Object.values(weights).every((x) => x === 0)) return [];
+  const writes = shape.writeTimesMs ?? [];
 
   const busyUntil = new Map<string, number>();
   const netBusyUntil = new Map<string, number>();
@@ -61,7 +71,7 @@ export function generateFaults(rng: SeededRng, shape: FaultPlanShape): Fault[] {
   // Chronological, so "busy until" bookkeeping sees faults in the order they happen.
   const starts = Array.from({ length: shape.count }, () => rng.int(0, Math.max(0, shape.spanMs)));
   for (const atMs of starts.sort((a, b) => a - b)) {
-    const kind = rng.pick(kinds);
+    const kind = pickWeighted(rng, weights)!;
     const durationMs = duration();
     switch (kind) {
       case 'partition': {
@@ -117,7 +127,13 @@ export function generateFaults(rng: SeededRng, shape: FaultPlanShape): Fault[] {
       }
       case 'failover': {
         const shard = rng.int(0, shape.shards - 1);
-        out.push({ kind, atMs, shard, ...(rng.chance(0.6) ? {} : { to: rng.pick(shape.regions) }) });
+        const to = rng.chance(0.6) ? {} : { to: rng.pick(shape.regions) };
+        // Under traffic: just after a write, while the leader's batch holding it is on the wire.
+        const underTraffic = writes.length > 0 && rng.chance(shape.mix?.failoverUnderTraffic ?? 0);
+        const at = underTraffic
+          ? rng.pick(writes) + rng.int(0, Math.max(0, (shape.inFlightMs ?? 5) - 1))
+          : atMs;
+        out.push({ kind, atMs: at, shard, ...to });
         break;
       }
     }

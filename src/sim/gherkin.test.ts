@@ -34,7 +34,18 @@ test('gherkin: a schedule prints as a scenario in the product words, gaps as tim
     toGherkin(s, { outcomes: [{ start: 'refused' }] }),
     `  @seed-77
   Scenario: Seed 77 replayed
-    Given a cluster of 2 regions with 1 shard each
+    Given a cluster drawn by the simulator:
+      | regions           | 2           |
+      | shards per region | 1           |
+      | acks              | leader      |
+      | partitions        | leader-only |
+      | latency           | 5 ms        |
+      | jitter            | 0 ms        |
+      | max clock drift   | 1000 ms     |
+      | key retention     | 600000 ms   |
+      | batch size        | 512 events  |
+      | window            | 8 batches   |
+      | storage           | ephemeral   |
     And client s1 has a session in eu-west that waits up to 200 ms for stale replicas
     When a client tries to write -0.5 "click" to e-1 through eu-west
     And the cluster runs for 5 ms
@@ -125,9 +136,19 @@ function everySentence(): Schedule {
     { kind: 'failover', atMs: 200, shard: 0 },
   ];
   return {
-    format: 1,
+    format: 2,
     seed: 4242,
-    cluster,
+    // Every row the drawn-cluster table has, durable storage (a tagged scenario) and tenants among them.
+    cluster: {
+      ...cluster,
+      latencyMs: 2,
+      jitterMs: 3,
+      idempotencyRetentionMs: 30_000,
+      maxBatchEvents: 8,
+      windowBatches: 2,
+      durable: true,
+      tenants: { acme: { homeRegion: 'eu-west', shards: [0] } },
+    },
     sessions: [
       { id: 1, region: 'eu-west', policy: 'wait', timeoutMs: 50 },
       { id: 2, region: 'us-east', policy: 'redirect', timeoutMs: 50 },

@@ -8,7 +8,14 @@
 import { BUGS, type BugName } from './bugs';
 import type { ItemOutcome } from './runner';
 import type { NetworkFaults } from '../cluster';
-import { timeline, type Item, type NetworkFault, type Schedule, type SessionSpec } from './schedule';
+import {
+  timeline,
+  type ClusterShape,
+  type Item,
+  type NetworkFault,
+  type Schedule,
+  type SessionSpec,
+} from './schedule';
 
 export interface GherkinOptions {
   bug?: BugName;
@@ -35,10 +42,7 @@ export function toGherkin(schedule: Schedule, opts: GherkinOptions = {}): string
   const given: string[] = [];
   const when: string[] = [];
   const c = schedule.cluster;
-  if (c.ackPolicy === 'quorum') given.push('writes are committed once a majority of regions applied them');
-  if (c.partitionPolicy === 'accept-local')
-    given.push('regions cut off from the leader accept writes locally');
-  given.push(`a cluster of ${c.regions} regions with ${c.shards} shard${c.shards === 1 ? '' : 's'} each`);
+  given.push(`a cluster drawn by the simulator:\n${shapeTable(c)}`);
   if (opts.bug) given.push(`the test-only bug "${opts.bug}" is switched on`);
   for (const s of schedule.sessions) given.push(sessionStep(s));
 
@@ -56,9 +60,14 @@ export function toGherkin(schedule: Schedule, opts: GherkinOptions = {}): string
   const title =
     opts.title ??
     `Seed ${schedule.seed} replayed${opts.bug ? ` with the bug "${opts.bug}" (${BUGS[opts.bug].title})` : ''}`;
-  const out = [`${pad}@seed-${schedule.seed}`, `${pad}Scenario: ${title}`];
+  const tags = [`@seed-${schedule.seed}`, ...(c.durable ? ['@durable'] : [])];
+  const out = [`${pad}${tags.join(' ')}`, `${pad}Scenario: ${title}`];
   const step = (keyword: string, text: string): string => `${pad}  ${keyword} ${text}`;
-  given.forEach((g, i) => out.push(step(i === 0 ? 'Given' : 'And', g)));
+  given.forEach((g, i) => {
+    const [first, ...table] = g.split('\n');
+    out.push(step(i === 0 ? 'Given' : 'And', first!));
+    for (const row of table) out.push(`${pad}    ${row}`);
+  });
   when.forEach((w, i) => {
     const [first, ...table] = w.split('\n');
     out.push(step(i === 0 ? 'When' : 'And', first!));
@@ -66,6 +75,82 @@ export function toGherkin(schedule: Schedule, opts: GherkinOptions = {}): string
   });
   out.push(step('Then', 'every promise holds once every fault has healed'));
   return out.join('\n') + '\n';
+}
+
+/** Rows of the cluster table: setting → how the shape prints it and how a row reads back. */
+const SHAPE_ROWS: readonly [string, (c: ClusterShape) => string, (v: string, c: ClusterShape) => void][] = [
+  ['regions', (c) => String(c.regions), (v, c) => (c.regions = int(v))],
+  ['shards per region', (c) => String(c.shards), (v, c) => (c.shards = int(v))],
+  ['acks', (c) => c.ackPolicy, (v, c) => (c.ackPolicy = oneOf(v, ['leader', 'quorum'] as const))],
+  [
+    'partitions',
+    (c) => c.partitionPolicy,
+    (v, c) => (c.partitionPolicy = oneOf(v, ['leader-only', 'accept-local'] as const)),
+  ],
+  ['latency', (c) => `${c.latencyMs ?? 5} ms`, (v, c) => (c.latencyMs = int(v))],
+  ['jitter', (c) => `${c.jitterMs ?? 0} ms`, (v, c) => (c.jitterMs = int(v))],
+  ['max clock drift', (c) => `${c.maxDriftMs} ms`, (v, c) => (c.maxDriftMs = int(v))],
+  [
+    'key retention',
+    (c) => `${c.idempotencyRetentionMs ?? 600_000} ms`,
+    (v, c) => (c.idempotencyRetentionMs = int(v)),
+  ],
+  ['batch size', (c) => `${c.maxBatchEvents ?? 512} events`, (v, c) => (c.maxBatchEvents = int(v))],
+  ['window', (c) => `${c.windowBatches ?? 8} batches`, (v, c) => (c.windowBatches = int(v))],
+  [
+    'storage',
+    (c) => (c.durable ? 'durable' : 'ephemeral'),
+    (v, c) => (c.durable = oneOf(v, ['durable', 'ephemeral'] as const) === 'durable'),
+  ],
+];
+
+function shapeTable(c: ClusterShape): string {
+  const rows: [string, string][] = SHAPE_ROWS.map(([name, print]) => [name, print(c)]);
+  for (const [t, p] of Object.entries(c.tenants ?? {}))
+    rows.push([`tenant ${t}`, `home ${p.homeRegion}, shards ${p.shards.join(' ')}`]);
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  return rows.map(([a, b]) => `| ${a.padEnd(w0)} | ${b.padEnd(w1)} |`).join('\n');
+}
+
+/** The cluster shape a "cluster drawn by the simulator" table states (setting → value rows). */
+export function shapeFromRows(rows: Record<string, string>): ClusterShape {
+  const c: ClusterShape = {
+    regions: 3,
+    shards: 1,
+    ackPolicy: 'leader',
+    partitionPolicy: 'leader-only',
+    maxDriftMs: 1_000,
+  };
+  for (const [name, raw] of Object.entries(rows)) {
+    const value = raw.trim();
+    const tenant = /^tenant (\S+)$/.exec(name.trim());
+    if (tenant) {
+      const m = /^home (\S+), shards ([\d ]+)$/.exec(value);
+      if (!m) throw new Error(`tenant row "${value}" must read "home <region>, shards <n> <n> …"`);
+      c.tenants = { ...c.tenants, [tenant[1]!]: { homeRegion: m[1]!, shards: m[2]!.split(' ').map(int) } };
+      continue;
+    }
+    const row = SHAPE_ROWS.find(([n]) => n === name.trim());
+    if (!row)
+      throw new Error(
+        `unknown setting "${name}" in a drawn cluster table; use ${SHAPE_ROWS.map(([n]) => n).join(', ')}, tenant <name>`,
+      );
+    row[2](value, c);
+  }
+  return c;
+}
+
+function int(text: string): number {
+  const n = Number(text.trim().split(' ')[0]);
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`"${text}" is not a non-negative whole number`);
+  return n;
+}
+
+function oneOf<T extends string>(text: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(text))
+    throw new Error(`"${text}" must be one of ${allowed.join(', ')}`);
+  return text as T;
 }
 
 function sessionStep(s: SessionSpec): string {

@@ -8,10 +8,11 @@ export {
   type SimViolation,
 } from './checkers';
 export { generateSchedule } from './generate';
-export { networkFaultsFromRow, toGherkin, type GherkinOptions } from './gherkin';
+export { networkFaultsFromRow, shapeFromRows, toGherkin, type GherkinOptions } from './gherkin';
 export {
   DEFAULT_OPTIONS,
   FAULT_FAMILIES,
+  PIN_FLAGS,
   checkOptions,
   formatFaults,
   parseFaults,
@@ -22,6 +23,7 @@ export {
 export { failureReport } from './report';
 export { runSchedule, type ItemOutcome, type RunResult, type RunStats } from './runner';
 export { describeSize, horizonMs, parseSchedule, type Item, type Schedule } from './schedule';
-export { REGION_NAMES, SIM_SCHEMA } from './setup';
+export { REGION_NAMES, SIM_SCHEMA, clusterConfig } from './setup';
+export { describeShape, drawMix, drawShape, EMPHASES, type Emphasis, type Mix } from './swarm';
 export { shrink, type ShrinkResult } from './shrink';
 export { investigate, simulate, type Failure, type Summary } from './simulate';

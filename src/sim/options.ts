@@ -1,11 +1,12 @@
 /**
- * What shapes a simulation run: the cluster, the size of the workload, which faults the nemesis
- * may inject, the ack and partition policies, and an optional test-only bug switch. The defaults
- * are stated here, and `replayCommand` writes back every option that shaped a run, so a failing
- * seed reruns exactly.
+ * What shapes a simulation run: the size of the workload, which fault families the nemesis may
+ * draw from, the dimensions pinned instead of drawn per seed, and an optional test-only bug
+ * switch. The defaults are stated here, and `replayCommand` writes back every option that shaped
+ * a run (what a seed drew replays with the seed), so a failing seed reruns exactly.
  */
 import { BUG_NAMES, type BugName } from './bugs';
 import type { AckPolicy, PartitionPolicy } from './schedule';
+import { EMPHASES, type Emphasis } from './swarm';
 
 /** Fault families the generator can draw from (CLI names). */
 export const FAULT_FAMILIES = [
@@ -22,31 +23,63 @@ export const FAULT_FAMILIES = [
 ] as const;
 export type FaultFamily = (typeof FAULT_FAMILIES)[number];
 
+/**
+ * A run's options. Every cluster and mix dimension left undefined is drawn per seed (the swarm,
+ * see swarm.ts); set, it pins that dimension for every seed.
+ */
 export interface SimOptions {
-  /** Regions (named us-east, eu-west, ap-south, … as in the features). Default: 3. */
-  regions: number;
-  /** Shards per region. Default: 4. */
-  shards: number;
   /** Client operations per seed. Default: 2000. */
   ops: number;
-  /** Fault families the nemesis draws from. Default: all. */
+  /** Fault families the nemesis may draw from. Default: all. */
   faults: FaultFamily[];
-  /** Default: 'leader'. */
-  ack: AckPolicy;
-  /** Default: 'leader-only'. */
-  policy: PartitionPolicy;
+  /** Regions (named us-east, eu-west, ap-south, … as in the features). Drawn: 2–5. */
+  regions?: number;
+  /** Shards per region. Drawn: 1–8. */
+  shards?: number;
+  /** Drawn: leader or quorum. */
+  ack?: AckPolicy;
+  /** Drawn: leader-only or accept-local. */
+  policy?: PartitionPolicy;
+  /** One-way latency, ms. Drawn: 1–80. */
+  latencyMs?: number;
+  /** Extra uniform latency, ms. Drawn: 0–60. */
+  jitterMs?: number;
+  /** Largest accepted lead of a remote HLC stamp, ms. Drawn: 250–5000. */
+  maxDriftMs?: number;
+  /** Idempotency retention, ms. Drawn: 300–600,000. */
+  retentionMs?: number;
+  /** Events per replicated batch. Drawn: 1–512. */
+  batchEvents?: number;
+  /** Batches in flight per follower. Drawn: 1–8. */
+  windowBatches?: number;
+  /** Drawn: ephemeral mostly, durable (segment files, fsync per batch) sometimes. */
+  storage?: 'durable' | 'ephemeral';
+  /** The workload and nemesis emphasis. Drawn. */
+  emphasis?: Emphasis;
   /** Test-only bug switch (proves the checkers can fail). Default: none. */
   bug?: BugName;
 }
 
 export const DEFAULT_OPTIONS: SimOptions = {
-  regions: 3,
-  shards: 4,
   ops: 2000,
   faults: [...FAULT_FAMILIES],
-  ack: 'leader',
-  policy: 'leader-only',
 };
+
+/** The options that pin one dimension each: CLI flag → option and how its value reads. */
+export const PIN_FLAGS = [
+  ['regions', 'regions', 'int'],
+  ['shards', 'shards', 'int'],
+  ['ack', 'ack', 'text'],
+  ['policy', 'policy', 'text'],
+  ['latency-ms', 'latencyMs', 'int'],
+  ['jitter-ms', 'jitterMs', 'int'],
+  ['max-drift-ms', 'maxDriftMs', 'int'],
+  ['retention-ms', 'retentionMs', 'int'],
+  ['batch-events', 'batchEvents', 'int'],
+  ['window-batches', 'windowBatches', 'int'],
+  ['storage', 'storage', 'text'],
+  ['emphasis', 'emphasis', 'text'],
+] as const satisfies readonly (readonly [string, keyof SimOptions, 'int' | 'text'])[];
 
 /** Parses a `--faults` value: `all`, `none`, or a comma-separated list of families. */
 export function parseFaults(text: string): FaultFamily[] {
@@ -71,34 +104,35 @@ export function formatFaults(faults: readonly FaultFamily[]): string {
 
 /** Checks options from a command line or a step, with a message that says what to pass. */
 export function checkOptions(o: SimOptions): SimOptions {
-  const int = (name: string, v: number, lo: number, hi: number): void => {
-    if (!Number.isInteger(v) || v < lo || v > hi)
+  const int = (name: string, v: number | undefined, lo: number, hi: number): void => {
+    if (v !== undefined && (!Number.isInteger(v) || v < lo || v > hi))
       throw new Error(`--${name} must be an integer from ${lo} to ${hi}, got ${v}`);
+  };
+  const oneOf = (name: string, v: string | undefined, allowed: readonly string[]): void => {
+    if (v !== undefined && !allowed.includes(v))
+      throw new Error(`--${name} must be ${allowed.join(' or ')}, got ${v}`);
   };
   int('regions', o.regions, 1, 16);
   int('shards', o.shards, 1, 64);
   int('ops', o.ops, 0, 1_000_000);
-  if (o.ack !== 'leader' && o.ack !== 'quorum')
-    throw new Error(`--ack must be leader or quorum, got ${o.ack}`);
-  if (o.policy !== 'leader-only' && o.policy !== 'accept-local')
-    throw new Error(`--policy must be leader-only or accept-local, got ${o.policy}`);
-  if (o.bug !== undefined && !(BUG_NAMES as readonly string[]).includes(o.bug))
-    throw new Error(`--bug must be one of ${BUG_NAMES.join(', ')}, got ${o.bug}`);
+  int('latency-ms', o.latencyMs, 0, 10_000);
+  int('jitter-ms', o.jitterMs, 0, 10_000);
+  int('max-drift-ms', o.maxDriftMs, 1, 3_600_000);
+  int('retention-ms', o.retentionMs, 0, 86_400_000);
+  int('batch-events', o.batchEvents, 1, 65_535);
+  int('window-batches', o.windowBatches, 1, 1_024);
+  oneOf('ack', o.ack, ['leader', 'quorum']);
+  oneOf('policy', o.policy, ['leader-only', 'accept-local']);
+  oneOf('storage', o.storage, ['durable', 'ephemeral']);
+  oneOf('emphasis', o.emphasis, EMPHASES);
+  oneOf('bug', o.bug, BUG_NAMES);
   return o;
 }
 
 /** The command that reruns `count` seeds from `from` with exactly these options. */
 export function replayCommand(from: number, count: number, o: SimOptions): string {
-  const args = [
-    `--seeds ${count}`,
-    `--from ${from}`,
-    `--regions ${o.regions}`,
-    `--shards ${o.shards}`,
-    `--ops ${o.ops}`,
-    `--faults ${formatFaults(o.faults)}`,
-    `--ack ${o.ack}`,
-    `--policy ${o.policy}`,
-    ...(o.bug ? [`--bug ${o.bug}`] : []),
-  ];
+  const args = [`--seeds ${count}`, `--from ${from}`, `--ops ${o.ops}`, `--faults ${formatFaults(o.faults)}`];
+  for (const [flag, field] of PIN_FLAGS) if (o[field] !== undefined) args.push(`--${flag} ${o[field]}`);
+  if (o.bug) args.push(`--bug ${o.bug}`);
   return `npm run simulate -- ${args.join(' ')}`;
 }

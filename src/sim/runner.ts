@@ -7,6 +7,7 @@
  */
 import { FailoverRefusedError, type ClusterSession, type SimulatedCluster } from '../cluster';
 import {
+  CrossTenantAccessError,
   IdempotencyConflictError,
   NodeStateError,
   StaleReadError,
@@ -56,7 +57,7 @@ export interface RunResult {
 }
 
 export async function runSchedule(schedule: Schedule, opts: RunOptions = {}): Promise<RunResult> {
-  const cluster = await buildCluster(schedule.cluster, schedule.seed);
+  const { cluster, dispose } = await buildCluster(schedule.cluster, schedule.seed);
   if (opts.bug) bugSwitch(opts.bug).install(cluster);
   const run = new Run(cluster, schedule);
   const violations: SimViolation[] = [];
@@ -72,7 +73,11 @@ export async function runSchedule(schedule: Schedule, opts: RunOptions = {}): Pr
     violations.push(...run.violations, ...checked.violations);
     run.stats.lostWrites = checked.lost.length;
   } catch (err) {
-    violations.push(...run.violations, runFailure(err));
+    // What the promise checker saw while the run went on is evidence too, often the first.
+    const seen = [...cluster.observer.violations, ...cluster.observer.hlc.violations];
+    violations.push(...run.violations, ...seen, runFailure(err));
+  } finally {
+    dispose();
   }
   run.stats.tasks = cluster.scheduler.executed;
   return {
@@ -115,6 +120,18 @@ class Run {
         action.phase === 'start' ? await this.start(item, action.index) : this.end(item, action.index);
       outcome[action.phase] = done ? 'ok' : 'skipped';
     } catch (err) {
+      if (err instanceof CrossTenantAccessError && item.kind.startsWith('session')) {
+        // A session only ever names its own tenant's entities: a cross-tenant refusal means the
+        // session looked the entity up on a shard that is not its tenant's.
+        outcome[action.phase] = 'refused';
+        outcome.error = err.name;
+        this.violations.push({
+          checker: 'session',
+          message: `a session of its own tenant was refused as cross-tenant (it asked the wrong shard): ${err.message}`,
+          evidence: item,
+        });
+        return;
+      }
       if (!isRefusal(err)) throw err;
       outcome[action.phase] = 'refused';
       outcome.error = (err as Error).name;

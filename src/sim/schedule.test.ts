@@ -53,7 +53,7 @@ test('schedule: withItems drops the sessions no remaining item uses', () => {
 });
 
 test('schedule: parseSchedule refuses what is not a schedule, and says what one is', () => {
-  assert.throws(() => parseSchedule({ seed: 1 }), /expected \{ format: 1, seed, cluster, sessions, items \}/);
+  assert.throws(() => parseSchedule({ seed: 1 }), /expected \{ format: 2, seed, cluster, sessions, items \}/);
   assert.throws(
     () => parseSchedule({ format: 1, seed: 1, cluster: shape, sessions: [], items: [{ kind: 'write' }] }),
     /no valid virtual time/,
@@ -87,13 +87,15 @@ test('generator: every schedule is sorted, printable, keyed consistently and nev
         if ('weight' in it) assert.match(String(it.weight), /^-?\d+(\.\d+)?$/);
         if ('entity' in it) assert.match(it.entity, /^[A-Za-z0-9][\w.:/-]*$/);
       }
-      // A key always names the same payload (a retry), so no retry is an idempotency conflict.
+      // A tenant's key always names the same payload (a retry), so no retry is an idempotency
+      // conflict; another tenant may use the same key for a write of its own.
       const payloads = new Map<string, string>();
       for (const w of writes) {
         if (!w.idempotencyKey) continue;
-        const p = JSON.stringify([w.tenant, w.signal, w.entity, w.weight]);
-        assert.equal(payloads.get(w.idempotencyKey) ?? p, p);
-        payloads.set(w.idempotencyKey, p);
+        const k = `${w.tenant ?? ''}\u0000${w.idempotencyKey}`;
+        const p = JSON.stringify([w.signal, w.entity, w.weight]);
+        assert.equal(payloads.get(k) ?? p, p);
+        payloads.set(k, p);
       }
       // A region's skew, a replica's crash, a link's faults and a cut never overlap themselves.
       const target = (f: Item): string | undefined => {
@@ -136,6 +138,11 @@ test('options: --faults and the replay command name every option that shaped a r
       faults: parseFaults('skew,drops'),
       bug: 'idempotency-forgets',
     }),
-    'npm run simulate -- --seeds 1 --from 1234 --regions 3 --shards 4 --ops 2000 --faults drops,skew --ack leader --policy leader-only --bug idempotency-forgets',
+    'npm run simulate -- --seeds 1 --from 1234 --ops 2000 --faults drops,skew --bug idempotency-forgets',
+  );
+  // A pinned dimension replays pinned; what a seed drew replays with the seed.
+  assert.equal(
+    replayCommand(7, 1, { ...DEFAULT_OPTIONS, regions: 4, ack: 'quorum', storage: 'durable' }),
+    'npm run simulate -- --seeds 1 --from 7 --ops 2000 --faults all --regions 4 --ack quorum --storage durable',
   );
 });

@@ -6,11 +6,21 @@
  * a duration; the runner heals each when its duration ends.
  */
 import type { NetworkFaults } from '../cluster';
+import type { Mix } from './swarm';
 
 export type AckPolicy = 'leader' | 'quorum';
 export type PartitionPolicy = 'leader-only' | 'accept-local';
 
-/** The cluster a schedule runs on (the same shape every feature's cluster is built from). */
+/** A tenant's placement: its home region and the shards that hold its entities. */
+export interface TenantShape {
+  homeRegion: string;
+  shards: number[];
+}
+
+/**
+ * The cluster a schedule runs on (the same shape every feature's cluster is built from). The
+ * optional fields default to the cluster's own defaults, so a schedule of format 1 still runs.
+ */
 export interface ClusterShape {
   regions: number;
   shards: number;
@@ -18,6 +28,20 @@ export interface ClusterShape {
   partitionPolicy: PartitionPolicy;
   /** Largest accepted lead of a remote HLC stamp (the cluster's default: 1000 ms). */
   maxDriftMs: number;
+  /** One-way network latency. Default: 5 ms. */
+  latencyMs?: number;
+  /** Uniform extra latency. Default: 0 ms. */
+  jitterMs?: number;
+  /** How long an idempotency key is remembered. Default: 600,000 ms. */
+  idempotencyRetentionMs?: number;
+  /** Events per replicated batch. Default: 512. */
+  maxBatchEvents?: number;
+  /** Batches in flight per follower. Default: 8. */
+  windowBatches?: number;
+  /** WAL segments as files (fsync per batch) instead of the simulated disk. Default: false. */
+  durable?: boolean;
+  /** Tenant placements; absent: every tenant uses every shard. */
+  tenants?: Record<string, TenantShape>;
 }
 
 /** A client session: reads and writes through one region, remembering its high-water marks. */
@@ -128,11 +152,13 @@ export const FAULT_KINDS = [
 ] as const satisfies readonly Fault['kind'][];
 
 export interface Schedule {
-  /** Format version of this plain-data schedule. */
-  format: 1;
+  /** Format version of this plain-data schedule (2 added the swarm's dimensions; 1 still runs). */
+  format: 1 | 2;
   /** Root seed of the cluster (network and nemesis streams) and of the generator. */
   seed: number;
   cluster: ClusterShape;
+  /** What the seed's workload and nemesis weighed when it was drawn (a record, not needed to run). */
+  mix?: Mix;
   sessions: SessionSpec[];
   /** Sorted by `atMs` (stable). */
   items: Item[];
@@ -191,9 +217,15 @@ export function describeSize(schedule: Schedule): string {
 /** Checks a schedule read from JSON enough to run it (a clear error otherwise). */
 export function parseSchedule(value: unknown): Schedule {
   const s = value as Partial<Schedule> | undefined;
-  if (!s || s.format !== 1 || !Array.isArray(s.items) || !Array.isArray(s.sessions) || !s.cluster)
+  if (
+    !s ||
+    (s.format !== 1 && s.format !== 2) ||
+    !Array.isArray(s.items) ||
+    !Array.isArray(s.sessions) ||
+    !s.cluster
+  )
     throw new Error(
-      'not a simulation schedule: expected { format: 1, seed, cluster, sessions, items } as written to reports/simulate/<seed>.json',
+      'not a simulation schedule: expected { format: 2, seed, cluster, sessions, items } as written to reports/simulate/<seed>.json',
     );
   if (!Number.isSafeInteger(s.seed)) throw new Error(`schedule seed ${String(s.seed)} is not an integer`);
   for (const it of s.items) {

@@ -1,9 +1,13 @@
 /**
  * The cluster a simulated run uses, built exactly as the features build theirs — the same region
  * names, the same schema, the same seed — so a shrunk schedule printed as a Gherkin scenario
- * replays message for message under Cucumber.
+ * replays message for message under Cucumber. A durable shape keeps its WAL segments as files in
+ * a temporary directory (on tmpfs where the machine has one) that the run removes afterwards.
  */
-import { REGION_NAMES, regionNames, SCENARIO_SCHEMA, SimulatedCluster } from '../cluster';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { REGION_NAMES, regionNames, SCENARIO_SCHEMA, SimulatedCluster, type ClusterConfig } from '../cluster';
 import type { ClusterShape } from './schedule';
 
 /** The signals every feature's schema declares. */
@@ -14,16 +18,66 @@ export const DEFAULT_MAX_DRIFT_MS = 1_000;
 
 export { REGION_NAMES, regionNames };
 
-/** Builds a fresh cluster of `shape`, seeded with `seed`, recording history for the checkers. */
-export async function buildCluster(shape: ClusterShape, seed: number): Promise<SimulatedCluster> {
-  return SimulatedCluster.build({
-    regions: regionNames(shape.regions),
+/** The cluster config of `shape` (what a feature's "a cluster drawn by the simulator" builds too). */
+export function clusterConfig(shape: ClusterShape, seed: number): ClusterConfig {
+  const regions = regionNames(shape.regions);
+  const shipper =
+    shape.maxBatchEvents === undefined && shape.windowBatches === undefined
+      ? undefined
+      : {
+          ...(shape.maxBatchEvents === undefined ? {} : { maxBatchEvents: shape.maxBatchEvents }),
+          ...(shape.windowBatches === undefined ? {} : { windowBatches: shape.windowBatches }),
+        };
+  return {
+    regions,
     shardsPerRegion: shape.shards,
     schema: SIM_SCHEMA,
     seed,
     ackPolicy: shape.ackPolicy,
     partitionPolicy: shape.partitionPolicy,
     ...(shape.maxDriftMs === DEFAULT_MAX_DRIFT_MS ? {} : { maxDriftMs: shape.maxDriftMs }),
-    sampleLagEveryMs: 0,
-  });
+    ...(shape.latencyMs === undefined && shape.jitterMs === undefined
+      ? {}
+      : { network: { latencyMs: shape.latencyMs ?? 5, jitterMs: shape.jitterMs ?? 0 } }),
+    ...(shape.idempotencyRetentionMs === undefined
+      ? {}
+      : { idempotencyRetentionMs: shape.idempotencyRetentionMs }),
+    ...(shipper ? { shipper } : {}),
+    ...(shape.tenants ? { tenants: shape.tenants } : {}),
+  };
+}
+
+/** A fresh cluster of `shape`, seeded with `seed`, and how to dispose of it (files and all). */
+export async function buildCluster(
+  shape: ClusterShape,
+  seed: number,
+): Promise<{ cluster: SimulatedCluster; dispose: () => void }> {
+  const dataDir = shape.durable ? fs.mkdtempSync(path.join(scratchRoot(), 'tidal-sim-')) : undefined;
+  try {
+    const cluster = await SimulatedCluster.build({
+      ...clusterConfig(shape, seed),
+      ...(dataDir ? { durable: { dataDir } } : {}),
+      sampleLagEveryMs: 0,
+    });
+    return {
+      cluster,
+      dispose: () => {
+        cluster.close();
+        if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** tmpfs when the machine has one (an fsync there costs nothing), else the system's temp dir. */
+function scratchRoot(): string {
+  try {
+    fs.accessSync('/dev/shm', fs.constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return os.tmpdir();
+  }
 }

@@ -4,6 +4,7 @@
  * (injected as `now`), so the simulator itself stays free of real time; progress and failures
  * are reported through callbacks, which the CLI turns into a progress bar and report files.
  */
+import { BUGS } from './bugs';
 import { signatureOf, type SimChecker, type SimViolation } from './checkers';
 import { generateSchedule } from './generate';
 import { toGherkin } from './gherkin';
@@ -111,12 +112,15 @@ export async function investigate(
   config: Pick<SimulateConfig, 'options' | 'shrink' | 'shrinkBudgetMs' | 'shrinkMaxRuns'>,
   hooks: Pick<SimulateHooks, 'now' | 'onShrink'>,
 ): Promise<Failure> {
-  const checker = result.violations[0]!.checker;
   const bug = config.options.bug;
+  // With a bug switched on, shrink towards the checker meant to catch it, if it did.
+  const meant = bug ? result.violations.find((v) => v.checker === BUGS[bug].caughtBy) : undefined;
+  const target = meant ?? result.violations[0]!;
+  const checker = target.checker;
   let shrunk: ShrinkResult | undefined;
   if (config.shrink ?? true) {
     const deadline = hooks.now() + (config.shrinkBudgetMs ?? 60_000);
-    shrunk = await shrink(schedule, signatureOf(result.violations[0]!), {
+    shrunk = await shrink(schedule, signatureOf(target), {
       bug,
       maxRuns: config.shrinkMaxRuns ?? 400,
       outOfTime: () => hooks.now() > deadline,

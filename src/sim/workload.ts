@@ -3,11 +3,13 @@
  * small pool of entities (so writes collide), some entering at a follower region, some under a
  * tenant; negative weights (retractions); keyed writes and their retries, with the same key and
  * payload, sometimes through another region; and client sessions that write and read through one
- * region. Weights and times are printable exactly (halves, whole ms), so a schedule prints as
+ * region; and, as the seed's mix weighs it, tenants reusing a key another tenant used (a key is
+ * per tenant, so that is a different write). Weights and times are printable exactly (halves, whole ms), so a schedule prints as
  * Gherkin without rounding. Every choice comes from the workload's own seeded stream.
  */
 import type { SeededRng } from '../cluster';
 import type { Operation, SessionSpec, WriteOp } from './schedule';
+import { pickWeighted, type Mix } from './swarm';
 
 const SIGNALS = ['click', 'click', 'click', 'view', 'view', 'purchase'];
 const WEIGHTS = [1, 1, 1, 1, 2, 0.5, 1.5, 3, 5, -1, -0.5, -2];
@@ -22,7 +24,18 @@ export interface Workload {
 export interface WorkloadShape {
   regions: readonly string[];
   ops: number;
+  /** The seed's workload weights (absent: the classic mix). */
+  mix?: Mix;
 }
+
+const CLASSIC: Mix['workload'] = {
+  write: 5,
+  'tenant-write': 1,
+  'keyed-write': 1,
+  retry: 1,
+  'session-write': 0.8,
+  'session-read': 1.2,
+};
 
 export function generateWorkload(rng: SeededRng, shape: WorkloadShape): Workload {
   const entityCount = rng.int(6, 32);
@@ -33,66 +46,92 @@ export function generateWorkload(rng: SeededRng, shape: WorkloadShape): Workload
     timeoutMs: rng.pick(TIMEOUTS_MS),
     ...(rng.chance(0.25) ? { tenant: rng.pick(TENANTS) } : {}),
   }));
+  const weights = shape.mix?.workload ?? CLASSIC;
+  const sharedKeys = shape.mix?.sharedKeys ?? 0;
   const keyed: WriteOp[] = [];
+  /** The keys each tenant has used ('' for none): a key is reused only by another tenant. */
+  const keysOf = new Map<string, Set<string>>();
   const ops: Operation[] = [];
   let atMs = 0;
   let nextKey = 1;
   const entity = (): string => `e-${rng.int(0, entityCount - 1)}`;
   const via = (): string | undefined => (rng.chance(0.5) ? undefined : rng.pick(shape.regions));
+  const keyFor = (tenant: string): string => {
+    const mine = keysOf.get(tenant) ?? new Set<string>();
+    keysOf.set(tenant, mine);
+    const others = keyed.filter((k) => (k.tenant ?? '') !== tenant && !mine.has(k.idempotencyKey!));
+    const key =
+      others.length > 0 && rng.chance(sharedKeys) ? rng.pick(others).idempotencyKey! : `k-${nextKey++}`;
+    mine.add(key);
+    return key;
+  };
   for (let i = 0; i < shape.ops; i++) {
     atMs += rng.chance(0.3) ? 0 : rng.int(1, 15);
-    const roll = rng.next();
-    if (roll < 0.5) {
-      ops.push({
-        kind: 'write',
-        atMs,
-        signal: rng.pick(SIGNALS),
-        entity: entity(),
-        weight: rng.pick(WEIGHTS),
-        ...opt('via', via()),
-      });
-    } else if (roll < 0.6) {
-      ops.push({
-        kind: 'write',
-        atMs,
-        signal: rng.pick(SIGNALS),
-        entity: entity(),
-        weight: rng.pick(WEIGHTS),
-        tenant: rng.pick(TENANTS),
-        ...opt('via', via()),
-      });
-    } else if (roll < 0.7) {
-      const w: WriteOp = {
-        kind: 'write',
-        atMs,
-        signal: rng.pick(SIGNALS),
-        entity: entity(),
-        weight: rng.pick(WEIGHTS),
-        ...opt('via', via()),
-        ...opt('tenant', rng.chance(0.3) ? rng.pick(TENANTS) : undefined),
-        idempotencyKey: `k-${nextKey++}`,
-      };
-      keyed.push(w);
-      ops.push(w);
-    } else if (roll < 0.8 && keyed.length > 0) {
-      // A retry: the same key and payload, maybe through another region, maybe much later.
-      const first = keyed[rng.chance(0.5) ? keyed.length - 1 : rng.int(0, keyed.length - 1)]!;
-      const retryVia = rng.chance(0.5) ? first.via : via();
-      const { via: _firstVia, ...payload } = first;
-      ops.push({ ...payload, atMs, retry: true, ...opt('via', retryVia) });
-    } else if (roll < 0.88) {
-      const s = rng.pick(sessions);
-      ops.push({
-        kind: 'session-write',
-        atMs,
-        session: s.id,
-        signal: rng.pick(SIGNALS),
-        entity: entity(),
-        weight: rng.pick(WEIGHTS),
-      });
-    } else {
-      const s = rng.pick(sessions);
-      ops.push({ kind: 'session-read', atMs, session: s.id, signal: rng.pick(SIGNALS), entity: entity() });
+    let kind = pickWeighted(rng, weights) ?? 'write';
+    if (kind === 'retry' && keyed.length === 0) kind = 'keyed-write';
+    switch (kind) {
+      case 'write':
+        ops.push({
+          kind: 'write',
+          atMs,
+          signal: rng.pick(SIGNALS),
+          entity: entity(),
+          weight: rng.pick(WEIGHTS),
+          ...opt('via', via()),
+        });
+        break;
+      case 'tenant-write':
+        ops.push({
+          kind: 'write',
+          atMs,
+          signal: rng.pick(SIGNALS),
+          entity: entity(),
+          weight: rng.pick(WEIGHTS),
+          tenant: rng.pick(TENANTS),
+          ...opt('via', via()),
+        });
+        break;
+      case 'keyed-write': {
+        const tenant = rng.chance(0.3 + sharedKeys) ? rng.pick(TENANTS) : undefined;
+        const w: WriteOp = {
+          kind: 'write',
+          atMs,
+          signal: rng.pick(SIGNALS),
+          entity: entity(),
+          weight: rng.pick(WEIGHTS),
+          ...opt('via', via()),
+          ...opt('tenant', tenant),
+          idempotencyKey: keyFor(tenant ?? ''),
+        };
+        keyed.push(w);
+        ops.push(w);
+        break;
+      }
+      case 'retry': {
+        // The same key and payload, maybe through another region, maybe much later.
+        const first = keyed[rng.chance(0.5) ? keyed.length - 1 : rng.int(0, keyed.length - 1)]!;
+        const retryVia = rng.chance(0.5) ? first.via : via();
+        const { via: _firstVia, ...payload } = first;
+        ops.push({ ...payload, atMs, retry: true, ...opt('via', retryVia) });
+        break;
+      }
+      case 'session-write': {
+        const s = rng.pick(sessions);
+        ops.push({
+          kind: 'session-write',
+          atMs,
+          session: s.id,
+          signal: rng.pick(SIGNALS),
+          entity: entity(),
+          weight: rng.pick(WEIGHTS),
+        });
+        break;
+      }
+      case 'session-read': {
+        const s = rng.pick(sessions);
+        ops.push({ kind: 'session-read', atMs, session: s.id, signal: rng.pick(SIGNALS), entity: entity() });
+        break;
+      }
     }
   }
   return { sessions, ops };

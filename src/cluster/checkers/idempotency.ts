@@ -3,9 +3,12 @@
  * tenants using the same key are two different writes.
  *
  * - A keyed write counts at most once within the retention window (the cluster's configured
- *   `idempotencyRetentionMs`), unless a failover lost the first. The window is judged as the
- *   engine promises it: from the first write's stamp, by the clock of the replica that accepts
- *   the later write (so a skewed clock moves expiry exactly as it would in production).
+ *   `idempotencyRetentionMs`), unless a failover lost the first. The window runs from the first
+ *   write's stamp; a later write is judged inside it when both true time and the clock of the
+ *   replica that accepted it say so. While some clock was skewed between the two writes, the
+ *   replicas that swept the key judged expiry by clocks the checker cannot replay (a clock that
+ *   ran ahead forgets a key early, and once forgotten it stays forgotten), so such pairs are
+ *   not judged.
  *   Under accept-local the promise is narrower, by design: a key is known only on the side of a
  *   partition that accepted it, so a retry of a locally accepted write that reaches another
  *   replica counts again. Those pairs (either write accepted locally) are the documented limit.
@@ -20,6 +23,7 @@ export function checkIdempotency(
   lost: readonly WriteRecord[],
   retentionMs: number,
   acceptLocal = false,
+  skewed: (fromMs: number, toMs: number) => boolean = () => false,
 ): Violation[] {
   const lostIds = new Set(lost.map((w) => w.id));
   const firsts = new Map<string, WriteRecord>();
@@ -30,13 +34,18 @@ export function checkIdempotency(
     const first = firsts.get(k);
     if (!first) {
       firsts.set(k, w);
-    } else if (w.clockMs < first.hlc.wallMs + retentionMs && !(acceptLocal && (first.local || w.local))) {
+    } else if (
+      w.clockMs < first.hlc.wallMs + retentionMs &&
+      w.atMs < first.atMs + retentionMs &&
+      !(acceptLocal && (first.local || w.local)) &&
+      !skewed(first.atMs, w.atMs)
+    ) {
       out.push({
         checker: 'idempotency',
         message: `a retry with idempotency key "${w.idempotencyKey}"${w.tenant ? ` of tenant ${w.tenant}` : ''} was applied again as write #${w.id} (shard ${w.shard} SeqNo ${w.seqNo}) ${w.atMs - first.atMs} ms after write #${first.id}; a retry must return the first ack and add nothing`,
         evidence: [first, w],
       });
-    } else if (w.clockMs >= first.hlc.wallMs + retentionMs) {
+    } else if (w.clockMs >= first.hlc.wallMs + retentionMs || w.atMs >= first.atMs + retentionMs) {
       firsts.set(k, w); // the key had expired: this write is the key's new first
     }
   }

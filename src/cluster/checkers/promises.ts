@@ -66,6 +66,12 @@ export const PROMISES: readonly { checker: Violation['checker']; promise: string
   },
 ];
 
+/** Whether any clock was skewed at some point between two virtual instants. */
+function skewedBetween(cluster: ClusterBase): (fromMs: number, toMs: number) => boolean {
+  const spans = cluster.faultTimeline().filter((f) => f.kind === 'clock-skew');
+  return (fromMs, toMs) => spans.some((f) => f.fromMs <= toMs && (f.toMs === null || f.toMs >= fromMs));
+}
+
 export interface PromiseCheck {
   violations: Violation[];
   /** Acknowledged writes a failover lost (allowed under 'leader' acks, reported). */
@@ -91,7 +97,13 @@ export function checkPromises(cluster: ClusterBase): PromiseCheck {
   const violations: Violation[] = [
     ...writes.violations,
     ...checkAckPromise(lost, cluster.failovers),
-    ...checkIdempotency(history.writes, lost, cluster.idempotencyRetentionMs, acceptLocal),
+    ...checkIdempotency(
+      history.writes,
+      lost,
+      cluster.idempotencyRetentionMs,
+      acceptLocal,
+      skewedBetween(cluster),
+    ),
     ...checkRetryAnswers(history.writes),
     ...checkSessions(history, {
       shardFor: (tenant, entity) => cluster.controlPlane.tenantRouter.shardFor(tenant, entity),
