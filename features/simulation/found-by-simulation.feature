@@ -67,3 +67,30 @@ Feature: Failures the randomized simulation found stay fixed
     And the cluster runs for 205 ms
     And the replica of shard 3 in ap-south restarts
     Then every promise holds once every fault has healed
+
+  @seed-64
+  Scenario: A retry of a write accepted locally is answered with the epoch of its first acknowledgement, after failovers
+    Given a cluster drawn by the simulator:
+      | regions           | 4                        |
+      | shards per region | 3                        |
+      | acks              | quorum                   |
+      | partitions        | accept-local             |
+      | latency           | 2 ms                     |
+      | jitter            | 0 ms                     |
+      | max clock drift   | 1000 ms                  |
+      | key retention     | 600000 ms                |
+      | batch size        | 512 events               |
+      | window            | 8 batches                |
+      | storage           | ephemeral                |
+      | tenant acme       | home eu-west, shards 0   |
+      | tenant globex     | home us-east, shards 1 2 |
+    When the link between eu-west and us-east is partitioned
+    And a client writes 1 "click" to e-26 through eu-west with idempotency key "k-11"
+    And shard 1 fails over
+    And a client writes -1 "click" to e-14 with idempotency key "k-102"
+    And shard 1 fails over
+    And shard 1 fails over
+    And a client writes 1 "click" to e-26 with idempotency key "k-11"
+    And the cluster runs for 1 ms
+    And the partition between eu-west and us-east heals
+    Then every promise holds once every fault has healed

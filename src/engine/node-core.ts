@@ -118,7 +118,8 @@ export abstract class NodeCore {
   }
 
   abstract appliedSeqNo(): number;
-  protected abstract rememberKeyFor(e: SignalEvent): void;
+  /** Remembers a keyed event's ack; `localEpoch`: the epoch a locally accepted write was acked in. */
+  protected abstract rememberKeyFor(e: SignalEvent, localEpoch?: number): void;
 
   /** Reads the WAL back and rebuilds every piece of state from it. */
   recover(): RecoveryReport {
@@ -172,7 +173,7 @@ export abstract class NodeCore {
           applied = e.seqNo;
         }
         this.store.apply(e);
-        if (e.idempotencyKey) this.rememberKeyFor(e);
+        if (e.idempotencyKey) this.rememberKeyFor(e, h.flags & FLAG_LOCAL ? h.epoch : undefined);
         this.hlc.restore(e.hlc);
       }
     }

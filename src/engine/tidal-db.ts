@@ -295,8 +295,8 @@ export class TidalDb extends NodeCore {
     this.waiters = [];
   }
 
-  protected rememberKeyFor(e: SignalEvent): void {
-    this.rememberKey(e, this.schema.signalName(e.signal));
+  protected rememberKeyFor(e: SignalEvent, localEpoch?: number): void {
+    this.rememberKey(e, this.schema.signalName(e.signal), localEpoch);
   }
 
   /**
@@ -315,11 +315,16 @@ export class TidalDb extends NodeCore {
     return epoch;
   }
 
-  private rememberKey(e: SignalEvent, signal: string): void {
+  /**
+   * A locally accepted write (SeqNo 0) was acknowledged in the epoch its log record carries:
+   * replaying the WAL after a restart must answer its retries with that epoch, not whatever epoch
+   * the replay has reached.
+   */
+  private rememberKey(e: SignalEvent, signal: string, localEpoch?: number): void {
     const ack = {
       shard: this.shard,
       seqNo: e.seqNo,
-      epoch: this.epochOfSeqNo(e.seqNo),
+      epoch: localEpoch ?? this.epochOfSeqNo(e.seqNo),
       hlc: e.hlc,
       timeMs: e.timeMs,
       origin: e.hlc.node,
