@@ -72,8 +72,13 @@ export function drawShape(rng: SeededRng, options: SimOptions): ClusterShape {
   const jitterMs = pin(options.jitterMs, rng.pick([0, 0, 1, 5, 20, 60]));
   const maxDriftMs = pin(options.maxDriftMs, rng.pick([1_000, 1_000, 250, 5_000]));
   const idempotencyRetentionMs = pin(options.retentionMs, rng.pick([600_000, 600_000, 30_000, 2_000, 300]));
-  const maxBatchEvents = pin(options.batchEvents, rng.pick([512, 512, 64, 8, 2, 1]));
-  const windowBatches = pin(options.windowBatches, rng.pick([8, 8, 4, 2, 1]));
+  const maxBatchEvents = pin(options.batchEvents, rng.pick([512, 512, 64, 8, 2]));
+  // Small batches come with a wide window: at least 64 events per round trip, or a follower 80 ms
+  // away could not catch up on a 2,000-operation workload within the 60 s the promise allows.
+  const windowBatches = pin(
+    options.windowBatches,
+    Math.max(rng.pick([8, 8, 4, 2, 1]), Math.ceil(64 / maxBatchEvents)),
+  );
   const durable = pin(options.storage, rng.chance(0.15) ? 'durable' : 'ephemeral') === 'durable';
   const placed = rng.chance(0.4);
   const tenants = placed ? drawTenants(rng, regions, shards) : undefined;
