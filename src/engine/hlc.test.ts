@@ -177,3 +177,117 @@ test('hlc: the observer sees every stamp issued, with the stamp received', () =>
     ['7.3@n', '7.2@m'],
   ]);
 });
+
+/** (wallMs, logical) order, node ignored: what "after" means for one node's stamps. */
+function after(a: { wallMs: number; logical: number }, b: { wallMs: number; logical: number }): boolean {
+  return a.wallMs > b.wallMs || (a.wallMs === b.wallMs && a.logical > b.logical);
+}
+
+/**
+ * What makes a hybrid clock hybrid rather than logical: a new stamp's wall time is the latest
+ * time the node has seen (its physical clock, its previous stamp, the stamp received), never
+ * more, and its logical count is the least that still orders it after the previous stamp and
+ * the received one. So the logical count resets whenever the physical clock moves ahead, and
+ * stamps stay as close to physical time as causality allows.
+ */
+function assertLeastStamp(
+  got: Hlc,
+  prev: { wallMs: number; logical: number },
+  physicalMs: number,
+  received?: Hlc,
+): void {
+  const wallMs = Math.max(Math.floor(physicalMs), prev.wallMs, received?.wallMs ?? 0);
+  const ok = (s: { wallMs: number; logical: number }): boolean =>
+    after(s, prev) && (received === undefined || after(s, received)) && s.wallMs >= Math.floor(physicalMs);
+  const what = `${formatHlc(got)} after ${prev.wallMs}.${prev.logical} at physical ${physicalMs}${received ? `, received ${formatHlc(received)}` : ''}`;
+  assert.equal(got.wallMs, wallMs, `wall time: ${what}`);
+  assert.ok(ok(got), `ordered: ${what}`);
+  assert.ok(got.logical === 0 || !ok({ wallMs, logical: got.logical - 1 }), `least logical count: ${what}`);
+}
+
+test('hlc: every stamp is the least one after the previous stamp, the stamp received and the physical clock', () => {
+  type Step =
+    | { kind: 'set'; ms: number }
+    | { kind: 'now' }
+    | { kind: 'receive'; wallMs: number; logical: number }
+    | { kind: 'restore'; wallMs: number; logical: number };
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    fc.record({ kind: fc.constant('set' as const), ms: fc.double({ min: 0, max: 40, noNaN: true }) }),
+    fc.record({ kind: fc.constant('now' as const) }),
+    // Small ranges, so that the remote stamp, the local one and physical time often tie.
+    fc.record({
+      kind: fc.constant('receive' as const),
+      wallMs: fc.integer({ min: 0, max: 40 }),
+      logical: fc.nat(4),
+    }),
+    fc.record({
+      kind: fc.constant('restore' as const),
+      wallMs: fc.integer({ min: 0, max: 40 }),
+      logical: fc.nat(4),
+    }),
+  );
+  fc.assert(
+    fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+      const phys = new HandClock(0);
+      const clock = new HybridClock('n', phys, 1_000);
+      for (const s of steps) {
+        const prev = clock.peek();
+        if (s.kind === 'set') phys.ms = s.ms;
+        else if (s.kind === 'now') {
+          const got = clock.now();
+          assertLeastStamp(got, prev, phys.ms);
+          assert.deepEqual(clock.peek(), got, 'peek() is the last stamp issued');
+        } else if (s.kind === 'receive') {
+          const remote = { wallMs: s.wallMs, logical: s.logical, node: 'm' };
+          const got = clock.receive(remote);
+          assertLeastStamp(got, prev, phys.ms, remote);
+          assert.deepEqual(clock.peek(), got, 'peek() is the last stamp issued');
+        } else {
+          clock.restore(s);
+          // Raised to the restored stamp if it is later, never lowered.
+          const want = after(s, prev) ? s : prev;
+          assert.deepEqual(clock.peek(), { wallMs: want.wallMs, logical: want.logical, node: 'n' });
+        }
+      }
+    }),
+    RUNS,
+  );
+});
+
+test('hlc: the four cases of a receive, by which of local, remote and physical time is latest', () => {
+  const cases: {
+    name: string;
+    local: [number, number];
+    physicalMs: number;
+    remote: [number, number];
+    want: [number, number];
+  }[] = [
+    // The physical clock is ahead of both stamps: the logical count starts again.
+    { name: 'physical ahead', local: [10, 4], physicalMs: 20, remote: [15, 7], want: [20, 0] },
+    // The remote stamp is latest: count on from the remote.
+    { name: 'remote ahead', local: [10, 4], physicalMs: 10, remote: [15, 7], want: [15, 8] },
+    // The local stamp is latest: count on from the local one.
+    { name: 'local ahead', local: [15, 4], physicalMs: 10, remote: [12, 7], want: [15, 5] },
+    // Local and remote tie on wall time: count on from the larger of the two.
+    { name: 'tie, remote counted further', local: [15, 4], physicalMs: 10, remote: [15, 7], want: [15, 8] },
+    { name: 'tie, local counted further', local: [15, 9], physicalMs: 10, remote: [15, 7], want: [15, 10] },
+  ];
+  for (const c of cases) {
+    const phys = new HandClock(c.local[0]);
+    const clock = new HybridClock('n', phys);
+    clock.restore({ wallMs: c.local[0], logical: c.local[1] });
+    phys.ms = c.physicalMs;
+    const got = clock.receive({ wallMs: c.remote[0], logical: c.remote[1], node: 'm' });
+    assert.deepEqual([got.wallMs, got.logical], c.want, c.name);
+  }
+});
+
+test('hlc: a clock restored from its WAL issues stamps after every stamp it logged, even with its physical clock behind', () => {
+  const phys = new HandClock(100);
+  const clock = new HybridClock('n', phys);
+  clock.restore({ wallMs: 5_000, logical: 3 });
+  assert.deepEqual(clock.now(), { wallMs: 5_000, logical: 4, node: 'n' });
+  clock.restore({ wallMs: 4_000, logical: 9 }); // an older stamp: nothing to raise
+  clock.restore({ wallMs: 5_000, logical: 2 });
+  assert.deepEqual(clock.now(), { wallMs: 5_000, logical: 5, node: 'n' });
+});

@@ -1,7 +1,13 @@
 // Unit tests for the per-scenario attachments: table content, chart rendering, escaping.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CHART_MEDIA_TYPE, logAttachment, scenarioAttachments } from './attachments';
+import {
+  CHART_MEDIA_TYPE,
+  WALL_CLOCK_FILE_NAME,
+  logAttachment,
+  scenarioAttachments,
+  wallClockAttachment,
+} from './attachments';
 import { lagChartSpec, MAX_SAMPLES_PER_REPLICA } from './lag-chart';
 import { regionStateMarkdown } from './region-table';
 import { sampleSnapshot } from './sample-snapshot';
@@ -116,4 +122,15 @@ test('log attachment: inline text named as NDJSON; nothing for an empty log', ()
   assert.deepEqual(logAttachment('{"msg":"x"}\n'), [
     { body: '{"msg":"x"}\n', mediaType: 'text/plain', fileName: 'scenario-log.ndjson' },
   ]);
+});
+
+test('wall-clock attachment: JSON named wall-clock.json that says it differs between runs', () => {
+  const a = wallClockAttachment({ wallMs: 2048, seedsPerSecond: 97.66 });
+  assert.equal(a.fileName, WALL_CLOCK_FILE_NAME);
+  assert.equal(a.fileName, 'wall-clock.json');
+  assert.equal(a.mediaType, 'application/json');
+  const body = JSON.parse(a.body) as Record<string, unknown>;
+  assert.match(String(body.note), /differs between two runs of the same seed/);
+  assert.equal(body.wallMs, 2048);
+  assert.equal(body.seedsPerSecond, 97.66);
 });

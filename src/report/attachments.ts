@@ -1,7 +1,10 @@
 /**
  * Per-scenario report attachments, drawn from the ClusterSnapshot a scenario ends with: the
  * region state table (Markdown) and the replication-lag timeline (SVG), plus the scenario's
- * pino log. Each item is ready for `this.attach(body, { mediaType, fileName })` in a hook.
+ * pino log and, apart from everything else, its wall-clock measurements. Each item is ready for
+ * `this.attach(body, { mediaType, fileName })` in a hook or step.
+ * Every attachment but the wall-clock one is a function of the seed alone: two runs of a seed
+ * give byte-identical attachments (src/report/scenario-determinism.test.ts checks it).
  * The chart's body is base64 with media type `base64:image/svg+xml`: Cucumber's HTML report only
  * displays images whose attachment is base64-encoded, and that prefix is how a string says so.
  */
@@ -38,4 +41,23 @@ export async function scenarioAttachments(snapshot: ClusterSnapshot): Promise<Re
 export function logAttachment(ndjson: string): ReportAttachment[] {
   if (ndjson.trim() === '') return [];
   return [{ body: ndjson, mediaType: 'text/plain', fileName: 'scenario-log.ndjson' }];
+}
+
+/** File name of the one attachment whose body differs between two runs of the same seed. */
+export const WALL_CLOCK_FILE_NAME = 'wall-clock.json';
+
+/**
+ * Wall-clock measurements of a scenario (elapsed ms, rates per real second), kept out of the
+ * figures and the log so that those stay byte-identical between runs of a seed.
+ */
+export function wallClockAttachment(measured: Record<string, number>): ReportAttachment {
+  const body = {
+    note: 'Wall-clock measurements: the one attachment that differs between two runs of the same seed.',
+    ...measured,
+  };
+  return {
+    body: JSON.stringify(body, null, 2),
+    mediaType: 'application/json',
+    fileName: WALL_CLOCK_FILE_NAME,
+  };
 }
