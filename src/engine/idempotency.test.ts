@@ -160,3 +160,33 @@ test('idempotency: property: a replica fed the log with duplicates, at any clock
     { numRuns: 1000 },
   );
 });
+
+test('idempotency: a retention of 0 ms is allowed and remembers no key', () => {
+  const s = new IdempotencyStore(0);
+  s.record('', 'k', fpA, ack(1, 0), 0, 0);
+  assert.equal(s.check('', 'k', fpB, 0), undefined, 'not held even at the instant of the write');
+  assert.throws(() => new IdempotencyStore(-1), /a finite, non-negative number of ms/);
+});
+
+test('idempotency: an entry is swept at its exact expiry, at most maxEntries per sweep, oldest first', () => {
+  const s = new IdempotencyStore(100);
+  for (let i = 0; i < 5; i++) s.record('', `k${i}`, fpA, ack(i + 1, i), i, i);
+  s.sweep(100); // k0 expires at 100 exactly
+  assert.equal(s.size, 4);
+  s.sweep(1_000, 2);
+  assert.equal(s.size, 2);
+  assert.ok(s.has('', 'k3', 102) && s.has('', 'k4', 102), 'the two newest are left');
+  s.sweep(1_000, 0);
+  assert.equal(s.size, 2, 'a sweep of 0 entries does no work');
+  s.sweep(1_000);
+  assert.equal(s.size, 0);
+});
+
+test('idempotency: the same key with another explicit event time is another payload', () => {
+  const s = new IdempotencyStore(R);
+  const at = (t: number | undefined): string => fingerprintOf('click', 'a-1', 1, t);
+  s.record('', 'k', at(5), ack(1, 5), 0, 0);
+  assert.deepEqual(s.check('', 'k', at(5), 1), ack(1, 5));
+  for (const other of [6, 0, undefined])
+    assert.throws(() => s.check('', 'k', at(other), 1), IdempotencyConflictError, `explicit time ${other}`);
+});

@@ -111,3 +111,45 @@ test('session: property: read-your-writes and monotonic reads under arbitrary re
     { numRuns: 1000 },
   );
 });
+
+test('session: a timeout of 0 ms is allowed (a read that never waits fails at once)', () => {
+  assert.equal(new Session({ timeoutMs: 0 }).timeoutMs, 0);
+  assert.equal(new Session({ policy: 'redirect' }).policy, 'redirect');
+});
+
+test('session: refusals name the option or the SeqNo at fault', () => {
+  const message = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (err) {
+      assert.ok(err instanceof InvalidInputError);
+      return err.message;
+    }
+    assert.fail('expected an InvalidInputError');
+  };
+  assert.match(
+    message(() => new Session({ policy: 'eventually' as never })),
+    /^invalid session policy /,
+  );
+  assert.match(
+    message(() => new Session({ timeoutMs: -5 })),
+    /^invalid session timeoutMs -5/,
+  );
+  assert.match(
+    message(() => new Session().observeWrite(0, -1)),
+    /^invalid SeqNo -1: a SeqNo is a non-negative integer/,
+  );
+  assert.match(
+    message(() => new Session().observeRead(0, Number.NaN)),
+    /^invalid SeqNo/,
+  );
+});
+
+test('session: a shard the session never saw anything of has no mark', () => {
+  const s = new Session();
+  s.observeWrite(0, 0); // a local write
+  s.observeRead(1, 0); // a read of a replica that had applied nothing
+  assert.deepEqual(s.marks(), {});
+  s.observeRead(1, 2);
+  assert.deepEqual(s.marks(), { 1: 2 });
+});

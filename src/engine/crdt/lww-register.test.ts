@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { compareHlc, type Hlc } from '../hlc';
-import { LWWRegister } from './lww-register';
+import { compareValues, LWWRegister } from './lww-register';
 
 const RUNS = { numRuns: 1000 };
 
@@ -87,4 +87,74 @@ test('lww-register: equal wall time and logical count are broken by node id', ()
   assert.equal(r.set('from us-east', { wallMs: 5, logical: 1, node: 'us-east' }), true);
   assert.equal(r.value, 'from us-east');
   assert.equal(r.set('older', { wallMs: 4, logical: 9, node: 'zz' }), false);
+});
+
+test('lww-register: set reports a win only when the register changed', () => {
+  const s = { wallMs: 5, logical: 0, node: 'us-east' };
+  const r = new LWWRegister<number>();
+  assert.equal(r.set(3, s), true, 'the first value');
+  assert.equal(r.set(3, { ...s }), false, 'the same write again (a duplicate delivery)');
+  assert.deepEqual({ value: r.value, stamp: r.stamp }, { value: 3, stamp: s });
+});
+
+test('lww-register: at an equal stamp the greater value wins, whichever arrives first', () => {
+  // Numbers compare by value (10 > 9, although "10" < "9" as text), strings as strings, other
+  // values by their JSON; a value beats no value.
+  const s = { wallMs: 5, logical: 0, node: 'us-east' };
+  const pairs: [unknown, unknown][] = [
+    [9, 10],
+    [-2, -1],
+    [1.5, 2],
+    ['a"', 'a#'], // '"' < '#', although JSON escapes the quote as \"
+    ['x', 'y'],
+    [
+      { timeMs: 1, weight: 9 },
+      { timeMs: 2, weight: 1 },
+    ],
+    [undefined, 5],
+    [undefined, 'A'],
+    [undefined, { timeMs: 0, weight: 0 }],
+  ];
+  for (const [lo, hi] of pairs) {
+    for (const order of [
+      [lo, hi],
+      [hi, lo],
+    ]) {
+      const r = new LWWRegister<unknown>(order[0], s);
+      r.merge(new LWWRegister<unknown>(order[1], s));
+      assert.deepEqual(r.value, hi, `${JSON.stringify(order)}`);
+    }
+  }
+});
+
+test('lww-register: values are ordered totally: numbers by value, strings by code unit, ties only for equal values', () => {
+  const sign = (n: number): number => Math.sign(n);
+  fc.assert(
+    fc.property(fc.double({ noNaN: true }), fc.double({ noNaN: true }), (a, b) => {
+      assert.equal(sign(compareValues(a, b)), a < b ? -1 : a > b ? 1 : 0);
+      assert.equal(compareValues(a, a), 0);
+    }),
+    RUNS,
+  );
+  fc.assert(
+    fc.property(fc.string(), fc.string(), (a, b) => {
+      assert.equal(sign(compareValues(a, b)), a < b ? -1 : a > b ? 1 : 0);
+      assert.equal(compareValues(a, a), 0);
+      assert.equal(sign(compareValues(b, a)), 0 - sign(compareValues(a, b)));
+    }),
+    RUNS,
+  );
+  // Antisymmetric across kinds too (a register's value or its absence), or merge would not commute.
+  const value = fc.oneof(
+    fc.constant(undefined),
+    fc.double({ noNaN: true }),
+    fc.string(),
+    fc.record({ timeMs: fc.nat(), weight: fc.integer() }),
+  );
+  fc.assert(
+    fc.property(value, value, (a, b) => {
+      assert.equal(sign(compareValues(b, a)), 0 - sign(compareValues(a, b)));
+    }),
+    RUNS,
+  );
 });

@@ -103,3 +103,30 @@ test('pn-counter: value is increments minus decrements, and merge never loses a 
     RUNS,
   );
 });
+
+test('pn-counter: equals holds exactly for equal counts per node (so the laws above can fail)', () => {
+  fc.assert(
+    fc.property(counter, counter, (a, b) => {
+      const want = JSON.stringify(a.entries) === JSON.stringify(b.entries);
+      assert.equal(a.equals(b), want);
+      assert.equal(b.equals(a), want);
+      assert.ok(a.equals(a.clone()));
+    }),
+    RUNS,
+  );
+  const of = (...entries: [string, number, number][]): PNCounter => {
+    const c = new PNCounter();
+    for (const [node, p, n] of entries) {
+      c.increment(node, p);
+      c.decrement(node, n);
+    }
+    return c;
+  };
+  const base = of(['eu-west@1', 2, 1], ['us-east@1', 3, 0]);
+  assert.ok(base.equals(of(['us-east@1', 3, 0], ['eu-west@1', 2, 1])));
+  assert.ok(!base.equals(of(['eu-west@1', 2, 1])), 'a node missing');
+  assert.ok(!of(['eu-west@1', 2, 1]).equals(base), 'a node more');
+  assert.ok(!base.equals(of(['eu-west@1', 2, 1], ['us-east@2', 3, 0])), 'another node');
+  assert.ok(!base.equals(of(['eu-west@1', 2, 1], ['us-east@1', 4, 0])), 'another increment count');
+  assert.ok(!base.equals(of(['eu-west@1', 2, 1], ['us-east@1', 3, 1])), 'another decrement count');
+});

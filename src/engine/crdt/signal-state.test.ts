@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { InvariantViolation } from '../assert';
 import { decaySum } from '../decay';
 import { compareHlc, type Hlc } from '../hlc';
 import { CrdtSignalState } from './signal-state';
@@ -213,4 +214,17 @@ test('crdt signal state: a replica that merged a peer first then receives the sa
     }),
     RUNS,
   );
+});
+
+test('crdt signal state: a write that skips one of its origin’s versions is a broken invariant, not applied', () => {
+  const s = new CrdtSignalState();
+  const hlc = { wallMs: 1, logical: 0, node: 'us-east' };
+  assert.equal(s.apply('us-east@1', 1, 1, 1, hlc, HALF_LIFE_MS), true);
+  assert.throws(
+    () => s.apply('us-east@1', 3, 1, 2, { ...hlc, wallMs: 2 }, HALF_LIFE_MS),
+    (err: unknown) =>
+      err instanceof InvariantViolation && /us-east@1 jumped from version 1 to 3/.test(err.message),
+  );
+  assert.equal(s.writeCount, 1);
+  assert.equal(s.version('us-east@1'), 1);
 });

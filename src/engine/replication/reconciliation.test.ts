@@ -6,12 +6,13 @@ import assert from 'node:assert/strict';
 import type { SignalEvent } from '../batch/codec';
 import { ManualClock } from '../clock';
 import { encodeStates, type StateItem } from '../crdt/state-codec';
+import { InvariantViolation } from '../assert';
 import { ClockSkewError, CorruptBatchError, type TidalError } from '../errors';
 import { compareHlc, HybridClock } from '../hlc';
 import { Schema } from '../schema';
 import { SignalStore } from '../store';
 import type { Transport } from '../transport';
-import { FrameCodec, FrameType } from './messages';
+import { FrameCodec, FrameType, type Frame } from './messages';
 import { ReconciliationEngine, type ReconciliationHost } from './reconciliation';
 
 const REGIONS = ['us-east', 'eu-west'];
@@ -25,13 +26,14 @@ interface Replica {
   rejected: TidalError[];
   /** Offset of this replica's physical clock from the test's clock. */
   physical: { offsetMs: number };
+  host: ReconciliationHost;
 }
 
 /** The test's clock: every write moves it forward. */
 let clockMs = 0;
 
 /** Two replicas whose messages wait in one FIFO until `deliverAll`. */
-function pair(opts: { maxDriftMs?: number } = {}) {
+function pair(opts: { maxDriftMs?: number; reconcilable?: (origin: string) => boolean } = {}) {
   const timers = new ManualClock();
   const queue: { from: string; to: string; bytes: Uint8Array }[] = [];
   const frames = new FrameCodec(
@@ -63,9 +65,9 @@ function pair(opts: { maxDriftMs?: number } = {}) {
       hlc,
       mergeStates: (items: StateItem[]) => items.filter((it) => store.merge(it).length > 0).length,
       reject: (_from, err) => rejected.push(err),
-      reconcilable: () => true, // every origin here was accepted locally
+      reconcilable: opts.reconcilable ?? (() => true), // by default every origin here was accepted locally
     };
-    return { region, store, hlc, engine: new ReconciliationEngine(host), rejected, physical };
+    return { region, store, hlc, engine: new ReconciliationEngine(host), rejected, physical, host };
   };
   const a = make('us-east');
   const b = make('eu-west');
@@ -82,7 +84,15 @@ function pair(opts: { maxDriftMs?: number } = {}) {
     }
     return n;
   };
-  return { a, b, deliverAll, timers, queue };
+  /** Delivers the first message waiting, if any; returns its frame. */
+  const deliverOne = (): Frame | undefined => {
+    const m = queue.shift();
+    if (!m) return undefined;
+    const f = frames.decode(m.bytes);
+    byRegion.get(m.to)!.engine.onFrame(m.from, f);
+    return f;
+  };
+  return { a, b, deliverAll, deliverOne, timers, queue, frames };
 }
 
 /** Applies the next write of `origin` to (entity, signal) on every replica given. */
@@ -229,6 +239,7 @@ test('reconciliation: undecodable states are refused with CorruptBatchError and 
     pull: [],
   });
   assert.ok(b.rejected[0] instanceof CorruptBatchError);
+  assert.equal(b.engine.stats.refused, 1);
   assert.equal(b.store.digest(), digest);
 });
 
@@ -247,4 +258,137 @@ test('reconciliation: periodic rounds run on the timers until stopped', () => {
   a.engine.stop();
   timers.advance(1_000);
   assert.equal(a.engine.stats.rounds, 2);
+});
+
+test('reconciliation: every round has a new number, which the answers of that round carry', () => {
+  const { a, b, deliverOne } = pair();
+  write([b], 'eu-west@1', 'x');
+  const rounds: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    a.engine.startRound(b.region);
+    for (let f = deliverOne(); f; f = deliverOne()) if (f.type !== FrameType.Ack) rounds.push(f.round);
+  }
+  // Round 1: digest, summary, states (pulling x from b), x; round 2: the digest alone (equal now).
+  assert.deepEqual(rounds, [1, 1, 1, 1, 2]);
+  assert.equal(a.engine.stats.rounds, 2);
+});
+
+test('reconciliation: stats count messages, bytes and states exactly', () => {
+  const { a, b, deliverAll, queue } = pair();
+  for (let i = 0; i < 3; i++) write([a], 'us-east@1', `a-${i}`);
+  write([b], 'eu-west@1', 'b-0');
+  let bytes = 0;
+  const push = queue.push.bind(queue);
+  queue.push = (...ms) => {
+    for (const m of ms) bytes += m.bytes.length;
+    return push(...ms);
+  };
+  a.engine.startRound(b.region);
+  deliverAll();
+  const t = totals(a, b);
+  assert.deepEqual([t.messages, t.states], [4, 4]);
+  assert.equal(t.bytes, bytes);
+  assert.deepEqual([b.engine.stats.statesReceived, b.engine.stats.statesAdopted], [3, 3]);
+  assert.deepEqual([a.engine.stats.statesReceived, a.engine.stats.statesAdopted], [1, 1]);
+});
+
+test('reconciliation: a round whose difference was repaired meanwhile ends without shipping states', () => {
+  const { a, b, deliverOne, queue } = pair();
+  write([b], 'eu-west@1', 'x', 2);
+  a.engine.startRound(b.region);
+  deliverOne(); // b answers the digest with a summary
+  a.store.merge({ tenant: '', entity: 'x', signal: 0, state: b.store.state('', 'x', 0)!.clone() }); // e.g. the log
+  deliverOne();
+  assert.equal(queue.length, 0, 'nothing to push or pull: no states frame');
+  assert.equal(a.engine.stats.messagesSent, 1);
+});
+
+test('reconciliation: only origins the log does not carry are reconciled, with their write counts', () => {
+  // us-east@1 is the log's stream (a leader's epoch); eu-west@1 wrote locally while cut off.
+  const { a, b, deliverAll } = pair({ reconcilable: (o) => o !== 'us-east@1' });
+  write([a, b], 'us-east@1', 'x');
+  write([a], 'us-east@1', 'x'); // only a has it so far: the log will bring it to b
+  write([a], 'eu-west@1', 'x', 3);
+  write([a], 'us-east@1', 'y'); // a log-only state: nothing to reconcile
+  a.engine.startRound(b.region);
+  deliverAll();
+  const st = b.store.state('', 'x', 0)!;
+  assert.deepEqual(
+    st.origins.map((o) => [o.origin, o.version]),
+    [
+      ['eu-west@1', 1],
+      ['us-east@1', 1],
+    ],
+    'eu-west@1 reconciled; us-east@1 left to the log',
+  );
+  assert.deepEqual(
+    st.counts.entries.map((e) => [e.node, e.p, e.n]),
+    [
+      ['eu-west@1', 1, 0],
+      ['us-east@1', 1, 0],
+    ],
+  );
+  assert.equal(b.store.state('', 'y', 0), undefined);
+  assert.equal(a.engine.stats.statesSent, 1);
+});
+
+test('reconciliation: a peer pulling states this replica does not hold gets nothing, and other frames are ignored', () => {
+  const { a, queue } = pair();
+  write([a], 'eu-west@1', 'held');
+  a.engine.onFrame('eu-west', {
+    type: FrameType.States,
+    shard: 0,
+    round: 1,
+    states: encodeStates([]),
+    pull: [{ tenant: '', entity: 'unknown', signal: 0 }],
+  });
+  assert.equal(queue.length, 0);
+  a.engine.onFrame('eu-west', {
+    type: FrameType.Ack,
+    shard: 0,
+    epoch: 1,
+    appliedSeqNo: 0,
+    status: 0,
+    hlc: { wallMs: 0, logical: 0, node: 'eu-west' },
+  });
+  assert.equal(queue.length, 0);
+  assert.deepEqual(a.rejected, []);
+});
+
+test('reconciliation: the receiver’s HLC takes in the newest stamp among the states, wherever it is', () => {
+  const { a, b, deliverAll } = pair();
+  const writes = Array.from({ length: 10 }, (_, i) => write([a], 'eu-west@1', `e-${i}`));
+  const newest = writes.at(-1)!.hlc;
+  b.physical.offsetMs = -100; // b's clock is behind every stamp, within the drift bound
+  a.engine.startRound(b.region);
+  deliverAll();
+  assert.equal(b.store.size, 10);
+  assert.deepEqual(b.hlc.peek(), { wallMs: newest.wallMs, logical: newest.logical + 1, node: 'eu-west' });
+});
+
+test('reconciliation: our own bugs are not bad input: an error other than the expected one propagates', () => {
+  const bug = new InvariantViolation('a bug of our own');
+  let armed = false;
+  const { a, b, deliverOne } = pair({
+    reconcilable: () => {
+      if (armed) throw bug;
+      return true;
+    },
+  });
+  write([a], 'ap-south@1', 'x');
+  a.engine.startRound(b.region);
+  deliverOne(); // digest → b
+  deliverOne(); // summary → a, which sends x
+  armed = true;
+  assert.throws(() => deliverOne(), bug);
+  assert.equal(b.engine.stats.refused, 0);
+
+  const p = pair();
+  write([p.a], 'us-east@1', 'x');
+  p.b.hlc.receive = () => {
+    throw bug;
+  };
+  p.a.engine.startRound(p.b.region);
+  assert.throws(() => p.deliverAll(), bug);
+  assert.equal(p.b.engine.stats.refused, 0);
 });
