@@ -571,19 +571,12 @@ test('shipper: records of the v1 format (an older WAL) are shipped re-encoded as
   );
 });
 
-test(
-  'shipper: a follower that confirmed an idle log is not treated as lossy',
-  {
-    // Fails today; un-skip once fixed (in arm(): resend on timeout only if something is outstanding).
-    skip: 'engine bug: the timer armed while the follower was unconfirmed fires after it confirmed with nothing outstanding, counts a retransmission and leaves the cursor probing, one batch per round trip',
-  },
-  () => {
-    const l = leader({ maxBatchEvents: 2, windowBatches: 4, rtoMs: 100, maxRtoMs: 400 });
-    l.confirmed(); // an empty log: the follower confirms at 0
-    l.clock.advance(100);
-    assert.equal(l.shipper.stats.retransmits, 0, 'nothing was outstanding');
-    l.write(6);
-    l.clock.advance(0);
-    assert.equal(l.ranges().length, 3, 'the whole window at once');
-  },
-);
+test('shipper: a follower that confirmed an idle log is not treated as lossy', () => {
+  const l = leader({ maxBatchEvents: 2, windowBatches: 4, rtoMs: 100, maxRtoMs: 400 });
+  l.confirmed(); // an empty log: the follower confirms at 0
+  l.clock.advance(100);
+  assert.equal(l.shipper.stats.retransmits, 0, 'nothing was outstanding');
+  l.write(6);
+  l.clock.advance(0);
+  assert.equal(l.ranges().length, 3, 'the whole window at once');
+});

@@ -212,7 +212,9 @@ export class WalShipper {
       if (!c.confirmed) {
         this.heartbeat(c);
         c.rtoMs = Math.min(c.rtoMs * 2, this.maxRtoMs);
-      } else if (c.acked === c.ackedAtArm) {
+      } else if (c.acked === c.ackedAtArm && c.acked < this.host.wal.lastSeq) {
+        // Something is outstanding and nothing moved: resend. (A timer armed while the follower
+        // was unconfirmed may fire after it confirmed an idle log: that is no loss.)
         this.stats.retransmits++;
         c.sent = c.acked;
         c.probing = true;
