@@ -56,11 +56,6 @@ export class Session {
     this.raise(shard, appliedSeqNo);
   }
 
-  /** Every shard's mark, for reports. */
-  marks(): Record<number, number> {
-    return Object.fromEntries(this.hwm);
-  }
-
   /** Marks only ever rise: that is what makes reads monotonic. */
   private raise(shard: number, seqNo: number): void {
     checkShardId(shard);

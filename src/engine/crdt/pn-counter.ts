@@ -35,30 +35,12 @@ export class PNCounter {
     return s;
   }
 
-  get value(): number {
-    return this.increments - this.decrements;
-  }
-
   merge(other: PNCounter): void {
     for (const o of other.entries) {
       const e = this.entry(o.node);
       if (o.p > e.p) e.p = o.p;
       if (o.n > e.n) e.n = o.n;
     }
-  }
-
-  clone(): PNCounter {
-    const c = new PNCounter();
-    c.entries = this.entries.map((e) => ({ ...e }));
-    return c;
-  }
-
-  equals(other: PNCounter): boolean {
-    if (this.entries.length !== other.entries.length) return false;
-    return this.entries.every((e, i) => {
-      const o = other.entries[i]!;
-      return e.node === o.node && e.p === o.p && e.n === o.n;
-    });
   }
 
   private entry(node: string): PNEntry {

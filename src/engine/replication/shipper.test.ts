@@ -580,3 +580,16 @@ test('shipper: a follower that confirmed an idle log is not treated as lossy', (
   l.clock.advance(0);
   assert.equal(l.ranges().length, 3, 'the whole window at once');
 });
+
+test('shipper: a follower that made progress within the timeout is not resent to, though it is still behind', () => {
+  const l = leader({ maxBatchEvents: 2, windowBatches: 4, rtoMs: 100, maxRtoMs: 400 });
+  l.confirmed();
+  l.write(6);
+  l.clock.advance(0);
+  assert.equal(l.ranges().length, 3);
+  l.clock.advance(50);
+  l.ack('eu-west', 2); // progress, 4 events still outstanding
+  l.clock.advance(50); // the timer armed before the progress fires
+  assert.equal(l.shipper.stats.retransmits, 0);
+  assert.deepEqual(l.ranges(), [], 'nothing resent');
+});
