@@ -130,7 +130,7 @@ export class ClusterSession {
       score,
       servedReplica: node.name,
       servedShard: node.shardId,
-      held: heldWrites(c.history.writes, node, shard, tenant, entity, signal),
+      held: heldWrites(c.history.writesTo(tenant, entity, signal), node, shard),
       own: [...(this.own.get(readKey(tenant, entity, signal)) ?? [])],
       writesBefore: c.history.writes.length,
     });
@@ -144,25 +144,17 @@ function readKey(tenant: string, entity: string, signal: string): string {
 }
 
 /**
- * Stamps of the acknowledged writes to one key that `node`'s log holds now: each write's SeqNo
+ * Stamps of the acknowledged writes to one key (`writes`, all to that key) that `node`'s log holds now: each write's SeqNo
  * slot in the node's log carries the write's stamp. A leader also holds what it assigned in its
  * epoch and has not logged yet (group commit at the end of the instant).
  */
-function heldWrites(
-  writes: readonly WriteRecord[],
-  node: SimulatedNode,
-  shard: number,
-  tenant: string,
-  entity: string,
-  signal: string,
-): string[] {
+function heldWrites(writes: readonly WriteRecord[], node: SimulatedNode, shard: number): string[] {
   if (!node.up || node.shardId !== shard) return [];
   const out: string[] = [];
   const applied = node.db.appliedSeqNo();
   const logged = node.db.wal.lastSeq;
   for (const w of writes) {
-    if (w.retry || w.local || w.shard !== shard || w.entity !== entity) continue;
-    if (w.signal !== signal || w.tenant !== tenant || w.seqNo > applied) continue;
+    if (w.retry || w.local || w.shard !== shard || w.seqNo > applied) continue;
     const stamp = hlcKey(w.hlc);
     if (w.seqNo > logged) {
       if (node.role === 'leader' && w.epoch === node.db.epoch && w.hlc.node === node.regionId)

@@ -155,9 +155,16 @@ export function drawMix(rng: SeededRng, options: SimOptions): Mix {
   return { emphasis, workload, sharedKeys, faults, opsPerFault, failoverUnderTraffic };
 }
 
+/** The positive weights of a weights object (drawn once per seed, picked from thousands of times). */
+const positive = new WeakMap<object, [string, number][]>();
+
 /** Picks a key of `weights` with probability proportional to its weight (none when all are 0). */
 export function pickWeighted<K extends string>(rng: SeededRng, weights: Record<K, number>): K | undefined {
-  const entries = (Object.entries(weights) as [K, number][]).filter(([, w]) => w > 0);
+  let entries = positive.get(weights) as [K, number][] | undefined;
+  if (!entries) {
+    entries = (Object.entries(weights) as [K, number][]).filter(([, w]) => w > 0);
+    positive.set(weights, entries);
+  }
   const total = entries.reduce((s, [, w]) => s + w, 0);
   if (total <= 0) return undefined;
   let x = rng.next() * total;

@@ -68,6 +68,8 @@ export function hlcKey(h: Hlc): string {
 
 export class History {
   readonly writes: WriteRecord[] = [];
+  /** Writes by (tenant, entity, signal), in order: what a read of one key is judged against. */
+  private readonly byKey = new Map<string, WriteRecord[]>();
   readonly reads: ReadRecord[] = [];
   readonly dropped: DroppedRecord[] = [];
 
@@ -108,7 +110,16 @@ export class History {
       );
     }
     this.writes.push(rec);
+    const k = keyOf(rec.tenant, rec.entity, rec.signal);
+    const list = this.byKey.get(k);
+    if (list) list.push(rec);
+    else this.byKey.set(k, [rec]);
     return rec;
+  }
+
+  /** The writes to `tenant`'s `entity` `signal`, in the order they were acknowledged. */
+  writesTo(tenant: string, entity: string, signal: string): readonly WriteRecord[] {
+    return this.byKey.get(keyOf(tenant, entity, signal)) ?? [];
   }
 
   recordRead(r: ReadRecord): void {
@@ -118,4 +129,8 @@ export class History {
   recordDropped(d: DroppedRecord): void {
     this.dropped.push(d);
   }
+}
+
+function keyOf(tenant: string, entity: string, signal: string): string {
+  return `${tenant}\u0000${entity}\u0000${signal}`;
 }
