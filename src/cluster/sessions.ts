@@ -64,7 +64,7 @@ export class ClusterSession {
       tenant: this.tenant,
     });
     if (!ack.local) {
-      this.session.observeWrite(ack.shard, ack.seqNo);
+      this.session.observeWrite(ack.shard, ack.seqNo, ack.epoch);
       const key = readKey(this.tenant ?? '', entity, signal);
       let stamps = this.own.get(key);
       if (!stamps) this.own.set(key, (stamps = []));
@@ -88,11 +88,13 @@ export class ClusterSession {
     const tenant = this.tenant ?? '';
     const shard = c.controlPlane.tenantRouter.shardFor(tenant, checkKey(entity, 'entity'));
     c.schema.signalIndex(signal);
-    const hwm = this.session.hwmFor(shard);
+    const mark = this.session.markFor(shard);
+    const hwm = mark.seqNo;
     let node = c.node(this.region, shard);
     let redirected = false;
     let waitedMs = 0;
-    const ready = (): boolean => node.up && this.session.canReadAt(shard, node.db.appliedSeqNo());
+    const ready = (): boolean =>
+      node.up && this.session.canReadAt(shard, node.db.appliedSeqNo(), node.db.epoch);
     if (!ready()) {
       if (this.session.policy === 'redirect') {
         node = c.leader(shard);
@@ -122,6 +124,8 @@ export class ClusterSession {
       servedBy: node.regionId,
       shard,
       hwmBefore: hwm,
+      markEpochBefore: mark.epoch,
+      servedEpoch: node.db.epoch,
       servedAppliedSeqNo: applied,
       atMs: c.now(),
       tenant,
@@ -134,7 +138,7 @@ export class ClusterSession {
       own: [...(this.own.get(readKey(tenant, entity, signal)) ?? [])],
       writesBefore: c.history.writes.length,
     });
-    this.session.observeRead(shard, applied);
+    this.session.observeRead(shard, applied, node.db.epoch);
     return { score, servedBy: node.regionId, redirected, waitedMs, appliedSeqNo: applied, shard };
   }
 }

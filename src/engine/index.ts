@@ -56,7 +56,7 @@ export {
   fingerprintOf,
   type IdempotentAck,
 } from './idempotency';
-export { Session, type SessionOptions, type SessionPolicy } from './session';
+export { Session, type LogMark, type SessionOptions, type SessionPolicy } from './session';
 export {
   TidalDb,
   TidalDbBuilder,

@@ -1,7 +1,12 @@
 /**
- * Client sessions (DESIGN §3, Sessions): a session remembers the highest SeqNo per shard it
- * wrote or read (its high-water mark). A replica may serve the session only once it has applied
- * that SeqNo; that gives read-your-writes and monotonic reads. What happens when it has not —
+ * Client sessions (DESIGN §3, Sessions): a session remembers, per shard, the newest point of the
+ * shard's log it wrote or read (its high-water mark): an epoch and a SeqNo in it. A replica may
+ * serve the session only once it has reached that epoch and applied that SeqNo; that gives
+ * read-your-writes and monotonic reads. The epoch matters after a failover: a deposed leader that
+ * has not heard of the new epoch may have applied SeqNos beyond the session's write, on a branch
+ * the new epoch cut away. So a mark is the highest epoch and the highest SeqNo the session saw, and
+ * a replica must have reached both: conservative (after a failover that lost writes, a read may
+ * wait for the new epoch's log to pass the lost SeqNos, or be refused as stale), never wrong. What happens when it has not —
  * wait (bounded) or redirect to the leader — is the session's policy; the waiting itself belongs
  * to whoever moves time (the simulator).
  */
@@ -18,8 +23,16 @@ export interface SessionOptions {
   timeoutMs?: number;
 }
 
+/** A point of a shard's log: a SeqNo of an epoch's lineage. */
+export interface LogMark {
+  epoch: number;
+  seqNo: number;
+}
+
+const NO_MARK: LogMark = { epoch: 0, seqNo: 0 };
+
 export class Session {
-  private readonly hwm = new Map<number, number>();
+  private readonly hwm = new Map<number, LogMark>();
   readonly policy: SessionPolicy;
   readonly timeoutMs: number;
 
@@ -36,31 +49,42 @@ export class Session {
       );
   }
 
-  /** The session's high-water mark on `shard` (0 = none). */
+  /** The SeqNo of the session's high-water mark on `shard` (0 = none). */
   hwmFor(shard: number): number {
-    return this.hwm.get(shard) ?? 0;
+    return this.markFor(shard).seqNo;
   }
 
-  /** A replica that applied `appliedSeqNo` of `shard` may serve this session. */
-  canReadAt(shard: number, appliedSeqNo: number): boolean {
-    return appliedSeqNo >= this.hwmFor(shard);
+  /** The session's high-water mark on `shard`: epoch and SeqNo (0 and 0 = none). */
+  markFor(shard: number): LogMark {
+    return this.hwm.get(shard) ?? NO_MARK;
   }
 
-  /** Records a write acknowledged at `seqNo` (local writes, SeqNo 0, do not move the mark). */
-  observeWrite(shard: number, seqNo: number): void {
-    this.raise(shard, seqNo);
+  /** A replica of `shard` at `epoch` that applied `appliedSeqNo` may serve this session. */
+  canReadAt(shard: number, appliedSeqNo: number, epoch: number): boolean {
+    const m = this.markFor(shard);
+    return epoch >= m.epoch && appliedSeqNo >= m.seqNo;
   }
 
-  /** Records a read served by a replica that had applied `appliedSeqNo`. */
-  observeRead(shard: number, appliedSeqNo: number): void {
-    this.raise(shard, appliedSeqNo);
+  /** Records a write acknowledged at `seqNo` of `epoch` (local writes, SeqNo 0, do not move the mark). */
+  observeWrite(shard: number, seqNo: number, epoch: number): void {
+    this.raise(shard, seqNo, epoch);
+  }
+
+  /** Records a read served by a replica at `epoch` that had applied `appliedSeqNo`. */
+  observeRead(shard: number, appliedSeqNo: number, epoch: number): void {
+    this.raise(shard, appliedSeqNo, epoch);
   }
 
   /** Marks only ever rise: that is what makes reads monotonic. */
-  private raise(shard: number, seqNo: number): void {
+  private raise(shard: number, seqNo: number, epoch: number): void {
     checkShardId(shard);
     if (!Number.isSafeInteger(seqNo) || seqNo < 0)
       throw new InvalidInputError('SeqNo', seqNo, 'a SeqNo is a non-negative integer (0 = nothing applied)');
-    if (seqNo > this.hwmFor(shard)) this.hwm.set(shard, seqNo);
+    if (!Number.isSafeInteger(epoch) || epoch < 0)
+      throw new InvalidInputError('epoch', epoch, 'an epoch is a non-negative integer');
+    if (seqNo === 0) return; // nothing applied, or a local write: no point of the log
+    const m = this.markFor(shard);
+    if (epoch > m.epoch || seqNo > m.seqNo)
+      this.hwm.set(shard, { epoch: Math.max(epoch, m.epoch), seqNo: Math.max(seqNo, m.seqNo) });
   }
 }

@@ -34,6 +34,9 @@ export interface ReadRecord {
   /** The shard the session asked (its router's answer). */
   shard: number;
   hwmBefore: number;
+  /** The epoch of the session's mark before the read, and the serving replica's epoch. */
+  markEpochBefore: number;
+  servedEpoch: number;
   servedAppliedSeqNo: number;
   atMs: number;
   tenant: string;

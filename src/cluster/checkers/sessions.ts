@@ -31,10 +31,10 @@ export function checkSessions(history: History, ctx?: SessionCheckContext): Viol
     for (const w of history.writes) if (!w.retry && !w.local) byStamp.set(`${w.shard}|${hlcKey(w.hlc)}`, w);
   for (const r of history.reads) {
     const who = `session ${r.session} read ${r.tenant ? `${r.tenant}/` : ''}${r.entity} ${r.signal} at ${r.servedReplica} (${r.atMs} ms)`;
-    if (r.servedAppliedSeqNo < r.hwmBefore) {
+    if (r.servedAppliedSeqNo < r.hwmBefore || r.servedEpoch < r.markEpochBefore) {
       out.push({
         checker: 'session',
-        message: `session ${r.session} read shard ${r.shard} at ${r.servedBy}, which had applied ${r.servedAppliedSeqNo} < the session's mark ${r.hwmBefore}`,
+        message: `session ${r.session} read shard ${r.shard} at ${r.servedBy}, which had applied ${r.servedAppliedSeqNo} in epoch ${r.servedEpoch}, behind the session's mark (${r.hwmBefore} in epoch ${r.markEpochBefore})`,
         evidence: r,
       });
     }
