@@ -163,5 +163,12 @@ test('session: after a failover a mark names its epoch: a deposed leader that ap
   assert.ok(!s.canReadAt(0, 190, 5), "the new epoch, not yet past the session's SeqNo");
   assert.ok(s.canReadAt(0, 194, 5));
   assert.ok(s.canReadAt(0, 200, 6));
-  assert.throws(() => s.observeRead(0, 1, -1), /epoch/);
+  assert.throws(
+    () => s.observeRead(0, 1, 0),
+    /^InvalidInputError: invalid epoch 0: an epoch is a positive integer \(the first is 1\)$/,
+  );
+  // A replica that had applied nothing shows the session nothing: its epoch sets no mark.
+  const fresh = new Session();
+  fresh.observeRead(1, 0, 3);
+  assert.ok(fresh.canReadAt(1, 0, 1));
 });

@@ -80,11 +80,10 @@ export class Session {
     checkShardId(shard);
     if (!Number.isSafeInteger(seqNo) || seqNo < 0)
       throw new InvalidInputError('SeqNo', seqNo, 'a SeqNo is a non-negative integer (0 = nothing applied)');
-    if (!Number.isSafeInteger(epoch) || epoch < 0)
-      throw new InvalidInputError('epoch', epoch, 'an epoch is a non-negative integer');
+    if (!Number.isSafeInteger(epoch) || epoch < 1)
+      throw new InvalidInputError('epoch', epoch, 'an epoch is a positive integer (the first is 1)');
     if (seqNo === 0) return; // nothing applied, or a local write: no point of the log
     const m = this.markFor(shard);
-    if (epoch > m.epoch || seqNo > m.seqNo)
-      this.hwm.set(shard, { epoch: Math.max(epoch, m.epoch), seqNo: Math.max(seqNo, m.seqNo) });
+    this.hwm.set(shard, { epoch: Math.max(epoch, m.epoch), seqNo: Math.max(seqNo, m.seqNo) });
   }
 }
