@@ -6,6 +6,7 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'expect';
 import { replicaStates, sendBadBatch, stateChanges } from '../src/cluster';
+import { InvalidInputError, UnknownSignalError, type SessionPolicy } from '../src/engine';
 import type { TidalWorld } from './support/world';
 
 Given(
@@ -69,6 +70,34 @@ When(
     await this.attempt(() => this.acks.push(this.cluster.writeSignal(signal, char.repeat(n), weight)));
   },
 );
+
+When(
+  'a client tries to write {weight} {string} to an entity id of {int} {string} characters through {region}',
+  async function (this: TidalWorld, weight: number, signal: string, n: number, char: string, via: string) {
+    await this.attempt(() =>
+      this.acks.push(this.cluster.writeSignal(signal, char.repeat(n), weight, { via })),
+    );
+  },
+);
+
+When(
+  'a client tries to open a session in {region} that waits up to {int} ms',
+  async function (this: TidalWorld, region: string, timeoutMs: number) {
+    await this.attempt(() => this.cluster.session(region, { timeoutMs }));
+  },
+);
+
+When(
+  'a client tries to open a session in {region} with the policy {string}',
+  async function (this: TidalWorld, region: string, policy: string) {
+    await this.attempt(() => this.cluster.session(region, { policy: policy as SessionPolicy }));
+  },
+);
+
+Then('the request is refused as bad input', function (this: TidalWorld) {
+  const err = this.caught();
+  if (!(err instanceof InvalidInputError || err instanceof UnknownSignalError)) throw err;
+});
 
 Then('it is refused with {word}: {string}', function (this: TidalWorld, error: string, reason: string) {
   expect(this.caught().name).toBe(error);

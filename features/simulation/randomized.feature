@@ -28,3 +28,4 @@ Feature: Randomized fault simulation keeps every promise across a block of seeds
       | follower-accepts-deposed-leader | epoch        | 4     |
       | resend-starts-one-early         | log          | 8     |
       | idempotency-ignores-tenant      | idempotency  | 3     |
+      | sessions-forgive-bad-options    | bad-input    | 2     |

@@ -47,6 +47,7 @@ export const CHECKERS = [
   'log',
   'quorum',
   'corruption',
+  'bad-input',
 ] as const;
 
 /** A checker found a broken promise. */

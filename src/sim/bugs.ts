@@ -12,6 +12,7 @@ import {
   FLAG_LOCAL,
   FLAG_MERGE,
   IdempotencyStore,
+  InvalidInputError,
   decodeHeader,
   isBatch,
   type TidalDb,
@@ -29,6 +30,7 @@ export const BUG_NAMES = [
   'follower-accepts-deposed-leader',
   'resend-starts-one-early',
   'idempotency-ignores-tenant',
+  'sessions-forgive-bad-options',
 ] as const;
 export type BugName = (typeof BUG_NAMES)[number];
 
@@ -102,6 +104,12 @@ export const BUGS: Record<BugName, BugSwitch> = {
     title: 'one resent batch names a first SeqNo one lower than its first event',
     caughtBy: 'log',
     install: installShiftedResend,
+  },
+  'sessions-forgive-bad-options': {
+    name: 'sessions-forgive-bad-options',
+    title: 'a session opened with a bad option quietly gets the defaults instead of an error',
+    caughtBy: 'bad-input',
+    install: installForgivingSessions,
   },
   'idempotency-ignores-tenant': {
     name: 'idempotency-ignores-tenant',
@@ -359,4 +367,17 @@ function installTenantBlindIdempotency(cluster: SimulatedCluster): void {
       set: (next: IdempotencyStore) => (store = blind(next)),
     });
   });
+}
+
+/** Opening a session with a bad option falls back to the defaults instead of refusing. */
+function installForgivingSessions(cluster: SimulatedCluster): void {
+  const session = cluster.session.bind(cluster);
+  cluster.session = (region, opts) => {
+    try {
+      return session(region, opts);
+    } catch (err) {
+      if (!(err instanceof InvalidInputError)) throw err;
+      return session(region, {});
+    }
+  };
 }

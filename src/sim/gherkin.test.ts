@@ -134,6 +134,11 @@ function everySentence(): Schedule {
     { kind: 'failover', atMs: 150, shard: 0, to: 'eu-west' },
     { kind: 'write', atMs: 151, signal: 'purchase', entity: 'e-9', weight: 5 },
     { kind: 'failover', atMs: 200, shard: 0 },
+    { kind: 'bad-request', atMs: 201, problem: 'undeclared-signal', region: 'eu-west' },
+    { kind: 'bad-request', atMs: 202, problem: 'long-entity', region: 'us-east' },
+    { kind: 'bad-request', atMs: 203, problem: 'unknown-region', region: 'us-east' },
+    { kind: 'bad-request', atMs: 204, problem: 'negative-timeout', region: 'eu-west' },
+    { kind: 'bad-request', atMs: 205, problem: 'unknown-policy', region: 'eu-west' },
   ];
   return {
     format: 2,

@@ -10,6 +10,8 @@ import type { ItemOutcome } from './runner';
 import type { NetworkFaults } from '../cluster';
 import {
   timeline,
+  UNKNOWN_REGION,
+  type BadRequestOp,
   type ClusterShape,
   type Item,
   type NetworkFault,
@@ -176,6 +178,8 @@ function startSteps(item: Item, outcome: ItemOutcome | undefined): string[] {
       ];
     case 'session-read':
       return [`client s${item.session} reads ${item.entity} "${item.signal}" through its session`];
+    case 'bad-request':
+      return [badRequestStep(item), 'the request is refused as bad input'];
     case 'partition':
       return [`the link between ${item.a} and ${item.b} is partitioned`];
     case 'one-way-partition':
@@ -195,6 +199,21 @@ function startSteps(item: Item, outcome: ItemOutcome | undefined): string[] {
     case 'failover':
       if (outcome && outcome.start !== 'ok') return [];
       return [`shard ${item.shard} fails over${item.to ? ` to ${item.to}` : ''}`];
+  }
+}
+
+function badRequestStep(item: BadRequestOp): string {
+  switch (item.problem) {
+    case 'undeclared-signal':
+      return `a client tries to write 1 "clack" to e-0 through ${item.region}`;
+    case 'long-entity':
+      return `a client tries to write 1 "click" to an entity id of 257 "x" characters through ${item.region}`;
+    case 'unknown-region':
+      return `a client tries to write 1 "click" to e-0 through region "${UNKNOWN_REGION}"`;
+    case 'negative-timeout':
+      return `a client tries to open a session in ${item.region} that waits up to -5 ms`;
+    case 'unknown-policy':
+      return `a client tries to open a session in ${item.region} with the policy "sometimes"`;
   }
 }
 

@@ -9,6 +9,8 @@ import { FailoverRefusedError, type ClusterSession, type SimulatedCluster } from
 import {
   CrossTenantAccessError,
   IdempotencyConflictError,
+  InvalidInputError,
+  UnknownSignalError,
   NodeStateError,
   StaleReadError,
   UnavailableError,
@@ -16,7 +18,14 @@ import {
 } from '../engine';
 import { bugSwitch, type BugName } from './bugs';
 import { healAndCheck, runFailure, type SimViolation } from './checkers';
-import { timeline, type Action, type Item, type Schedule } from './schedule';
+import {
+  timeline,
+  UNKNOWN_REGION,
+  type Action,
+  type BadRequestOp,
+  type Item,
+  type Schedule,
+} from './schedule';
 import { buildCluster } from './setup';
 
 export interface RunOptions {
@@ -165,6 +174,11 @@ class Run {
         this.stats.reads++;
         await this.session(item.session).read(item.entity, item.signal);
         return true;
+      case 'bad-request': {
+        const wrong = refusedAsBadInput(c, item);
+        if (wrong) this.violations.push({ checker: 'bad-input', message: wrong, evidence: item });
+        return true;
+      }
       case 'partition':
         this.stats.faults++;
         this.cuts.set(index, c.injectPartition(item.a, item.b));
@@ -225,6 +239,37 @@ class Run {
     if (!s) throw new Error(`schedule uses session ${id}, which it does not declare`);
     return s;
   }
+}
+
+/**
+ * Sends a bad request; undefined when it was refused with the typed error a client should get,
+ * else what went wrong. Whatever it did to the replicas, the promise checker judges later.
+ */
+function refusedAsBadInput(c: SimulatedCluster, item: BadRequestOp): string | undefined {
+  const expected = item.problem === 'undeclared-signal' ? UnknownSignalError : InvalidInputError;
+  try {
+    switch (item.problem) {
+      case 'undeclared-signal':
+        c.writeSignal('clack', 'e-0', 1, { via: item.region });
+        break;
+      case 'long-entity':
+        c.writeSignal('click', 'x'.repeat(257), 1, { via: item.region });
+        break;
+      case 'unknown-region':
+        c.writeSignal('click', 'e-0', 1, { via: UNKNOWN_REGION });
+        break;
+      case 'negative-timeout':
+        c.session(item.region, { timeoutMs: -5 });
+        break;
+      case 'unknown-policy':
+        c.session(item.region, { policy: 'sometimes' as never });
+        break;
+    }
+  } catch (err) {
+    if (err instanceof expected) return undefined;
+    return `a bad request (${item.problem}) was refused with ${(err as Error).name}: ${(err as Error).message}; expected ${expected.name}`;
+  }
+  return `a bad request (${item.problem}) was accepted; it must be refused with ${expected.name}`;
 }
 
 function isRefusal(err: unknown): boolean {

@@ -84,7 +84,29 @@ export interface SessionReadOp {
   entity: string;
 }
 
-export type Operation = WriteOp | SessionWriteOp | SessionReadOp;
+/** What is wrong with a bad request (each must be refused with a typed error and change nothing). */
+export const BAD_REQUESTS = [
+  'undeclared-signal',
+  'long-entity',
+  'unknown-region',
+  'negative-timeout',
+  'unknown-policy',
+] as const;
+export type BadRequest = (typeof BAD_REQUESTS)[number];
+
+/** The region no cluster has: a well-formed id that names nothing. */
+export const UNKNOWN_REGION = 'zz-nowhere';
+
+/** A client request that is wrong (an undeclared signal, an id too long, a bad session option). */
+export interface BadRequestOp {
+  kind: 'bad-request';
+  atMs: number;
+  problem: BadRequest;
+  /** The region the request enters. */
+  region: string;
+}
+
+export type Operation = WriteOp | SessionWriteOp | SessionReadOp | BadRequestOp;
 
 export interface PartitionFault {
   kind: 'partition';

@@ -49,6 +49,7 @@ export const WORKLOAD_KINDS = [
   'retry',
   'session-write',
   'session-read',
+  'bad-request',
 ] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
@@ -115,10 +116,10 @@ function drawTenants(rng: SeededRng, regions: number, shards: number): Record<st
 export function drawMix(rng: SeededRng, options: SimOptions): Mix {
   const emphasis = pin(options.emphasis, rng.pick(EMPHASES));
   const weight = (): number => rng.pick([0, 1, 1, 2, 3]);
-  const workload = Object.fromEntries(WORKLOAD_KINDS.map((k) => [k, 1 + weight()])) as Record<
-    WorkloadKind,
-    number
-  >;
+  const workload = Object.fromEntries(
+    WORKLOAD_KINDS.filter((k) => k !== 'bad-request').map((k) => [k, 1 + weight()]),
+  ) as Record<WorkloadKind, number>;
+  workload['bad-request'] = 0; // drawn last (below), so the draws before it stay as they were
   workload.write += 4; // plain writes are the bulk of every workload
   const faults = Object.fromEntries(
     FAULT_KINDS.map((k) => [k, rng.chance(0.75) ? 1 + weight() : 0]),
@@ -152,6 +153,8 @@ export function drawMix(rng: SeededRng, options: SimOptions): Mix {
     case 'balanced':
       break;
   }
+  // Half the seeds send a few bad requests: each must be refused with a typed error, changing nothing.
+  workload['bad-request'] = rng.chance(0.5) ? 0.3 : 0;
   return { emphasis, workload, sharedKeys, faults, opsPerFault, failoverUnderTraffic };
 }
 

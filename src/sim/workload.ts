@@ -8,7 +8,7 @@
  * Gherkin without rounding. Every choice comes from the workload's own seeded stream.
  */
 import type { SeededRng } from '../cluster';
-import type { Operation, SessionSpec, WriteOp } from './schedule';
+import { BAD_REQUESTS, type Operation, type SessionSpec, type WriteOp } from './schedule';
 import { pickWeighted, type Mix } from './swarm';
 
 const SIGNALS = ['click', 'click', 'click', 'view', 'view', 'purchase'];
@@ -35,6 +35,7 @@ const CLASSIC: Mix['workload'] = {
   retry: 1,
   'session-write': 0.8,
   'session-read': 1.2,
+  'bad-request': 0,
 };
 
 export function generateWorkload(rng: SeededRng, shape: WorkloadShape): Workload {
@@ -132,6 +133,14 @@ export function generateWorkload(rng: SeededRng, shape: WorkloadShape): Workload
         ops.push({ kind: 'session-read', atMs, session: s.id, signal: rng.pick(SIGNALS), entity: entity() });
         break;
       }
+      case 'bad-request':
+        ops.push({
+          kind: 'bad-request',
+          atMs,
+          problem: rng.pick(BAD_REQUESTS),
+          region: rng.pick(shape.regions),
+        });
+        break;
     }
   }
   return { sessions, ops };

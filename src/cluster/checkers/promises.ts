@@ -64,6 +64,11 @@ export const PROMISES: readonly { checker: Violation['checker']; promise: string
     checker: 'corruption',
     promise: 'every message refused as corrupt was corrupted on its way by a fault',
   },
+  {
+    checker: 'bad-input',
+    promise:
+      'a bad request (an undeclared signal, an id too long, an unknown region, a bad session option) is refused with a typed error and changes nothing',
+  },
 ];
 
 /** Whether any clock was skewed at some point between two virtual instants. */
