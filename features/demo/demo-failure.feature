@@ -4,6 +4,7 @@ Feature: Demo of a failing scenario
   its seed and the command that replays it. Kept out of the default run; run it with
   `npx cucumber-js --tags @demo-failure`.
 
+  @seed-4242
   Scenario: A deliberately failing check shows its seed and replay command
     Given the demo replication snapshot is attached to the report
     Then the demo check deliberately fails

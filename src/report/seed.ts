@@ -5,6 +5,27 @@
  * reader can rerun the exact simulation. One definition here, used by both sides.
  */
 
+/** The seed of a scenario that neither TIDAL_SEED nor a `@seed-N` tag sets. */
+export const DEFAULT_SEED = 42;
+
+/**
+ * The one seed resolver: `TIDAL_SEED` when set (a replay), else the scenario's `@seed-N` tag,
+ * else `DEFAULT_SEED`. Hooks, steps, reports and the replay command all take the seed from here.
+ */
+export function resolveSeed(
+  tags: readonly string[],
+  env: string | undefined = process.env.TIDAL_SEED,
+): number {
+  if (env !== undefined && env !== '') {
+    const seed = Number(env);
+    if (!Number.isSafeInteger(seed) || seed < 0)
+      throw new Error(`TIDAL_SEED=${env} is not a non-negative integer; set it to a seed such as 42`);
+    return seed;
+  }
+  const tagged = tags.map((t) => /^@seed-(\d+)$/.exec(t)?.[1]).find((s) => s !== undefined);
+  return tagged === undefined ? DEFAULT_SEED : Number(tagged);
+}
+
 /** Media type of the per-scenario seed attachment. */
 export const SEED_MEDIA_TYPE = 'application/vnd.tidal.seed+json';
 

@@ -11,13 +11,12 @@ import * as path from 'node:path';
 import { After, Before, Status, type ITestCaseHookParameter } from '@cucumber/cucumber';
 import { healAndCheck, InvariantViolationError, type Violation } from '../../src/cluster';
 import { logAttachment, scenarioAttachments } from '../../src/report/attachments';
-import { replayCommand, seedAttachment } from '../../src/report/seed';
-import { runSeed, type TidalWorld } from './world';
+import { replayCommand, resolveSeed, seedAttachment } from '../../src/report/seed';
+import type { TidalWorld } from './world';
 
 Before(function (this: TidalWorld, { pickle, gherkinDocument }: ITestCaseHookParameter) {
   this.location = { uri: pickle.uri, line: pickleLine(gherkinDocument, pickle.astNodeIds) };
-  const tagSeed = pickle.tags.map((t) => /^@seed-(\d+)$/.exec(t.name)?.[1]).find((s) => s !== undefined);
-  this.seed = process.env.TIDAL_SEED ? runSeed() : tagSeed !== undefined ? Number(tagSeed) : runSeed();
+  this.seed = resolveSeed(pickle.tags.map((t) => t.name));
   const { body, mediaType } = seedAttachment(this.seed, this.location.uri, this.location.line);
   this.attach(body, { mediaType, fileName: 'seed.json' });
 });

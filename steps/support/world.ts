@@ -16,24 +16,14 @@ import {
 } from '../../src/cluster';
 import type { NetworkPartition, RecoveryReport, WriteAck } from '../../src/engine';
 import { createScenarioLogger, type ScenarioLogger } from '../../src/report/logger';
+import { DEFAULT_SEED } from '../../src/report/seed';
 
 /** The signals every scenario's schema declares (half-lives in virtual time). */
 export const DEFAULT_SCHEMA = SCENARIO_SCHEMA;
 
-/** The run's seed: TIDAL_SEED when set, else a fixed default, so every run is reproducible. */
-export const DEFAULT_SEED = 42;
-
-export function runSeed(): number {
-  const raw = process.env.TIDAL_SEED;
-  if (raw === undefined || raw === '') return DEFAULT_SEED;
-  const seed = Number(raw);
-  if (!Number.isSafeInteger(seed) || seed < 0)
-    throw new Error(`TIDAL_SEED=${raw} is not a non-negative integer; set it to a seed such as 42`);
-  return seed;
-}
-
 export class TidalWorld extends World {
-  seed = runSeed();
+  /** Set by the first Before hook (`resolveSeed`): TIDAL_SEED, else the `@seed-N` tag, else 42. */
+  seed = DEFAULT_SEED;
   /** The scenario's feature file and line, for the replay command. */
   location = { uri: '', line: 0 };
   private clusterOrUndefined: SimulatedCluster | undefined;
