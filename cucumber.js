@@ -23,17 +23,12 @@ const jobSummary = process.env.GITHUB_STEP_SUMMARY
 const demoRequested = process.argv.some((arg) => arg.includes('demo-failure'));
 const notDemo = demoRequested ? undefined : 'not @demo-failure';
 
-// Cucumber adds the profile's `paths` to those on the command line, so the default (every
-// feature) applies only when the command line names none: `npx cucumber-js features/x.feature:12`
-// then runs just that scenario, as a replay command must.
-const namesFeatures = process.argv
-  .slice(2)
-  .some((arg) => !arg.startsWith('-') && /\.feature(:\d+)*$|^features(\/|$)/.test(arg));
-
+// No `paths` in the profiles: Cucumber's default (every feature under features/) applies only when
+// the command line names none, so `npx cucumber-js features/x.feature:12` runs just that scenario,
+// as a replay command must.
 const common = {
   requireModule: ['ts-node/register'],
   require: ['steps/**/*.ts'],
-  paths: namesFeatures ? [] : ['features/**/*.feature'],
   tags: notDemo,
   strict: true,
   format: reports,

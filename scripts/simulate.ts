@@ -12,6 +12,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 import {
   BUG_NAMES,
   DEFAULT_OPTIONS,
@@ -57,80 +58,69 @@ const USAGE = `usage: npm run simulate -- [--seeds 100] [--from 1] [--ops ${DEFA
     [--no-shrink] [--shrink-budget-s 60] [--max-failures 10] [--progress-every 100]
     [--schedule reports/simulate/<seed>.json [--whole]]`;
 
-function parseArgs(argv: string[]): Cli {
-  const cli: Cli = {
-    seeds: 100,
-    from: 1,
-    options: { ...DEFAULT_OPTIONS },
-    shrink: true,
-    shrinkBudgetMs: 60_000,
-    maxFailures: 10,
-    progressEvery: 100,
-    whole: false,
-  };
-  const int = (flag: string, v: string | undefined): number => {
+function parseCli(argv: string[]): Cli {
+  const text = { type: 'string' } as const;
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        seeds: text,
+        from: text,
+        ops: text,
+        faults: text,
+        bug: text,
+        'no-shrink': { type: 'boolean' },
+        'shrink-budget-s': text,
+        'max-failures': text,
+        'progress-every': text,
+        schedule: text,
+        whole: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        ...Object.fromEntries(PIN_FLAGS.map(([flag]) => [flag, text])),
+      },
+    }).values;
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${USAGE}`);
+  }
+
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const int = (flag: string, fallback: number): number => {
+    const v = values[flag];
+    if (v === undefined) return fallback;
     const n = Number(v);
-    if (v === undefined || !Number.isSafeInteger(n) || n < 0)
-      throw new Error(`${flag} needs a non-negative integer, got ${v ?? 'nothing'}\n${USAGE}`);
+    if (typeof v !== 'string' || !Number.isSafeInteger(n) || n < 0)
+      throw new Error(`--${flag} needs a non-negative integer, got ${String(v)}\n${USAGE}`);
     return n;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
-      return v;
-    };
-    switch (flag) {
-      case '--seeds':
-        cli.seeds = int(flag, value());
-        break;
-      case '--from':
-        cli.from = int(flag, value());
-        break;
-      case '--ops':
-        cli.options.ops = int(flag, value());
-        break;
-      case '--faults':
-        cli.options.faults = parseFaults(value());
-        break;
-      case '--bug':
-        cli.options.bug = value() as BugName;
-        break;
-      case '--no-shrink':
-        cli.shrink = false;
-        break;
-      case '--shrink-budget-s':
-        cli.shrinkBudgetMs = int(flag, value()) * 1000;
-        break;
-      case '--max-failures':
-        cli.maxFailures = Math.max(1, int(flag, value()));
-        break;
-      case '--progress-every':
-        cli.progressEvery = Math.max(1, int(flag, value()));
-        break;
-      case '--schedule':
-        cli.schedule = value();
-        break;
-      case '--whole':
-        cli.whole = true;
-        break;
-      case '--help':
-      case '-h':
-        process.stdout.write(`${USAGE}\n`);
-        process.exit(0);
-        break;
-      default: {
-        const pin = PIN_FLAGS.find(([name]) => `--${name}` === flag);
-        if (!pin) throw new Error(`unknown option ${flag}\n${USAGE}`);
-        const [, field, kind] = pin;
-        const v = value();
-        (cli.options as unknown as Record<string, unknown>)[field] = kind === 'int' ? int(flag, v) : v;
-      }
-    }
+  const options: SimOptions = {
+    ...DEFAULT_OPTIONS,
+    ...(typeof values.faults === 'string' ? { faults: parseFaults(values.faults) } : {}),
+    ...(typeof values.bug === 'string' ? { bug: values.bug as BugName } : {}),
+  };
+  for (const [flag, field, kind] of PIN_FLAGS) {
+    const v = values[flag];
+    if (typeof v === 'string')
+      (options as unknown as Record<string, unknown>)[field] = kind === 'int' ? int(flag, 0) : v;
   }
-  checkOptions(cli.options);
-  return cli;
+  options.ops = int('ops', options.ops);
+  checkOptions(options);
+  return {
+    seeds: int('seeds', 100),
+    from: int('from', 1),
+    options,
+    shrink: values['no-shrink'] !== true,
+    shrinkBudgetMs: int('shrink-budget-s', 60) * 1000,
+    maxFailures: Math.max(1, int('max-failures', 10)),
+    progressEvery: Math.max(1, int('progress-every', 100)),
+    ...(typeof values.schedule === 'string' ? { schedule: values.schedule } : {}),
+    whole: values.whole === true,
+  };
 }
 
 /** The progress bar on a terminal; a plain line every N seeds otherwise. */
@@ -239,7 +229,7 @@ async function replayFile(cli: Cli): Promise<number> {
 }
 
 async function main(): Promise<number> {
-  const cli = parseArgs(process.argv.slice(2));
+  const cli = parseCli(process.argv.slice(2));
   if (cli.schedule) return replayFile(cli);
   const bar = progress(cli);
   const started = performance.now();

@@ -14,8 +14,9 @@ import { logAttachment, scenarioAttachments } from '../../src/report/attachments
 import { replayCommand, resolveSeed, seedAttachment } from '../../src/report/seed';
 import type { TidalWorld } from './world';
 
-Before(function (this: TidalWorld, { pickle, gherkinDocument }: ITestCaseHookParameter) {
-  this.location = { uri: pickle.uri, line: pickleLine(gherkinDocument, pickle.astNodeIds) };
+Before(function (this: TidalWorld, { pickle }: ITestCaseHookParameter) {
+  // A pickle's location is its scenario's line, or its example row's for a Scenario Outline.
+  this.location = { uri: pickle.uri, line: pickle.location?.line ?? 0 };
   this.seed = resolveSeed(pickle.tags.map((t) => t.name));
   const { body, mediaType } = seedAttachment(this.seed, this.location.uri, this.location.line);
   this.attach(body, { mediaType, fileName: 'seed.json' });
@@ -59,29 +60,3 @@ After(async function (this: TidalWorld, { result }: ITestCaseHookParameter) {
     throw err;
   }
 });
-
-/** The line of the scenario, or of the example row for a Scenario Outline. */
-function pickleLine(doc: ITestCaseHookParameter['gherkinDocument'], astNodeIds: readonly string[]): number {
-  let line = 0;
-  const visit = (
-    children: readonly { scenario?: unknown; rule?: { children: readonly unknown[] } }[],
-  ): void => {
-    for (const child of children) {
-      const sc = child.scenario as
-        | {
-            id: string;
-            location: { line: number };
-            examples: { tableBody: { id: string; location: { line: number } }[] }[];
-          }
-        | undefined;
-      if (sc && sc.id === astNodeIds[0]) {
-        line = sc.location.line;
-        for (const ex of sc.examples)
-          for (const row of ex.tableBody) if (row.id === astNodeIds[1]) line = row.location.line;
-      }
-      if (child.rule) visit(child.rule.children as never);
-    }
-  };
-  visit((doc.feature?.children ?? []) as never);
-  return line;
-}
