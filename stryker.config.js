@@ -36,7 +36,7 @@ module.exports = {
     'src/engine/session.ts',
     'src/engine/idempotency.ts',
     '!**/*.test.ts',
-    '!src/engine/crdt/arbitrary-state.ts',
+    '!src/**/testing/**',
   ],
   // The sandbox copies need none of these.
   ignorePatterns: ['/reports', '/.tmp', '/features', '/bench', '*.cpuprofile'],

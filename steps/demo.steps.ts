@@ -6,7 +6,7 @@
 import { Given, Then } from '@cucumber/cucumber';
 import { logAttachment, scenarioAttachments } from '../src/report/attachments';
 import { createScenarioLogger } from '../src/report/logger';
-import { sampleSnapshot } from '../src/report/sample-snapshot';
+import { sampleSnapshot } from '../src/report/testing/sample-snapshot';
 import type { TidalWorld } from './support/world';
 
 // The seed is the World's, as for every scenario (the hooks resolve it and attach it once).

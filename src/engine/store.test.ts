@@ -12,7 +12,7 @@ import type { Hlc } from './hlc';
 import { Schema } from './schema';
 import { DIGEST_BUCKETS, SignalStore } from './store';
 import type { SignalEvent } from './batch/codec';
-import { arbitraryCrdtState, arbitraryStamp } from './crdt/arbitrary-state';
+import { arbitraryCrdtState, arbitraryStamp } from './testing/arbitrary-state';
 
 const schema = new Schema({ signals: { click: { halfLifeMs: 60_000 }, view: { halfLifeMs: 3_600_000 } } });
 const ORIGINS = ['us-east@1', 'eu-west@1', 'us-east@2'];

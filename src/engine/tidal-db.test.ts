@@ -18,7 +18,7 @@ import { TidalDb, type AckPolicy } from './tidal-db';
 import type { EngineEvent } from './node-core';
 import { InProcessTransportFactory } from './transport';
 import { MemoryStorage, type WalStorage } from './wal/storage';
-import { HoldLink, type Held } from './hold-link';
+import { HoldLink, type Held } from './testing/hold-link';
 
 const schema = { signals: { click: { halfLifeMs: 3_600_000 } } };
 const REGIONS = ['us-east', 'eu-west', 'ap-south'];

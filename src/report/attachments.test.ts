@@ -10,7 +10,7 @@ import {
 } from './attachments';
 import { lagChartSpec, MAX_SAMPLES_PER_REPLICA } from './lag-chart';
 import { regionStateMarkdown } from './region-table';
-import { sampleSnapshot } from './sample-snapshot';
+import { sampleSnapshot } from './testing/sample-snapshot';
 import type { ClusterSnapshot } from '../cluster/report-data';
 
 const EVIL = '<script>alert(1)</script>';

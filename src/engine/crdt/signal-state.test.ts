@@ -9,7 +9,7 @@ import { decaySum } from '../decay';
 import { compareHlc, type Hlc } from '../hlc';
 import { CrdtSignalState } from './signal-state';
 import { decodeStates, encodeStates } from './state-codec';
-import { arbitraryCrdtState } from './arbitrary-state';
+import { arbitraryCrdtState } from '../testing/arbitrary-state';
 
 const RUNS = { numRuns: 1000 };
 const ORIGINS = ['ap-south@1', 'eu-west@1', 'us-east@1', 'us-east@2'];

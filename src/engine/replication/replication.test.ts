@@ -9,7 +9,7 @@ import { ControlPlane } from '../control-plane';
 import { InProcessTransportFactory } from '../transport';
 import { TidalDb } from '../tidal-db';
 import { isBatch } from './messages';
-import { HoldLink } from '../hold-link';
+import { HoldLink } from '../testing/hold-link';
 
 const schema = { signals: { click: { halfLifeMs: 3_600_000 } } };
 

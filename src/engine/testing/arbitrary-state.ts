@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import type { Hlc } from '../hlc';
-import { CrdtSignalState } from './signal-state';
+import { CrdtSignalState } from '../crdt/signal-state';
 
 export interface StateShape {
   origins: readonly string[];

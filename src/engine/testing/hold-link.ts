@@ -2,7 +2,7 @@
  * Test support (imported only by *.test.ts): a transport `Link` that holds every message until
  * the test takes, releases or drops it, so a test decides delivery order message by message.
  */
-import type { Endpoint, Link } from './transport';
+import type { Endpoint, Link } from '../transport';
 
 export interface Held {
   from: Endpoint;

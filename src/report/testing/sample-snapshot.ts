@@ -2,7 +2,7 @@
  * A fixed, realistic ClusterSnapshot (two followers, a partition, a crash and a skew) for unit
  * tests, the demo scenario and trying the report layer without the simulator.
  */
-import type { ClusterSnapshot, LagSample } from '../cluster/report-data';
+import type { ClusterSnapshot, LagSample } from '../../cluster/report-data';
 
 /** A three-region run of 3 s virtual: eu-west partitioned 500–1500 ms, ap-south/1 crashed 2000 ms. */
 export function sampleSnapshot(seed = 42): ClusterSnapshot {
