@@ -160,12 +160,20 @@ function safeHeader(bytes: Uint8Array): ReturnType<typeof decodeHeader> | undefi
 
 /** Every replica's idempotency store (including the ones rebuilt later) forgets every other key. */
 function installForgetfulIdempotency(cluster: SimulatedCluster): void {
+  onEveryIdempotencyStore(cluster, forgetful);
+}
+
+/** Applies `wrap` to every replica's idempotency store, and to every store a replica rebuilds later. */
+function onEveryIdempotencyStore(
+  cluster: SimulatedCluster,
+  wrap: (store: IdempotencyStore) => IdempotencyStore,
+): void {
   onEveryReplica(cluster, (db) => {
-    let store = forgetful(db.idempotency);
+    let store = wrap(db.idempotency);
     Object.defineProperty(db, 'idempotency', {
       configurable: true,
       get: () => store,
-      set: (next: IdempotencyStore) => (store = forgetful(next)),
+      set: (next: IdempotencyStore) => (store = wrap(next)),
     });
   });
 }
@@ -349,7 +357,7 @@ function installShiftedResend(cluster: SimulatedCluster): void {
 
 /** Every replica's idempotency store answers a key for whichever tenant first used it. */
 function installTenantBlindIdempotency(cluster: SimulatedCluster): void {
-  const blind = (store: IdempotencyStore): IdempotencyStore => {
+  onEveryIdempotencyStore(cluster, (store) => {
     const check = store.check.bind(store);
     const record = store.record.bind(store);
     const has = store.has.bind(store);
@@ -358,14 +366,6 @@ function installTenantBlindIdempotency(cluster: SimulatedCluster): void {
       record('', key, fingerprint, ack, firstSeenMs, nowMs);
     store.has = (_tenant, key, nowMs) => has('', key, nowMs);
     return store;
-  };
-  onEveryReplica(cluster, (db) => {
-    let store = blind(db.idempotency);
-    Object.defineProperty(db, 'idempotency', {
-      configurable: true,
-      get: () => store,
-      set: (next: IdempotencyStore) => (store = blind(next)),
-    });
   });
 }
 

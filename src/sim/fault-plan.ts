@@ -9,8 +9,8 @@
  */
 import type { NetworkFaults, SeededRng } from '../cluster';
 import type { FaultFamily } from './options';
-import type { Fault } from './schedule';
-import { pickWeighted, type Mix } from './swarm';
+import type { Fault, Mix } from './schedule';
+import { pickWeighted } from './swarm';
 
 export interface FaultPlanShape {
   regions: readonly string[];

@@ -8,7 +8,7 @@
 import { SeededRng } from '../cluster';
 import { generateFaults } from './fault-plan';
 import type { SimOptions } from './options';
-import type { Item, Schedule } from './schedule';
+import { fullShape, type Item, type Schedule } from './schedule';
 import { regionNames } from './setup';
 import { drawMix, drawShape } from './swarm';
 import { generateWorkload } from './workload';
@@ -18,6 +18,7 @@ export function generateSchedule(seed: number, options: SimOptions): Schedule {
   const config = root.fork('sim/config');
   const cluster = drawShape(config, options);
   const mix = drawMix(config, options);
+  const full = fullShape(cluster);
   const regions = regionNames(cluster.regions);
   const workload = generateWorkload(root.fork('sim/workload'), { regions, ops: options.ops, mix });
   const spanMs = workload.ops.length ? workload.ops[workload.ops.length - 1]!.atMs : 0;
@@ -30,7 +31,7 @@ export function generateSchedule(seed: number, options: SimOptions): Schedule {
     maxDriftMs: cluster.maxDriftMs,
     mix,
     writeTimesMs: workload.ops.filter((o) => o.kind !== 'session-read').map((o) => o.atMs),
-    inFlightMs: (cluster.latencyMs ?? 5) + (cluster.jitterMs ?? 0),
+    inFlightMs: full.latencyMs + full.jitterMs,
   });
   // Merge by time; at one instant operations come before faults (a stable, documented order).
   const items: Item[] = [...workload.ops, ...faults]

@@ -9,6 +9,7 @@ import { BUGS, type BugName } from './bugs';
 import type { ItemOutcome } from './runner';
 import type { NetworkFaults } from '../cluster';
 import {
+  fullShape,
   timeline,
   UNKNOWN_REGION,
   type BadRequestOp,
@@ -79,8 +80,10 @@ export function toGherkin(schedule: Schedule, opts: GherkinOptions = {}): string
   return out.join('\n') + '\n';
 }
 
+type FullShape = ReturnType<typeof fullShape>;
+
 /** Rows of the cluster table: setting → how the shape prints it and how a row reads back. */
-const SHAPE_ROWS: readonly [string, (c: ClusterShape) => string, (v: string, c: ClusterShape) => void][] = [
+const SHAPE_ROWS: readonly [string, (c: FullShape) => string, (v: string, c: ClusterShape) => void][] = [
   ['regions', (c) => String(c.regions), (v, c) => (c.regions = int(v))],
   ['shards per region', (c) => String(c.shards), (v, c) => (c.shards = int(v))],
   ['acks', (c) => c.ackPolicy, (v, c) => (c.ackPolicy = oneOf(v, ['leader', 'quorum'] as const))],
@@ -89,16 +92,12 @@ const SHAPE_ROWS: readonly [string, (c: ClusterShape) => string, (v: string, c: 
     (c) => c.partitionPolicy,
     (v, c) => (c.partitionPolicy = oneOf(v, ['leader-only', 'accept-local'] as const)),
   ],
-  ['latency', (c) => `${c.latencyMs ?? 5} ms`, (v, c) => (c.latencyMs = int(v))],
-  ['jitter', (c) => `${c.jitterMs ?? 0} ms`, (v, c) => (c.jitterMs = int(v))],
+  ['latency', (c) => `${c.latencyMs} ms`, (v, c) => (c.latencyMs = int(v))],
+  ['jitter', (c) => `${c.jitterMs} ms`, (v, c) => (c.jitterMs = int(v))],
   ['max clock drift', (c) => `${c.maxDriftMs} ms`, (v, c) => (c.maxDriftMs = int(v))],
-  [
-    'key retention',
-    (c) => `${c.idempotencyRetentionMs ?? 600_000} ms`,
-    (v, c) => (c.idempotencyRetentionMs = int(v)),
-  ],
-  ['batch size', (c) => `${c.maxBatchEvents ?? 512} events`, (v, c) => (c.maxBatchEvents = int(v))],
-  ['window', (c) => `${c.windowBatches ?? 8} batches`, (v, c) => (c.windowBatches = int(v))],
+  ['key retention', (c) => `${c.idempotencyRetentionMs} ms`, (v, c) => (c.idempotencyRetentionMs = int(v))],
+  ['batch size', (c) => `${c.maxBatchEvents} events`, (v, c) => (c.maxBatchEvents = int(v))],
+  ['window', (c) => `${c.windowBatches} batches`, (v, c) => (c.windowBatches = int(v))],
   [
     'storage',
     (c) => (c.durable ? 'durable' : 'ephemeral'),
@@ -106,7 +105,8 @@ const SHAPE_ROWS: readonly [string, (c: ClusterShape) => string, (v: string, c: 
   ],
 ];
 
-function shapeTable(c: ClusterShape): string {
+function shapeTable(shape: ClusterShape): string {
+  const c = fullShape(shape);
   const rows: [string, string][] = SHAPE_ROWS.map(([name, print]) => [name, print(c)]);
   for (const [t, p] of Object.entries(c.tenants ?? {}))
     rows.push([`tenant ${t}`, `home ${p.homeRegion}, shards ${p.shards.join(' ')}`]);

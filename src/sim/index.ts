@@ -22,8 +22,17 @@ export {
 } from './options';
 export { failureReport } from './report';
 export { runSchedule, type ItemOutcome, type RunResult, type RunStats } from './runner';
-export { describeSize, horizonMs, parseSchedule, type Item, type Schedule } from './schedule';
+export {
+  describeSize,
+  EMPHASES,
+  horizonMs,
+  parseSchedule,
+  type Emphasis,
+  type Item,
+  type Mix,
+  type Schedule,
+} from './schedule';
 export { REGION_NAMES, SIM_SCHEMA, clusterConfig } from './setup';
-export { describeShape, drawMix, drawShape, EMPHASES, type Emphasis, type Mix } from './swarm';
+export { describeShape, drawMix, drawShape } from './swarm';
 export { shrink, type ShrinkResult } from './shrink';
 export { investigate, simulate, type Failure, type Summary } from './simulate';

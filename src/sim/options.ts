@@ -5,8 +5,7 @@
  * a run (what a seed drew replays with the seed), so a failing seed reruns exactly.
  */
 import { BUG_NAMES, type BugName } from './bugs';
-import type { AckPolicy, PartitionPolicy } from './schedule';
-import { EMPHASES, type Emphasis } from './swarm';
+import { EMPHASES, type AckPolicy, type Emphasis, type PartitionPolicy } from './schedule';
 
 /** Fault families the generator can draw from (CLI names). */
 export const FAULT_FAMILIES = [

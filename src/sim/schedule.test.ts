@@ -146,3 +146,50 @@ test('options: --faults and the replay command name every option that shaped a r
     'npm run simulate -- --seeds 1 --from 7 --ops 2000 --faults all --regions 4 --ack quorum --storage durable',
   );
 });
+
+test('swarm: seeds draw every dimension across its range, and each emphasis', () => {
+  const shapes = Array.from({ length: 300 }, (_, i) =>
+    generateSchedule(i + 1, { ...DEFAULT_OPTIONS, ops: 1 }),
+  );
+  const seen = (f: (s: Schedule) => unknown): unknown[] => [...new Set(shapes.map(f))].sort();
+  assert.deepEqual(
+    seen((s) => s.cluster.regions),
+    [2, 3, 4, 5],
+  );
+  assert.deepEqual(
+    seen((s) => s.cluster.shards),
+    [1, 2, 3, 4, 6, 8],
+  );
+  assert.deepEqual(
+    seen((s) => s.cluster.ackPolicy),
+    ['leader', 'quorum'],
+  );
+  assert.deepEqual(
+    seen((s) => s.cluster.partitionPolicy),
+    ['accept-local', 'leader-only'],
+  );
+  assert.deepEqual(
+    seen((s) => s.cluster.durable),
+    [false, true],
+  );
+  assert.deepEqual(
+    seen((s) => s.cluster.tenants !== undefined),
+    [false, true],
+  );
+  assert.equal(seen((s) => s.mix!.emphasis).length, 6);
+  assert.ok(seen((s) => s.cluster.idempotencyRetentionMs).length >= 4);
+  // A small batch always comes with a window wide enough to catch up (64 events per round trip).
+  for (const s of shapes) assert.ok(s.cluster.maxBatchEvents! * s.cluster.windowBatches! >= 64);
+});
+
+test('swarm: pinning a dimension moves no other draw, and the replay command names the pin', () => {
+  for (let seed = 1; seed <= 50; seed++) {
+    const drawn = generateSchedule(seed, { ...DEFAULT_OPTIONS, ops: 50 });
+    const ack = drawn.cluster.ackPolicy === 'leader' ? 'quorum' : 'leader';
+    const pinned = generateSchedule(seed, { ...DEFAULT_OPTIONS, ops: 50, ack });
+    assert.deepEqual(pinned.cluster, { ...drawn.cluster, ackPolicy: ack });
+    assert.deepEqual(pinned.items, drawn.items);
+    assert.deepEqual(pinned.mix, drawn.mix);
+  }
+  assert.match(replayCommand(3, 1, { ...DEFAULT_OPTIONS, ack: 'quorum' }), /--ack quorum/);
+});

@@ -6,10 +6,24 @@
  * a duration; the runner heals each when its duration ends.
  */
 import type { NetworkFaults } from '../cluster';
-import type { Mix } from './swarm';
 
 export type AckPolicy = 'leader' | 'quorum';
 export type PartitionPolicy = 'leader-only' | 'accept-local';
+
+/** What an optional field of a shape means when it is absent: the cluster's own defaults. */
+export const SHAPE_DEFAULTS = {
+  latencyMs: 5,
+  jitterMs: 0,
+  idempotencyRetentionMs: 600_000,
+  maxBatchEvents: 512,
+  windowBatches: 8,
+  durable: false,
+} as const;
+
+/** `shape` with every optional field but the tenants filled in from `SHAPE_DEFAULTS`. */
+export function fullShape(shape: ClusterShape): Required<Omit<ClusterShape, 'tenants'>> & ClusterShape {
+  return { ...SHAPE_DEFAULTS, ...shape };
+}
 
 /** A tenant's placement: its home region and the shards that hold its entities. */
 export interface TenantShape {
@@ -172,6 +186,43 @@ export const FAULT_KINDS = [
   'crash',
   'failover',
 ] as const satisfies readonly Fault['kind'][];
+
+/** What a seed's nemesis and workload weigh (drawn per seed; not needed to replay a schedule). */
+export interface Mix {
+  /** The emphasis this seed was drawn with. */
+  emphasis: Emphasis;
+  /** Relative weights of the workload's operations. */
+  workload: Record<WorkloadKind, number>;
+  /** Probability that a keyed write reuses a key another tenant already used. */
+  sharedKeys: number;
+  /** Relative weights of the fault kinds (0: switched off for this seed). */
+  faults: Record<Fault['kind'], number>;
+  /** Operations per fault, on average. */
+  opsPerFault: number;
+  /** Probability that a failover lands while the leader's latest batch is on the wire. */
+  failoverUnderTraffic: number;
+}
+
+export const EMPHASES = [
+  'balanced',
+  'failovers-under-traffic',
+  'clock-skew',
+  'shared-keys',
+  'bad-network',
+  'crashes',
+] as const;
+export type Emphasis = (typeof EMPHASES)[number];
+
+export const WORKLOAD_KINDS = [
+  'write',
+  'tenant-write',
+  'keyed-write',
+  'retry',
+  'session-write',
+  'session-read',
+  'bad-request',
+] as const;
+export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
 export interface Schedule {
   /** Format version of this plain-data schedule (2 added the swarm's dimensions; 1 still runs). */

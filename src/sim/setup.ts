@@ -8,42 +8,28 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { REGION_NAMES, regionNames, SCENARIO_SCHEMA, SimulatedCluster, type ClusterConfig } from '../cluster';
-import type { ClusterShape } from './schedule';
+import { fullShape, type ClusterShape } from './schedule';
 
 /** The signals every feature's schema declares. */
 export const SIM_SCHEMA = SCENARIO_SCHEMA;
-
-/** The cluster's default largest accepted lead of a remote HLC stamp. */
-export const DEFAULT_MAX_DRIFT_MS = 1_000;
 
 export { REGION_NAMES, regionNames };
 
 /** The cluster config of `shape` (what a feature's "a cluster drawn by the simulator" builds too). */
 export function clusterConfig(shape: ClusterShape, seed: number): ClusterConfig {
-  const regions = regionNames(shape.regions);
-  const shipper =
-    shape.maxBatchEvents === undefined && shape.windowBatches === undefined
-      ? undefined
-      : {
-          ...(shape.maxBatchEvents === undefined ? {} : { maxBatchEvents: shape.maxBatchEvents }),
-          ...(shape.windowBatches === undefined ? {} : { windowBatches: shape.windowBatches }),
-        };
+  const c = fullShape(shape);
   return {
-    regions,
-    shardsPerRegion: shape.shards,
+    regions: regionNames(c.regions),
+    shardsPerRegion: c.shards,
     schema: SIM_SCHEMA,
     seed,
-    ackPolicy: shape.ackPolicy,
-    partitionPolicy: shape.partitionPolicy,
-    ...(shape.maxDriftMs === DEFAULT_MAX_DRIFT_MS ? {} : { maxDriftMs: shape.maxDriftMs }),
-    ...(shape.latencyMs === undefined && shape.jitterMs === undefined
-      ? {}
-      : { network: { latencyMs: shape.latencyMs ?? 5, jitterMs: shape.jitterMs ?? 0 } }),
-    ...(shape.idempotencyRetentionMs === undefined
-      ? {}
-      : { idempotencyRetentionMs: shape.idempotencyRetentionMs }),
-    ...(shipper ? { shipper } : {}),
-    ...(shape.tenants ? { tenants: shape.tenants } : {}),
+    ackPolicy: c.ackPolicy,
+    partitionPolicy: c.partitionPolicy,
+    maxDriftMs: c.maxDriftMs,
+    network: { latencyMs: c.latencyMs, jitterMs: c.jitterMs },
+    idempotencyRetentionMs: c.idempotencyRetentionMs,
+    shipper: { maxBatchEvents: c.maxBatchEvents, windowBatches: c.windowBatches },
+    ...(c.tenants ? { tenants: c.tenants } : {}),
   };
 }
 

@@ -12,55 +12,18 @@
  * stream; an option pinned on the command line replaces its draw and nothing else moves.
  */
 import { regionNames, type SeededRng } from '../cluster';
-import type { Fault } from './schedule';
-import type { ClusterShape, TenantShape } from './schedule';
 import type { SimOptions } from './options';
-
-/** What a seed's nemesis and workload weigh (drawn per seed; not needed to replay a schedule). */
-export interface Mix {
-  /** The emphasis this seed was drawn with. */
-  emphasis: Emphasis;
-  /** Relative weights of the workload's operations. */
-  workload: Record<WorkloadKind, number>;
-  /** Probability that a keyed write reuses a key another tenant already used. */
-  sharedKeys: number;
-  /** Relative weights of the fault kinds (0: switched off for this seed). */
-  faults: Record<Fault['kind'], number>;
-  /** Operations per fault, on average. */
-  opsPerFault: number;
-  /** Probability that a failover lands while the leader's latest batch is on the wire. */
-  failoverUnderTraffic: number;
-}
-
-export const EMPHASES = [
-  'balanced',
-  'failovers-under-traffic',
-  'clock-skew',
-  'shared-keys',
-  'bad-network',
-  'crashes',
-] as const;
-export type Emphasis = (typeof EMPHASES)[number];
-
-export const WORKLOAD_KINDS = [
-  'write',
-  'tenant-write',
-  'keyed-write',
-  'retry',
-  'session-write',
-  'session-read',
-  'bad-request',
-] as const;
-export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
-
-const FAULT_KINDS: readonly Fault['kind'][] = [
-  'partition',
-  'one-way-partition',
-  'network',
-  'skew',
-  'crash',
-  'failover',
-];
+import {
+  EMPHASES,
+  FAULT_KINDS,
+  fullShape,
+  WORKLOAD_KINDS,
+  type ClusterShape,
+  type Fault,
+  type Mix,
+  type TenantShape,
+  type WorkloadKind,
+} from './schedule';
 
 /** The cluster a seed runs on: drawn, except where `options` pins a dimension. */
 export function drawShape(rng: SeededRng, options: SimOptions): ClusterShape {
@@ -179,7 +142,8 @@ export function pickWeighted<K extends string>(rng: SeededRng, weights: Record<K
 }
 
 /** One line per seed: the configuration it drew (printed in reports and progress). */
-export function describeShape(c: ClusterShape): string {
+export function describeShape(shape: ClusterShape): string {
+  const c = fullShape(shape);
   const tenants = c.tenants
     ? ` · tenants ${Object.entries(c.tenants)
         .map(([t, p]) => `${t}@${p.homeRegion}:${p.shards.join('+')}`)
@@ -187,8 +151,8 @@ export function describeShape(c: ClusterShape): string {
     : '';
   return (
     `${c.regions} regions × ${c.shards} shard${c.shards === 1 ? '' : 's'} · ${c.ackPolicy} acks · ${c.partitionPolicy}` +
-    ` · latency ${c.latencyMs ?? 5} ms jitter ${c.jitterMs ?? 0} ms · max drift ${c.maxDriftMs} ms` +
-    ` · retention ${c.idempotencyRetentionMs ?? 600_000} ms · batches of ${c.maxBatchEvents ?? 512}, window ${c.windowBatches ?? 8}` +
+    ` · latency ${c.latencyMs} ms jitter ${c.jitterMs} ms · max drift ${c.maxDriftMs} ms` +
+    ` · retention ${c.idempotencyRetentionMs} ms · batches of ${c.maxBatchEvents}, window ${c.windowBatches}` +
     ` · ${c.durable ? 'durable' : 'ephemeral'}${tenants}`
   );
 }

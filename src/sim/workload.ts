@@ -8,8 +8,8 @@
  * Gherkin without rounding. Every choice comes from the workload's own seeded stream.
  */
 import type { SeededRng } from '../cluster';
-import { BAD_REQUESTS, type Operation, type SessionSpec, type WriteOp } from './schedule';
-import { pickWeighted, type Mix } from './swarm';
+import { BAD_REQUESTS, type Mix, type Operation, type SessionSpec, type WriteOp } from './schedule';
+import { pickWeighted } from './swarm';
 
 const SIGNALS = ['click', 'click', 'click', 'view', 'view', 'purchase'];
 const WEIGHTS = [1, 1, 1, 1, 2, 0.5, 1.5, 3, 5, -1, -0.5, -2];
@@ -66,40 +66,29 @@ export function generateWorkload(rng: SeededRng, shape: WorkloadShape): Workload
     mine.add(key);
     return key;
   };
+  /** A write's signal, entity and weight, drawn in that order (the order keeps seeds stable). */
+  const payload = (): WriteOp => ({
+    kind: 'write',
+    atMs,
+    signal: rng.pick(SIGNALS),
+    entity: entity(),
+    weight: rng.pick(WEIGHTS),
+  });
   for (let i = 0; i < shape.ops; i++) {
     atMs += rng.chance(0.3) ? 0 : rng.int(1, 15);
     let kind = pickWeighted(rng, weights) ?? 'write';
     if (kind === 'retry' && keyed.length === 0) kind = 'keyed-write';
     switch (kind) {
       case 'write':
-        ops.push({
-          kind: 'write',
-          atMs,
-          signal: rng.pick(SIGNALS),
-          entity: entity(),
-          weight: rng.pick(WEIGHTS),
-          ...opt('via', via()),
-        });
+        ops.push({ ...payload(), ...opt('via', via()) });
         break;
       case 'tenant-write':
-        ops.push({
-          kind: 'write',
-          atMs,
-          signal: rng.pick(SIGNALS),
-          entity: entity(),
-          weight: rng.pick(WEIGHTS),
-          tenant: rng.pick(TENANTS),
-          ...opt('via', via()),
-        });
+        ops.push({ ...payload(), tenant: rng.pick(TENANTS), ...opt('via', via()) });
         break;
       case 'keyed-write': {
         const tenant = rng.chance(0.3 + sharedKeys) ? rng.pick(TENANTS) : undefined;
         const w: WriteOp = {
-          kind: 'write',
-          atMs,
-          signal: rng.pick(SIGNALS),
-          entity: entity(),
-          weight: rng.pick(WEIGHTS),
+          ...payload(),
           ...opt('via', via()),
           ...opt('tenant', tenant),
           idempotencyKey: keyFor(tenant ?? ''),
@@ -112,8 +101,8 @@ export function generateWorkload(rng: SeededRng, shape: WorkloadShape): Workload
         // The same key and payload, maybe through another region, maybe much later.
         const first = keyed[rng.chance(0.5) ? keyed.length - 1 : rng.int(0, keyed.length - 1)]!;
         const retryVia = rng.chance(0.5) ? first.via : via();
-        const { via: _firstVia, ...payload } = first;
-        ops.push({ ...payload, atMs, retry: true, ...opt('via', retryVia) });
+        const { via: _firstVia, ...same } = first;
+        ops.push({ ...same, atMs, retry: true, ...opt('via', retryVia) });
         break;
       }
       case 'session-write': {

@@ -27,7 +27,7 @@ export interface ObservedCluster {
   readonly regions: readonly string[];
   readonly controlPlane: ControlPlane;
   readonly history: History;
-  allNodes(): SimulatedNode[];
+  node(region: string, shard: number): SimulatedNode;
   now(): number;
 }
 
@@ -47,8 +47,6 @@ export class PromiseObserver {
   private readonly acked = new Map<string, WriteRecord>();
   private indexed = 0;
   private injecting = 0;
-  /** Events applied and commits checked, for reports. */
-  readonly counts = { applied: 0, commits: 0 };
 
   constructor(private readonly cluster: ObservedCluster) {}
 
@@ -115,22 +113,26 @@ export class PromiseObserver {
 
   private checkApplied(node: SimulatedNode, batchEpoch: number, ev: SignalEvent): void {
     if (!this.cluster.history.enabled) return;
-    this.counts.applied++;
     const shard = node.shardId;
     const w = this.ackedWrite(shard, ev);
-    const at = `${node.name} applied SeqNo ${ev.seqNo} (${hlcKey(ev.hlc)}) from a batch of epoch ${batchEpoch}`;
+    // Built only for a report: this runs for every event every follower applies.
+    const at = (): string =>
+      `${node.name} applied SeqNo ${ev.seqNo} (${hlcKey(ev.hlc)}) from a batch of epoch ${batchEpoch}`;
     if (!w) {
-      this.report('log', `${at}, but no leader acknowledged a write with that stamp on shard ${shard}`, ev);
+      this.report('log', `${at()}, but no leader acknowledged a write with that stamp on shard ${shard}`, ev);
       return;
     }
-    const payload = (x: { tenant: string; entity: string; weight: number }, signal: string): string =>
-      `${x.tenant ? `${x.tenant}/` : ''}${x.entity} ${signal} ${x.weight}`;
-    const got = payload(ev, node.db.schema.signalName(ev.signal));
-    const want = payload(w, w.signal);
-    if (w.seqNo !== ev.seqNo || got !== want) {
+    const signal = node.db.schema.signalName(ev.signal);
+    const samePayload =
+      w.tenant === ev.tenant && w.entity === ev.entity && w.signal === signal && w.weight === ev.weight;
+    if (w.seqNo !== ev.seqNo || !samePayload) {
+      const payload = (x: { tenant: string; entity: string; weight: number }, sig: string): string =>
+        `${x.tenant ? `${x.tenant}/` : ''}${x.entity} ${sig} ${x.weight}`;
+      const got = payload(ev, signal);
+      const want = payload(w, w.signal);
       this.report(
         'log',
-        `${at}: ${got}, but the leader acknowledged that write as SeqNo ${w.seqNo}: ${want} (write #${w.id})`,
+        `${at()}: ${got}, but the leader acknowledged that write as SeqNo ${w.seqNo}: ${want} (write #${w.id})`,
         { applied: ev, acknowledged: w },
       );
       return;
@@ -141,19 +143,18 @@ export class PromiseObserver {
       if (start !== undefined && start <= w.seqNo) {
         this.report(
           'log',
-          `${at}: write #${w.id} of epoch ${w.epoch}, which epoch ${e} cut away (it starts at SeqNo ${start}); its leader never assigned it`,
+          `${at()}: write #${w.id} of epoch ${w.epoch}, which epoch ${e} cut away (it starts at SeqNo ${start}); its leader never assigned it`,
           w,
         );
         return;
       }
     }
     if (w.epoch > batchEpoch)
-      this.report('log', `${at}: write #${w.id} was acknowledged in a later epoch (${w.epoch})`, w);
+      this.report('log', `${at()}: write #${w.id} was acknowledged in a later epoch (${w.epoch})`, w);
   }
 
   private checkCommit(leader: SimulatedNode, epoch: number, seqNo: number): void {
-    this.counts.commits++;
-    const replicas = this.cluster.allNodes().filter((n) => n.shardId === leader.shardId);
+    const replicas = this.cluster.regions.map((r) => this.cluster.node(r, leader.shardId));
     const majority = Math.floor(replicas.length / 2) + 1;
     const [mine] = leader.db.wal.eventsFrom(seqNo, 1);
     const holders: string[] = [];

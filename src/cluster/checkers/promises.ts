@@ -5,11 +5,14 @@
  * comes from the cluster's own config. `PROMISES` lists what it checks, in the order its
  * violations are reported: the promises a client can see first, the internal rules after.
  */
-import type { ClusterBase } from '../cluster-base';
+import type { ControlPlane, Schema } from '../../engine';
 import { ConvergenceTimeoutError, type Violation } from '../errors';
+import type { SimulatedNode } from '../node';
+import type { FaultSpan } from '../report-data';
 import { checkCorruption } from './corruption';
-import type { WriteRecord } from './history';
-import { checkAckPromise, checkIdempotency, checkRetryAnswers } from './idempotency';
+import type { History, WriteRecord } from './history';
+import { checkAckPromise, checkIdempotency, checkRetryAnswers, type FailoverRecord } from './idempotency';
+import type { PromiseObserver } from './observer';
 import { checkSessions } from './sessions';
 import { checkWrites, type ReplicaView } from './writes';
 
@@ -72,9 +75,24 @@ export const PROMISES: readonly { checker: Violation['checker']; promise: string
 ];
 
 /** Whether any clock was skewed at some point between two virtual instants. */
-function skewedBetween(cluster: ClusterBase): (fromMs: number, toMs: number) => boolean {
+function skewedBetween(cluster: CheckedCluster): (fromMs: number, toMs: number) => boolean {
   const spans = cluster.faultTimeline().filter((f) => f.kind === 'clock-skew');
   return (fromMs, toMs) => spans.some((f) => f.fromMs <= toMs && (f.toMs === null || f.toMs >= fromMs));
+}
+
+/** What the promise checker reads of a cluster (every parameter from the cluster's own config). */
+export interface CheckedCluster {
+  readonly controlPlane: ControlPlane;
+  readonly schema: Schema;
+  readonly history: History;
+  readonly partitionPolicy: 'leader-only' | 'accept-local';
+  readonly idempotencyRetentionMs: number;
+  readonly observer: PromiseObserver;
+  readonly failovers: readonly FailoverRecord[];
+  readonly network: { readonly corruptedOn: ReadonlyMap<string, number> };
+  allNodes(): SimulatedNode[];
+  now(): number;
+  faultTimeline(): FaultSpan[];
 }
 
 export interface PromiseCheck {
@@ -84,7 +102,7 @@ export interface PromiseCheck {
 }
 
 /** Judges the run so far: every promise in `PROMISES` but convergence (see `healAndCheck`). */
-export function checkPromises(cluster: ClusterBase): PromiseCheck {
+export function checkPromises(cluster: CheckedCluster): PromiseCheck {
   const views: ReplicaView[] = cluster.allNodes().map((n) => ({
     name: n.name,
     region: n.regionId,
@@ -131,7 +149,10 @@ export function checkPromises(cluster: ClusterBase): PromiseCheck {
  * caller's (a run that broke).
  */
 export async function healAndCheck(
-  cluster: ClusterBase & { healEverything(): void },
+  cluster: CheckedCluster & {
+    healEverything(): void;
+    awaitFullConvergence(timeoutMs: number): Promise<number>;
+  },
   timeoutMs = CONVERGENCE_TIMEOUT_MS,
 ): Promise<PromiseCheck> {
   const violations: Violation[] = [];
