@@ -129,7 +129,7 @@ function main(): number {
     `\nLine coverage of the replication goal's modules (goal ≥ ${GOAL_LINES_PCT} % lines), from ${file}:\n\n`,
   );
   process.stdout.write(`${formatGroups(groups)}\n\n${met} of ${groups.length} groups meet the goal.\n`);
-  return 0;
+  return met === groups.length ? 0 : 1; // a missed goal is not a green run
 }
 
 if (require.main === module) process.exitCode = main();
