@@ -40,7 +40,7 @@ When('the clock of {region} is corrected', function (this: TidalWorld, region: s
 Then(
   '{region} refused the batches from {region} because that clock ran more than {duration} ahead',
   function (this: TidalWorld, region: string, from: string, ms: number) {
-    const refused = refusals(this.cluster, region, 'ClockSkewError', from);
+    const refused = refusals(this.cluster, region, ClockSkewError, from);
     expect(refused.length).toBeGreaterThan(0);
     const err = refused[0] as ClockSkewError;
     expect(err).toBeInstanceOf(ClockSkewError);

@@ -5,6 +5,7 @@
 import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
 import { expect } from 'expect';
 import { FailoverRefusedError, lostWriteRows, writesMissing } from '../src/cluster';
+import { StaleEpochError } from '../src/engine';
 import type { TidalWorld } from './support/world';
 
 Given('writes are committed once a majority of regions applied them', function (this: TidalWorld) {
@@ -90,14 +91,14 @@ Then('every acknowledged write that was not lost is present in every region', fu
 Then(
   'exactly these acknowledged writes were lost in the failover:',
   function (this: TidalWorld, table: DataTable) {
-    const rows = lostWriteRows(this.cluster);
+    const rows = lostWriteRows(this.cluster.lostWrites());
     this.figures.lostWrites = rows.length;
     expect(rows).toEqual(table.hashes());
   },
 );
 
 Then('no acknowledged write was lost', function (this: TidalWorld) {
-  expect(lostWriteRows(this.cluster)).toEqual([]);
+  expect(lostWriteRows(this.cluster.lostWrites())).toEqual([]);
 });
 
 Then(
@@ -137,7 +138,7 @@ Then(
   "{regions} refused {region}'s batches as coming from a stale epoch",
   function (this: TidalWorld, replicas: string[], sender: string) {
     const refusals = this.cluster.rejections.filter(
-      (r) => r.from === sender && r.error.name === 'StaleEpochError',
+      (r) => r.from === sender && r.error instanceof StaleEpochError,
     );
     this.figures.staleEpochRefusals = refusals.length;
     const refusedBy = new Set(refusals.map((r) => r.replica.split('/')[0]));

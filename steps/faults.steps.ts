@@ -4,6 +4,7 @@
  */
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'expect';
+import { CorruptBatchError } from '../src/engine';
 import type { TidalWorld } from './support/world';
 
 Given(
@@ -39,7 +40,7 @@ Then('the network lost and duplicated messages along the way', function (this: T
 });
 
 Then('replicas refused the corrupted messages they received', function (this: TidalWorld) {
-  const refused = this.cluster.rejections.filter((r) => r.error.name === 'CorruptBatchError');
+  const refused = this.cluster.rejections.filter((r) => r.error instanceof CorruptBatchError);
   this.figures.corruptMessagesRefused = refused.length;
   this.figures.networkCorrupted = this.cluster.network.stats.corrupted;
   expect(this.cluster.network.stats.corrupted).toBeGreaterThan(0);

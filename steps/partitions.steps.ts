@@ -5,7 +5,7 @@
  */
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'expect';
-import { confirmedBy, lagGaugeFor } from '../src/cluster';
+import { confirmedBy, cutsBetween, lagGaugeFor } from '../src/cluster';
 import { UnavailableError } from '../src/engine';
 import type { TidalWorld } from './support/world';
 
@@ -39,7 +39,7 @@ When(
     const flapping = (): boolean =>
       this.cluster
         .faultTimeline()
-        .some((s) => s.kind === 'flapping' && s.toMs === null && s.label.startsWith(`${a} ⇹ ${b} `));
+        .some((s) => s.kind === 'flapping' && s.toMs === null && cutsBetween(s, a, b));
     const deadline = this.cluster.now() + MAX_FLAP_WAIT_MS;
     while (flapping() && this.cluster.now() < deadline) await this.cluster.advance(50);
     expect(flapping()).toBe(false);
@@ -49,13 +49,7 @@ When(
 Then(
   'the link between {region} and {region} was cut {int} times',
   function (this: TidalWorld, a: string, b: string, times: number) {
-    const cuts = this.cluster
-      .faultTimeline()
-      .filter(
-        (s) =>
-          s.kind === 'partition' &&
-          (s.label === `${a} ⇹ ${b} partitioned` || s.label === `${b} ⇹ ${a} partitioned`),
-      );
+    const cuts = this.cluster.faultTimeline().filter((s) => s.kind === 'partition' && cutsBetween(s, a, b));
     expect(cuts).toHaveLength(times);
     expect(cuts.every((s) => s.toMs !== null)).toBe(true);
   },

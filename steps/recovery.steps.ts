@@ -15,7 +15,7 @@ When('{region} crashes', function (this: TidalWorld, region: string) {
 });
 
 When('{region} crashes in the middle of a write', function (this: TidalWorld, region: string) {
-  this.noted.set(`${region}|tornBytes`, this.cluster.crashRegion(region, { tornWrite: true }));
+  this.noted.set(`${region}|tornBytes`, this.cluster.crashRegionTearingWrites(region));
 });
 
 When('{region} restarts', function (this: TidalWorld, region: string) {

@@ -315,7 +315,7 @@ When(
 When(
   'the replica of shard {int} in {region} crashes in the middle of a write',
   function (this: TidalWorld, shard: number, region: string) {
-    this.cluster.crash(region, shard, { tornWrite: true });
+    this.cluster.crashTearingWrite(region, shard);
   },
 );
 

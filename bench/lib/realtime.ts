@@ -14,16 +14,22 @@ import {
   TidalDb,
   type Endpoint,
   type Link,
-  type NetworkPartition,
   type SchemaSpec,
 } from '../../src/engine';
+import { PartitionTable, type NetworkPartition } from '../../src/cluster';
 
-/** Delivers every message after `latencyMs` of real time (FIFO: equal delays keep their order). */
+/**
+ * Delivers every message after `latencyMs` of real time (FIFO: equal delays keep their order),
+ * unless a partition cuts the link when it is sent or when it arrives.
+ */
 class RealTimeLink implements Link {
   delivered = 0;
+  readonly partitions = new PartitionTable();
   constructor(private readonly latencyMs: number) {}
-  carry(_from: Endpoint, _to: Endpoint, bytes: Uint8Array, deliver: (bytes: Uint8Array) => void): void {
+  carry(from: Endpoint, to: Endpoint, bytes: Uint8Array, deliver: (bytes: Uint8Array) => void): void {
+    if (this.partitions.isCut(from.region, to.region)) return;
     setTimeout(() => {
+      if (this.partitions.isCut(from.region, to.region)) return;
       this.delivered++;
       deliver(bytes);
     }, this.latencyMs);
@@ -83,12 +89,12 @@ export class RealTimeCluster {
   write(signal: string, entity: string, weight: number, via: string): void {
     const shard = this.controlPlane.tenantRouter.shardFor('', entity);
     const leader = this.controlPlane.leaderOf(shard);
-    const local = via !== leader && this.transport.isCut(via, leader);
+    const local = via !== leader && this.link.partitions.isCut(via, leader);
     this.nodes.get(`${local ? via : leader}/${shard}`)!.signal(signal, entity, weight, { local });
   }
 
   partition(a: string, b: string): NetworkPartition {
-    return this.transport.injectPartition(a, b);
+    return this.link.partitions.partition(a, b);
   }
 
   /** Every follower applied the leader's log and every replica of a shard holds the same state. */

@@ -4,132 +4,125 @@
  * and one virtual clock. A scenario that waits two seconds takes microseconds, and the same
  * seed replays the same run message for message.
  *
- * Client calls enter one node directly and instantly; forwarding to a shard's leader succeeds
- * or fails on the link state at that instant. Replication, acks and reconciliation travel over
- * the simulated network with its latency and faults. Harness reads evaluate at the cluster's
- * virtual time, a reference common to all regions.
+ * It is a facade over parts with one job each, the way turmoil splits `Sim` from its world:
+ * - `world`        virtual time, the seeded streams, the logger (world.ts);
+ * - `network`      latency, per-link faults and partitions (network.ts, partitions.ts);
+ * - `nemesis`      every fault verb and the typed fault timeline (nemesis.ts);
+ * - `replicas`     open, crash, restart, find, and how far each has got (replicas.ts; failover.ts);
+ * - `clients`      writes, reads, sessions, tenants (clients.ts, sessions.ts);
+ * - `observations` history, refusals, failovers, lag samples, the promise observer (observations.ts);
+ * - the promise checker (checkers/promises.ts) judges what the observations hold.
+ * Each method below is one call into one part.
  */
 import {
-  checkKey,
-  checkRegionId,
   ControlPlane,
-  FileStorage,
-  IdempotencyConflictError,
+  DEFAULT_IDEMPOTENCY_RETENTION_MS,
   InProcessTransportFactory,
-  InvalidInputError,
-  MemoryStorage,
+  NodeStateError,
   Schema,
-  UnavailableError,
   type AckPolicy,
-  type NetworkPartition,
-  type SchemaSpec,
+  type RecoveryReport,
   type SessionOptions,
-  type ShipperOptions,
-  type TenantPlacement,
-  type WalOptions,
-  type WalStorage,
   type WriteAck,
 } from '../engine';
-import { History } from './checkers/history';
-import { NodeClock } from './clock';
-import { ClusterLifecycle } from './lifecycle';
-import type { NetworkConfig } from './network';
-import { SimulatedNode } from './node';
-import { NodeTimers } from './scheduler';
-import { ClusterSession, TenantView } from './sessions';
+import type { Cluster, SimulatorControls } from './api';
+import { History, type WriteRecord } from './checkers/history';
+import type { HlcMonitor } from './checkers/hlc';
+import type { FailoverRecord } from './checkers/idempotency';
+import type { PromiseObserver } from './checkers/observer';
+import { checkPromises } from './checkers/promises';
+import { Clients } from './clients';
+import {
+  SILENT_LOGGER,
+  validateConfig,
+  type ClusterConfig,
+  type ClusterWriteOptions,
+  type PartitionPolicy,
+} from './config';
+import { ConvergenceTimeoutError, type LaggingReplica, type Violation } from './errors';
+import { promote, type FailoverResult } from './failover';
+import { Nemesis, type FlapOptions, type Flapping } from './nemesis';
+import { SimulatedNetwork, type LinkSelector, type NetworkFaults } from './network';
+import type { SimulatedNode } from './node';
+import { Observations, type Rejection } from './observations';
+import type { NetworkPartition } from './partitions';
+import { Replicas } from './replicas';
+import type { ClusterSnapshot, FaultSpan } from './report-data';
+import type { SeededRng } from './rng';
+import type { Scheduler } from './scheduler';
+import type { ClusterSession, TenantView } from './sessions';
+import { SimWorld } from './world';
 
-export type PartitionPolicy = 'leader-only' | 'accept-local';
+export class SimulatedCluster implements Cluster, SimulatorControls {
+  readonly world: SimWorld;
+  readonly network: SimulatedNetwork;
+  readonly nemesis: Nemesis;
+  readonly replicas: Replicas;
+  readonly clients: Clients;
+  readonly observations: Observations;
+  readonly regions: readonly string[];
+  readonly controlPlane: ControlPlane;
+  readonly schema: Schema;
+  readonly ackPolicy: AckPolicy;
+  readonly partitionPolicy: PartitionPolicy;
+  /** How long an idempotency key is remembered (the config's, else the engine's default). */
+  readonly idempotencyRetentionMs: number;
 
-/** Minimal structured logger (pino's shape). */
-export interface ClusterLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
-export interface ClusterConfig {
-  regions: string[];
-  shardsPerRegion: number;
-  /** Region that leads every shard, and the shard `leader()` returns. Default: [regions[0], 0]. */
-  leader?: [string, number];
-  schema: SchemaSpec | Schema;
-  /** Root seed of every random choice. Default: 1. */
-  seed?: number;
-  /** What a region cut off from a shard's leader does with writes. Default: 'leader-only'. */
-  partitionPolicy?: PartitionPolicy;
-  /** When a write counts as committed. Default: 'leader'. */
-  ackPolicy?: AckPolicy;
-  /** Latency 5 ms and jitter 0 ms by default. */
-  network?: NetworkConfig;
-  /** Largest accepted lead of a remote HLC stamp. Default: 1000 ms. */
-  maxDriftMs?: number;
-  /** WAL segments as real files under this directory. Default: in-memory simulated disk. */
-  durable?: { dataDir: string };
-  tenants?: Record<string, TenantPlacement>;
-  /** Default: 600_000 ms. */
-  idempotencyRetentionMs?: number;
-  /** Anti-entropy period. Default: 250 ms under 'accept-local', off under 'leader-only'. */
-  reconcileEveryMs?: number;
-  shipper?: ShipperOptions;
-  wal?: WalOptions;
-  logger?: ClusterLogger;
-  /** Keep every write and read for the checkers. Default: true (benchmarks turn it off). */
-  recordHistory?: boolean;
-  /** Lag timeline sampling period for reports; 0 turns it off. Default: 50 ms. */
-  sampleLagEveryMs?: number;
-}
-
-export interface ClusterWriteOptions {
-  /** Region whose node the client call enters. Default: the shard leader's. */
-  via?: string;
-  idempotencyKey?: string;
-  /** Explicit event time (ms); default: the accepting node's physical clock. */
-  timeMs?: number;
-  tenant?: string;
-}
-
-const silent: ClusterLogger = { debug() {}, info() {}, warn() {}, error() {} };
-
-export class SimulatedCluster extends ClusterLifecycle {
   /** Builds and starts a cluster; WAL shipping begins at once. */
   static async build(config: ClusterConfig): Promise<SimulatedCluster> {
     return new SimulatedCluster(config);
   }
 
   private constructor(config: ClusterConfig) {
-    const regions = validateConfig(config);
-    const leaderRegion = config.leader?.[0] ?? regions[0]!;
-    const cp = new ControlPlane(
-      { regions, shardCount: config.shardsPerRegion },
+    this.regions = validateConfig(config);
+    const leaderRegion = config.leader?.[0] ?? this.regions[0]!;
+    this.controlPlane = new ControlPlane(
+      { regions: [...this.regions], shardCount: config.shardsPerRegion },
       () => leaderRegion,
       config.tenants,
     );
-    const schema = config.schema instanceof Schema ? config.schema : new Schema(config.schema);
-    super(config, regions, cp, schema, config.logger ?? silent, new History(config.recordHistory ?? true));
-    this.primaryShard = config.leader?.[1] ?? 0;
-    const sharedDisk = new MemoryStorage();
-    for (const region of regions) {
-      for (let shard = 0; shard < config.shardsPerRegion; shard++) {
-        const storage: WalStorage = config.durable ? new FileStorage(config.durable.dataDir) : sharedDisk;
-        const clock = new NodeClock(this.scheduler);
-        const node = new SimulatedNode(
-          region,
-          shard,
-          undefined as never,
-          clock,
-          new NodeTimers(this.scheduler),
-          storage,
-        );
-        this.nodes.set(`${region}/${shard}`, node);
-        this.openNode(node);
-      }
-    }
-    this.startSampling();
-    this.log.info(
+    this.schema = config.schema instanceof Schema ? config.schema : new Schema(config.schema);
+    this.ackPolicy = config.ackPolicy ?? 'leader';
+    this.partitionPolicy = config.partitionPolicy ?? 'leader-only';
+    this.idempotencyRetentionMs = config.idempotencyRetentionMs ?? DEFAULT_IDEMPOTENCY_RETENTION_MS;
+    const world = (this.world = new SimWorld(config.seed ?? 1, config.logger ?? SILENT_LOGGER));
+    this.network = new SimulatedNetwork(world.scheduler, world.rng.fork('network'), config.network);
+    const transport = new InProcessTransportFactory(this.network);
+    this.nemesis = new Nemesis(
+      world.scheduler,
+      this.network,
+      (r) => this.replicas.nodesIn(r).map((n) => n.clock),
+      world.rng.fork('nemesis'),
+    );
+    const history = new History(config.recordHistory ?? true);
+    this.replicas = new Replicas(
+      world,
+      this.regions,
+      this.controlPlane,
+      this.schema,
+      transport,
+      this.nemesis,
+      config,
+      {
+        opened: (n) => this.observations.opened(n),
+        event: (n, e) => this.observations.engineEvent(n, e),
+      },
+    );
+    this.observations = new Observations(world, history, this.replicas, this.nemesis);
+    this.clients = new Clients(
+      world,
+      this.replicas,
+      this.network,
+      this.schema,
+      history,
+      this.partitionPolicy,
+    );
+    this.replicas.openAll();
+    this.observations.startSampling(config.sampleLagEveryMs ?? 50);
+    world.log.info(
       {
         seed: this.seed,
-        regions,
+        regions: this.regions,
         shards: config.shardsPerRegion,
         leader: leaderRegion,
         partitionPolicy: this.partitionPolicy,
@@ -139,129 +132,202 @@ export class SimulatedCluster extends ClusterLifecycle {
     );
   }
 
-  /** Writes through the cluster: enters at `via` (default the leader) and is routed to the shard's leader. */
-  writeSignal(signal: string, entity: string, weight: number, opts: ClusterWriteOptions = {}): WriteAck {
-    const tenant = opts.tenant === undefined ? '' : checkKey(opts.tenant, 'tenant');
-    checkKey(entity, 'entity');
-    this.schema.signalIndex(signal);
-    const shard = this.controlPlane.tenantRouter.shardFor(tenant, entity);
-    const leaderRegion = this.controlPlane.leaderOf(shard);
-    const via = opts.via === undefined ? leaderRegion : this.checkRegion(opts.via);
-    const entry = this.node(via, shard);
-    if (!entry.up) throw new UnavailableError(via, shard, 'its replica is down');
-    let target = entry;
-    let local = false;
-    let ackLost = false;
-    if (via !== leaderRegion) {
-      const leader = this.node(leaderRegion, shard);
-      if (!leader.up || this.transport.isCut(via, leaderRegion)) {
-        if (this.partitionPolicy !== 'accept-local') {
-          throw new UnavailableError(
-            via,
-            shard,
-            leader.up
-              ? `it cannot reach the leader in ${leaderRegion} (partitioned)`
-              : `its leader in ${leaderRegion} is down`,
-          );
-        }
-        local = true;
-      } else {
-        target = leader;
-        ackLost = this.transport.isCut(leaderRegion, via);
-      }
-    }
-    const write = { via, tenant, entity, signal, weight, idempotencyKey: opts.idempotencyKey ?? '' };
-    // A key is the tenant's, not a shard's: reused for an entity on another shard, it is a conflict.
-    for (let s = 0; opts.idempotencyKey !== undefined && s < this.shardCount; s++) {
-      const other = this.leader(s);
-      if (
-        s !== shard &&
-        other.up &&
-        other.db.idempotency.has(tenant, opts.idempotencyKey, other.clock.nowMs())
-      )
-        throw new IdempotencyConflictError(tenant, opts.idempotencyKey);
-    }
-    const ack = target.db.signal(signal, entity, weight, {
-      tenant: opts.tenant,
-      idempotencyKey: opts.idempotencyKey,
-      timeMs: opts.timeMs,
-      local,
-    });
-    this.history.recordWrite(ack, write, this.now(), target.clock.nowMs());
-    if (ackLost) {
-      throw new UnavailableError(
-        via,
-        shard,
-        `the leader in ${leaderRegion} applied the write (SeqNo ${ack.seqNo}) but its acknowledgement cannot reach ${via}; retry with the same idempotency key`,
-      );
-    }
-    return ack;
+  // The world.
+  get seed(): number {
+    return this.world.seed;
+  }
+  get scheduler(): Scheduler {
+    return this.world.scheduler;
+  }
+  get rng(): SeededRng {
+    return this.world.rng;
+  }
+  now(): number {
+    return this.world.now();
+  }
+  advance(ms: number): Promise<void> {
+    return this.world.advance(ms);
   }
 
-  /** A client session entering at `region`. */
-  session(region: string, opts: SessionOptions = {}): ClusterSession {
-    return new ClusterSession(this, this.checkRegion(region), opts);
+  // The client side.
+  writeSignal(signal: string, entity: string, weight: number, opts?: ClusterWriteOptions): WriteAck {
+    return this.clients.writeSignal(signal, entity, weight, opts);
   }
-
-  /** A view of the cluster through one tenant's namespace and shards. */
-  tenant(id: string): TenantView {
-    return new TenantView(this, id);
-  }
-
-  /** The decay score of `entity`'s `signal` read in `region`, at cluster time. */
   readDecayScore(region: string, entity: string, signal: string, tenant?: string): number | undefined {
-    const shard = this.controlPlane.tenantRouter.shardFor(tenant ?? '', checkKey(entity, 'entity'));
-    const node = this.node(this.checkRegion(region), shard);
-    if (!node.up) throw new UnavailableError(region, shard, 'its replica is down');
-    return node.db.readDecayScore(entity, signal, this.now(), tenant);
+    return this.clients.readDecayScore(region, entity, signal, tenant);
+  }
+  session(region: string, opts?: SessionOptions): ClusterSession {
+    return this.clients.session(region, opts);
+  }
+  tenant(id: string): TenantView {
+    return this.clients.tenant(id);
   }
 
+  // Faults (the nemesis; crashes and failovers through the replicas).
   injectPartition(a: string, b: string): NetworkPartition {
-    this.log.info({ a, b }, 'partition injected');
-    return this.nemesis.partition(this.checkRegion(a), this.checkRegion(b));
+    return this.nemesis.partition(this.replicas.checkRegion(a), this.replicas.checkRegion(b));
   }
-
-  /** Drops traffic from `from` to `to` only. */
   injectOneWayPartition(from: string, to: string): NetworkPartition {
-    this.log.info({ from, to }, 'one-way partition injected');
-    return this.nemesis.oneWayPartition(this.checkRegion(from), this.checkRegion(to));
+    return this.nemesis.oneWayPartition(this.replicas.checkRegion(from), this.replicas.checkRegion(to));
   }
-
   healAllPartitions(): void {
-    this.transport.healAll();
-    this.log.info({}, 'all partitions healed');
+    this.nemesis.healPartitions();
   }
-}
-
-function validateConfig(config: ClusterConfig): string[] {
-  if (!config || !Array.isArray(config.regions) || config.regions.length === 0) {
-    throw new InvalidInputError('regions', config?.regions, 'a cluster needs at least one region');
+  flapPartition(a: string, b: string, opts?: FlapOptions): Flapping {
+    return this.nemesis.flap(this.replicas.checkRegion(a), this.replicas.checkRegion(b), opts);
   }
-  const regions = config.regions.map((r) => checkRegionId(r));
-  const n = config.shardsPerRegion;
-  if (!Number.isInteger(n) || n < 1 || n > 65536)
-    throw new InvalidInputError('shardsPerRegion', n, 'an integer from 1 to 65536');
-  if (config.leader) {
-    checkRegionId(config.leader[0], 'leader region');
-    if (!regions.includes(config.leader[0]))
-      throw new InvalidInputError(
-        'leader region',
-        config.leader[0],
-        `not one of the regions (${regions.join(', ')})`,
-      );
-    if (!Number.isInteger(config.leader[1]) || config.leader[1] < 0 || config.leader[1] >= n) {
-      throw new InvalidInputError('leader shard', config.leader[1], `a shard from 0 to ${n - 1}`);
+  /** Sets message faults on one directed link, or on all links. */
+  setNetworkFaults(faults: NetworkFaults, link?: LinkSelector): void {
+    if (link) {
+      this.replicas.checkRegion(link.from);
+      this.replicas.checkRegion(link.to);
     }
+    this.nemesis.setNetworkFaults(checkFaults(faults), link);
   }
-  if (config.seed !== undefined && (!Number.isSafeInteger(config.seed) || config.seed < 0)) {
-    throw new InvalidInputError('seed', config.seed, 'a seed is a non-negative safe integer');
+  clearNetworkFaults(link?: LinkSelector): void {
+    this.nemesis.clearNetworkFaults(link);
   }
-  if (config.partitionPolicy && !['leader-only', 'accept-local'].includes(config.partitionPolicy)) {
-    throw new InvalidInputError('partitionPolicy', config.partitionPolicy, "'leader-only' or 'accept-local'");
+  /** Adds `ms` to the physical clocks of every node in `region` (and an optional drift). */
+  skewClock(region: string, ms: number, driftMsPerS = 0): void {
+    if (!Number.isFinite(ms) || !Number.isFinite(driftMsPerS))
+      throw new RangeError(`clock skew must be finite, got ${ms} ms and ${driftMsPerS} ms/s`);
+    this.nemesis.skew(this.replicas.checkRegion(region), ms, driftMsPerS);
   }
-  if (config.ackPolicy && !['leader', 'quorum'].includes(config.ackPolicy))
-    throw new InvalidInputError('ackPolicy', config.ackPolicy, "'leader' or 'quorum'");
-  return regions;
+  unskewClock(region: string): void {
+    this.nemesis.unskew(this.replicas.checkRegion(region));
+  }
+  crash(region: string, shard: number): void {
+    this.replicas.crash(region, shard);
+  }
+  crashTearingWrite(region: string, shard: number): number {
+    return this.replicas.crash(region, shard, { tornWrite: true });
+  }
+  restart(region: string, shard: number): RecoveryReport {
+    return this.replicas.restart(region, shard);
+  }
+  crashRegion(region: string): void {
+    this.replicas.crashRegion(region);
+  }
+  crashRegionTearingWrites(region: string): number {
+    return this.replicas.crashRegion(region, { tornWrite: true });
+  }
+  restartRegion(region: string): RecoveryReport {
+    return this.replicas.restartRegion(region);
+  }
+  /** Promotes a follower of `shard` (see `promote` in failover.ts for the rules). */
+  async failover(shard: number, toRegion?: string): Promise<FailoverResult> {
+    const result = promote(this.replicas, this.ackPolicy, shard, toRegion);
+    const { from, to, epoch, startSeqNo } = result;
+    this.nemesis.failedOver(shard, from, to, epoch);
+    this.observations.failedOver({ shard, atMs: this.now(), from, to, epoch }, startSeqNo);
+    return result;
+  }
+  healEverything(): void {
+    this.nemesis.healAll(this.regions);
+    this.replicas.restartAll();
+  }
+  injectBytes(from: string, to: string, shard: number, bytes: Uint8Array): void {
+    const node = this.replicas.node(this.replicas.checkRegion(to), shard);
+    this.replicas.checkRegion(from);
+    if (!node.up) throw new NodeStateError(`${node.name} is down; restart it first`);
+    this.world.log.info({ from, to: node.name, bytes: bytes.length }, 'raw bytes injected');
+    this.observer.inject(from, node, () => node.db.receive(from, bytes));
+  }
+
+  // The replicas and their progress.
+  get shardCount(): number {
+    return this.replicas.shardCount;
+  }
+  leaderOf(shard: number): string {
+    return this.controlPlane.leaderOf(shard);
+  }
+  node(region: string, shard: number): SimulatedNode {
+    return this.replicas.node(region, shard);
+  }
+  leader(shard?: number): SimulatedNode {
+    return this.replicas.leader(shard);
+  }
+  followerIn(region: string, shard?: number): SimulatedNode | undefined {
+    return this.replicas.followerIn(region, shard);
+  }
+  nodesIn(region: string): SimulatedNode[] {
+    return this.replicas.nodesIn(region);
+  }
+  allNodes(): SimulatedNode[] {
+    return this.replicas.all();
+  }
+  appliedSeqNo(region: string): number {
+    return this.replicas.appliedSeqNo(region);
+  }
+  lagOf(region: string, shard: number): number {
+    return this.replicas.lagOf(region, shard);
+  }
+  converged(): boolean {
+    return this.replicas.converged();
+  }
+  lagging(): LaggingReplica[] {
+    return this.replicas.lagging();
+  }
+  /**
+   * Runs the simulation until the cluster converges or `timeoutMs` of virtual time pass.
+   * Resolves with the virtual ms it took; rejects with `ConvergenceTimeoutError`.
+   */
+  async awaitFullConvergence(timeoutMs = 2_000): Promise<number> {
+    const start = this.now();
+    if (!(await this.world.runUntil(timeoutMs, () => this.replicas.converged()))) {
+      const err = new ConvergenceTimeoutError(timeoutMs, this.seed, this.replicas.lagging());
+      this.world.log.error({ timeoutMs, lagging: err.lagging }, 'convergence timeout');
+      throw err;
+    }
+    const tookMs = (this.observations.lastConvergenceMs = this.now() - start);
+    this.world.log.info({ tookMs }, 'cluster converged');
+    return tookMs;
+  }
+  close(): void {
+    this.replicas.close();
+  }
+
+  // Observations and the promise checker.
+  get history(): History {
+    return this.observations.history;
+  }
+  get rejections(): readonly Rejection[] {
+    return this.observations.rejections;
+  }
+  get failovers(): readonly FailoverRecord[] {
+    return this.observations.failovers;
+  }
+  get observer(): PromiseObserver {
+    return this.observations.observer;
+  }
+  get hlcMonitor(): HlcMonitor {
+    return this.observations.observer.hlc;
+  }
+  /** Virtual ms the last successful `awaitFullConvergence` took. */
+  get lastConvergenceMs(): number | undefined {
+    return this.observations.lastConvergenceMs;
+  }
+  faultTimeline(): FaultSpan[] {
+    return this.observations.faultTimeline();
+  }
+  snapshot(maxScores = 6): ClusterSnapshot {
+    return this.observations.snapshot(maxScores);
+  }
+  /** Runs the promise checker on the run so far; the violations are what the run broke. */
+  checkInvariants(): Violation[] {
+    return checkPromises(this).violations;
+  }
+  /** Acknowledged writes that a failover lost (the documented limit of 'leader' acks). */
+  lostWrites(): WriteRecord[] {
+    return checkPromises(this).lost;
+  }
 }
 
-export { InProcessTransportFactory };
+/** Rates are probabilities; anything else is refused before it reaches the network. */
+function checkFaults(faults: NetworkFaults): NetworkFaults {
+  for (const [k, v] of Object.entries(faults)) {
+    if (k.endsWith('Rate') && (typeof v !== 'number' || v < 0 || v > 1))
+      throw new RangeError(`${k} must be a probability from 0 to 1, got ${v}`);
+  }
+  return faults;
+}

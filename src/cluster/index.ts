@@ -1,12 +1,10 @@
 /** Public API of the deterministic cluster simulator: other code imports only from here. */
-export {
-  SimulatedCluster,
-  type ClusterConfig,
-  type ClusterLogger,
-  type ClusterWriteOptions,
-  type PartitionPolicy,
-} from './cluster';
-export type { FailoverResult } from './faults';
+export { SimulatedCluster } from './cluster';
+export type { Cluster, ClientSession, SimulatorControls, TenantClient } from './api';
+export type { ClusterConfig, ClusterLogger, ClusterWriteOptions, PartitionPolicy } from './config';
+export type { FailoverResult } from './failover';
+export { PartitionTable, type NetworkPartition } from './partitions';
+export type { Rejection } from './observations';
 export { SimulatedNode } from './node';
 export { ClusterSession, TenantView, type SessionRead } from './sessions';
 export {
@@ -69,6 +67,16 @@ export {
   type ReconciliationTotals,
   type RegionSignalState,
 } from './checkers/convergence';
-export type { ClusterSnapshot, FaultSpan, LagSample, RegionStateRow, ScoreSample } from './report-data';
+export {
+  cutsBetween,
+  describeFault,
+  type ClusterSnapshot,
+  type Fault,
+  type FaultKind,
+  type FaultSpan,
+  type LagSample,
+  type RegionStateRow,
+  type ScoreSample,
+} from './report-data';
 export { scoreDisagreements, logOrderViolations, type ScoreDisagreement } from './checkers/agreement';
 export { REGION_NAMES, SCENARIO_SCHEMA, regionNames } from './conventions';

@@ -18,23 +18,36 @@ function world(seed = 42) {
   const network = new SimulatedNetwork(scheduler, rng.fork('network'));
   const factory = new InProcessTransportFactory(network);
   const clocks = new Map(REGIONS.map((r) => [r, [new NodeClock(scheduler), new NodeClock(scheduler)]]));
-  const nemesis = new Nemesis(scheduler, factory, network, (r) => clocks.get(r)!, rng.fork('nemesis'));
+  const nemesis = new Nemesis(scheduler, network, (r) => clocks.get(r)!, rng.fork('nemesis'));
   return { scheduler, network, factory, clocks, nemesis };
 }
 
 test('nemesis: a partition and its heal land on the timeline at their virtual instants', () => {
-  const { scheduler, factory, nemesis } = world();
+  const { scheduler, network, nemesis } = world();
   scheduler.runUntil(100);
   const cut = nemesis.partition('us-east', 'eu-west');
   const oneWay = nemesis.oneWayPartition('eu-west', 'ap-south');
-  assert.ok(factory.isCut('us-east', 'eu-west') && factory.isCut('eu-west', 'us-east'));
-  assert.ok(factory.isCut('eu-west', 'ap-south') && !factory.isCut('ap-south', 'eu-west'));
+  assert.ok(network.isCut('us-east', 'eu-west') && network.isCut('eu-west', 'us-east'));
+  assert.ok(network.isCut('eu-west', 'ap-south') && !network.isCut('ap-south', 'eu-west'));
   scheduler.runUntil(250);
   cut.heal();
-  assert.equal(factory.isCut('us-east', 'eu-west'), false);
+  assert.equal(network.isCut('us-east', 'eu-west'), false);
   assert.deepEqual(nemesis.timeline, [
-    { kind: 'partition', label: 'us-east ⇹ eu-west partitioned', fromMs: 100, toMs: 250 },
-    { kind: 'one-way-partition', label: 'eu-west → ap-south cut', fromMs: 100, toMs: null },
+    {
+      kind: 'partition',
+      between: ['us-east', 'eu-west'],
+      label: 'us-east ⇹ eu-west partitioned',
+      fromMs: 100,
+      toMs: 250,
+    },
+    {
+      kind: 'one-way-partition',
+      from: 'eu-west',
+      to: 'ap-south',
+      label: 'eu-west → ap-south cut',
+      fromMs: 100,
+      toMs: null,
+    },
   ]);
   assert.ok(nemesis.anyLive());
   oneWay.heal();
@@ -42,18 +55,18 @@ test('nemesis: a partition and its heal land on the timeline at their virtual in
 });
 
 test('nemesis: a link flaps the given number of times on schedule, then stays up', () => {
-  const { scheduler, factory, nemesis } = world();
+  const { scheduler, network, nemesis } = world();
   const flap = nemesis.flap('us-east', 'eu-west', { times: 10, cutMs: 200, healMs: 100 });
   const samples: boolean[] = [];
   for (let t = 50; t < 3_500; t += 50) {
     scheduler.runUntil(t);
-    samples.push(factory.isCut('us-east', 'eu-west'));
+    samples.push(network.isCut('us-east', 'eu-west'));
   }
   const cuts = nemesis.timeline.filter((s) => s.kind === 'partition');
   assert.equal(cuts.length, 10);
   cuts.forEach((s, i) => assert.deepEqual([s.fromMs, s.toMs], [i * 300, i * 300 + 200]));
   assert.ok(flap.done);
-  assert.equal(factory.isCut('us-east', 'eu-west'), false);
+  assert.equal(network.isCut('us-east', 'eu-west'), false);
   const flapping = nemesis.timeline.find((s) => s.kind === 'flapping')!;
   assert.deepEqual([flapping.fromMs, flapping.toMs], [0, 2_900]);
   // Sampled every 50 ms from 50 ms: 3 samples in the first 200 ms cut, 4 in each of the nine others.
@@ -61,13 +74,13 @@ test('nemesis: a link flaps the given number of times on schedule, then stays up
 });
 
 test('nemesis: stopping a flapping link heals it at once', () => {
-  const { scheduler, factory, nemesis } = world();
+  const { scheduler, network, nemesis } = world();
   const flap = nemesis.flap('us-east', 'eu-west', { times: 10 });
   scheduler.runUntil(50);
-  assert.ok(factory.isCut('us-east', 'eu-west'));
+  assert.ok(network.isCut('us-east', 'eu-west'));
   flap.stop();
   assert.ok(flap.done);
-  assert.equal(factory.isCut('us-east', 'eu-west'), false);
+  assert.equal(network.isCut('us-east', 'eu-west'), false);
   scheduler.runUntil(5_000);
   assert.equal(nemesis.timeline.filter((s) => s.kind === 'partition').length, 1);
   assert.equal(nemesis.anyLive(), false);
@@ -132,7 +145,7 @@ test('nemesis: network faults are set and cleared per link, each on the timeline
 });
 
 test('nemesis: healAll ends every partition, flap, network fault and skew', () => {
-  const { scheduler, factory, network, clocks, nemesis } = world();
+  const { scheduler, network, clocks, nemesis } = world();
   nemesis.partition('us-east', 'eu-west');
   nemesis.oneWayPartition('ap-south', 'us-east');
   nemesis.flap('eu-west', 'ap-south');
@@ -140,7 +153,7 @@ test('nemesis: healAll ends every partition, flap, network fault and skew', () =
   nemesis.skew('ap-south', 700, 10);
   scheduler.runUntil(1_000);
   nemesis.healAll(REGIONS);
-  assert.equal(factory.livePartitions().length, 0);
+  assert.equal(network.partitions.live().length, 0);
   assert.equal(network.hasFaults(), false);
   for (const c of clocks.get('ap-south')!) assert.equal(c.offsetMs, 0);
   assert.equal(nemesis.anyLive(), false);

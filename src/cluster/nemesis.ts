@@ -2,12 +2,14 @@
  * The nemesis: every fault the simulator can inject, and the timeline of what was injected and
  * healed (virtual time), which reports shade on the lag chart. Fault verbs come in pairs —
  * partition/heal, skew/unskew, set/clear network faults, crash/restart, flap/stop — and all
- * randomness (flapping jitter, torn writes) comes from the nemesis's own seeded stream.
+ * randomness (flapping jitter, torn writes) comes from the nemesis's own seeded stream. Every
+ * fault is recorded as a typed `Fault`; its label is made from it for people, never parsed.
  */
-import type { InProcessTransportFactory, NetworkPartition, TimerHandle } from '../engine';
+import type { TimerHandle } from '../engine';
 import type { NodeClock } from './clock';
 import type { LinkSelector, NetworkFaults, SimulatedNetwork } from './network';
-import type { FaultSpan } from './report-data';
+import type { NetworkPartition } from './partitions';
+import { describeFault, type Fault, type FaultSpan } from './report-data';
 import type { SeededRng } from './rng';
 import type { Scheduler } from './scheduler';
 
@@ -30,24 +32,25 @@ export interface Flapping {
 export class Nemesis {
   readonly timeline: FaultSpan[] = [];
   private readonly partitionSpans = new Map<NetworkPartition, FaultSpan>();
-  private readonly openSpans = new Map<string, FaultSpan>();
+  /** Live network-fault spans by link ("from>to", or "*" for every link). */
+  private readonly linkFaultSpans = new Map<string, FaultSpan>();
+  private readonly skewSpans = new Map<string, FaultSpan>();
+  private readonly crashSpans = new Map<string, FaultSpan>();
   private readonly flaps: { stop(): void }[] = [];
   onFault: ((span: FaultSpan, event: 'inject' | 'heal') => void) | undefined;
 
   constructor(
     private readonly scheduler: Scheduler,
-    private readonly factory: InProcessTransportFactory,
     private readonly network: SimulatedNetwork,
     private readonly clocks: (region: string) => NodeClock[],
     readonly rng: SeededRng,
   ) {
-    factory.onPartitionChange = (p, event) => {
+    network.partitions.onChange = (p, event) => {
       if (event === 'inject') {
-        const span = this.open(
-          p.oneWay ? 'one-way-partition' : 'partition',
-          p.oneWay ? `${p.from} → ${p.to} cut` : `${p.from} ⇹ ${p.to} partitioned`,
-        );
-        this.partitionSpans.set(p, span);
+        const fault: Fault = p.oneWay
+          ? { kind: 'one-way-partition', from: p.from, to: p.to }
+          : { kind: 'partition', between: [p.from, p.to] };
+        this.partitionSpans.set(p, this.open(fault));
       } else {
         const span = this.partitionSpans.get(p);
         if (span) this.close(span);
@@ -57,11 +60,16 @@ export class Nemesis {
   }
 
   partition(a: string, b: string): NetworkPartition {
-    return this.factory.injectPartition(a, b);
+    return this.network.partitions.partition(a, b);
   }
 
   oneWayPartition(from: string, to: string): NetworkPartition {
-    return this.factory.injectOneWayPartition(from, to);
+    return this.network.partitions.oneWay(from, to);
+  }
+
+  /** Heals every partition (flapping links keep flapping). */
+  healPartitions(): void {
+    this.network.partitions.healAll();
   }
 
   /** Cuts and heals the link between `a` and `b` on a schedule. */
@@ -71,7 +79,7 @@ export class Nemesis {
     const healMs = opts.healMs ?? 200;
     const jitterMs = opts.jitterMs ?? 0;
     const jitter = (): number => (jitterMs > 0 ? this.rng.next() * jitterMs : 0);
-    const span = this.open('flapping', `${a} ⇹ ${b} flapping ×${times}`);
+    const span = this.open({ kind: 'flapping', between: [a, b], times });
     let cycle = 0;
     let cut: NetworkPartition | undefined;
     let timer: TimerHandle | undefined;
@@ -105,23 +113,20 @@ export class Nemesis {
   }
 
   setNetworkFaults(faults: NetworkFaults, link?: LinkSelector): void {
-    const where = link ? `${link.from} → ${link.to}` : 'all links';
-    const what = Object.entries(faults)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ');
-    const key = `net:${where}`;
-    const prev = this.openSpans.get(key);
+    const key = link ? `${link.from}>${link.to}` : '*';
+    const prev = this.linkFaultSpans.get(key);
     if (prev) this.close(prev);
     this.network.setFaults(faults, link);
-    this.openSpans.set(key, this.open('network-faults', `${where}: ${what}`));
+    const where = link ? { from: link.from, to: link.to } : undefined;
+    this.linkFaultSpans.set(key, this.open({ kind: 'network-faults', link: where, faults: { ...faults } }));
   }
 
   clearNetworkFaults(link?: LinkSelector): void {
     this.network.clearFaults(link);
-    for (const [key, span] of [...this.openSpans]) {
-      if (key.startsWith('net:') && (!link || key === `net:${link.from} → ${link.to}`)) {
+    for (const [key, span] of [...this.linkFaultSpans]) {
+      if (!link || key === `${link.from}>${link.to}`) {
         this.close(span);
-        this.openSpans.delete(key);
+        this.linkFaultSpans.delete(key);
       }
     }
   }
@@ -137,45 +142,38 @@ export class Nemesis {
       c.setDrift(driftMsPerS);
       c.setSkew(ms);
     }
-    const key = `skew:${region}`;
-    const prev = this.openSpans.get(key);
+    const prev = this.skewSpans.get(region);
     if (prev) this.close(prev);
-    this.openSpans.delete(key);
-    if (ms !== 0 || driftMsPerS !== 0) {
-      const drift = driftMsPerS ? `, drift ${driftMsPerS} ms/s` : '';
-      this.openSpans.set(
-        key,
-        this.open('clock-skew', `${region} clock ${ms >= 0 ? '+' : ''}${ms} ms${drift}`),
-      );
-    }
+    this.skewSpans.delete(region);
+    if (ms !== 0 || driftMsPerS !== 0)
+      this.skewSpans.set(region, this.open({ kind: 'clock-skew', region, skewMs: ms, driftMsPerS }));
   }
 
   unskew(region: string): void {
     this.skew(region, 0, 0);
   }
 
-  /** Records a crash (the cluster does the crashing). */
-  crashed(node: string): void {
-    this.openSpans.set(`crash:${node}`, this.open('crash', `${node} crashed`));
+  /** Records a crash (the replicas do the crashing). */
+  crashed(replica: string): void {
+    this.crashSpans.set(replica, this.open({ kind: 'crash', replica }));
   }
 
-  restarted(node: string): void {
-    const span = this.openSpans.get(`crash:${node}`);
+  restarted(replica: string): void {
+    const span = this.crashSpans.get(replica);
     if (span) this.close(span);
-    this.openSpans.delete(`crash:${node}`);
+    this.crashSpans.delete(replica);
   }
 
   failedOver(shard: number, from: string, to: string, epoch: number): void {
-    const span = this.open('failover', `shard ${shard}: ${from} → ${to} (epoch ${epoch})`);
-    this.close(span);
+    this.close(this.open({ kind: 'failover', shard, from, to, epoch }));
   }
 
   /** Heals every partition, flapping link, network fault and clock skew (not crashes). */
   healAll(regions: readonly string[]): void {
     for (const f of this.flaps.splice(0)) f.stop();
-    this.factory.healAll();
+    this.healPartitions();
     this.clearNetworkFaults(); // also closes the span of a fault set to nothing at all
-    for (const r of regions) if (this.openSpans.has(`skew:${r}`)) this.unskew(r);
+    for (const r of regions) if (this.skewSpans.has(r)) this.unskew(r);
   }
 
   /** Whether any fault other than a crash is live. */
@@ -183,8 +181,13 @@ export class Nemesis {
     return this.timeline.some((s) => s.toMs === null && s.kind !== 'crash');
   }
 
-  private open(kind: FaultSpan['kind'], label: string): FaultSpan {
-    const span: FaultSpan = { kind, label, fromMs: this.scheduler.nowMs(), toMs: null };
+  private open(fault: Fault): FaultSpan {
+    const span: FaultSpan = {
+      ...fault,
+      label: describeFault(fault),
+      fromMs: this.scheduler.nowMs(),
+      toMs: null,
+    };
     this.timeline.push(span);
     this.onFault?.(span, 'inject');
     return span;

@@ -9,9 +9,11 @@
  * FIFO, like a TCP connection: jitter never makes a later message overtake an earlier one.
  * Faults set on one link are laid over the faults set for all links, field by field (a link
  * with extra delay keeps the global drop rate).
- * Partitions are not here: the transport factory owns them, and drops in-flight messages too.
+ * Partitions are here too (a `PartitionTable`): a cut drops a message when it is sent and when
+ * it arrives, so a partition injected while a batch is on the wire drops that batch.
  */
 import type { Endpoint, Link } from '../engine';
+import { PartitionTable } from './partitions';
 import type { SeededRng } from './rng';
 import type { Scheduler } from './scheduler';
 
@@ -61,6 +63,8 @@ export class SimulatedNetwork implements Link {
   /** FIFO horizon per directed link and shard: from region → to region → shard → last delivery time. */
   private readonly lastDelivery = new Map<string, Map<string, number[]>>();
   readonly stats: NetworkStats = { carried: 0, delivered: 0, lost: 0, duplicated: 0, corrupted: 0, bytes: 0 };
+  /** The live cuts between regions. */
+  readonly partitions = new PartitionTable();
   /** Messages this network corrupted, per directed link ("from>to" by region). */
   readonly corruptedOn = new Map<string, number>();
 
@@ -110,7 +114,13 @@ export class SimulatedNetwork implements Link {
     return shards;
   }
 
+  /** Whether a message from `from` to `to` is dropped now by a partition. */
+  isCut(from: string, to: string): boolean {
+    return this.partitions.isCut(from, to);
+  }
+
   carry(from: Endpoint, to: Endpoint, bytes: Uint8Array, deliver: (bytes: Uint8Array) => void): void {
+    if (this.partitions.isCut(from.region, to.region)) return;
     this.stats.carried++;
     this.stats.bytes += bytes.length;
     // No per-link faults (the usual case): no key string to build for every message.
@@ -146,7 +156,7 @@ export class SimulatedNetwork implements Link {
       }
       this.scheduler.at(at, () => {
         this.stats.delivered++;
-        deliver(payload);
+        if (!this.partitions.isCut(from.region, to.region)) deliver(payload);
       });
     }
   }

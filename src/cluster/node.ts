@@ -1,21 +1,31 @@
-/** One simulated replica: a `TidalDb` plus the machine around it (clock, timers, disk, liveness). */
-import type { NodeRole, RecoveryReport, TidalDb, WalStorage } from '../engine';
+/**
+ * One simulated replica: a `TidalDb` plus the machine around it (clock, timers, disk, liveness).
+ * The replica opens its database when it is made and again on every start; a stop kills its
+ * timers and closes its files, so a crashed incarnation never acts again.
+ */
+import { FileStorage, type NodeRole, type RecoveryReport, type TidalDb, type WalStorage } from '../engine';
 import type { NodeClock } from './clock';
 import type { NodeTimers } from './scheduler';
 
 export class SimulatedNode {
   up = true;
+  /** The running (or last) incarnation's database. */
+  db: TidalDb;
   /** What the last (re)start recovered from the WAL. */
-  lastRecovery: RecoveryReport | undefined;
+  lastRecovery: RecoveryReport;
 
   constructor(
     readonly regionId: string,
     readonly shardId: number,
-    public db: TidalDb,
     readonly clock: NodeClock,
     public timers: NodeTimers,
     readonly storage: WalStorage,
-  ) {}
+    /** Opens a database for this replica on its clock, timers and disk. */
+    private readonly openDb: (node: SimulatedNode) => TidalDb,
+  ) {
+    this.db = openDb(this);
+    this.lastRecovery = this.db.recovery;
+  }
 
   /** The role this replica believes it has. */
   get role(): NodeRole {
@@ -24,5 +34,21 @@ export class SimulatedNode {
 
   get name(): string {
     return `${this.regionId}/${this.shardId}`;
+  }
+
+  /** Starts a new incarnation on fresh timers: it recovers from the WAL its disk holds. */
+  start(timers: NodeTimers): void {
+    this.timers = timers;
+    this.up = true;
+    this.db = this.openDb(this);
+    this.lastRecovery = this.db.recovery;
+  }
+
+  /** Stops this incarnation: its timers never fire again and its files are closed. */
+  stop(): void {
+    this.timers.alive = false;
+    if (this.up) this.db.close();
+    if (this.storage instanceof FileStorage) this.storage.close();
+    this.up = false;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Plain data a scenario hands to the report layer: the cluster's state at the end of a scenario,
- * its replication-lag timeline and its fault timeline. Pure data, no behaviour, so the report
- * code depends only on these shapes and never on the simulator itself.
+ * its replication-lag timeline and its fault timeline (typed faults and their labels). Plain data
+ * and the functions that describe it, so the report code depends only on these shapes and never
+ * on the simulator itself.
  */
 
 /** One replica's state at the end of a scenario. */
@@ -30,13 +31,72 @@ export interface LagSample {
   lagEvents: number;
 }
 
-/** A fault as the report shades it: from injection to heal (toMs null while still live). */
-export interface FaultSpan {
-  kind:
-    'partition' | 'one-way-partition' | 'network-faults' | 'clock-skew' | 'crash' | 'failover' | 'flapping';
+/** Message faults on a link, as plain data (the network's `NetworkFaults`). */
+export interface LinkFaults {
+  dropRate?: number;
+  duplicateRate?: number;
+  reorder?: boolean;
+  reorderWindowMs?: number;
+  delayMs?: number;
+  jitterMs?: number;
+  corruptRate?: number;
+}
+
+/** A fault the nemesis injected, as typed facts (what a step or a checker asks about). */
+export type Fault =
+  | { kind: 'partition'; between: readonly [string, string] }
+  | { kind: 'one-way-partition'; from: string; to: string }
+  /** `link` undefined: the faults apply to every link. */
+  | { kind: 'network-faults'; link: { from: string; to: string } | undefined; faults: LinkFaults }
+  | { kind: 'clock-skew'; region: string; skewMs: number; driftMsPerS: number }
+  | { kind: 'crash'; replica: string }
+  | { kind: 'failover'; shard: number; from: string; to: string; epoch: number }
+  | { kind: 'flapping'; between: readonly [string, string]; times: number };
+
+export type FaultKind = Fault['kind'];
+
+/**
+ * A fault as the report shades it: from injection to heal (toMs null while still live), with the
+ * label the chart prints (made from the fault by `describeFault`, never parsed back).
+ */
+export type FaultSpan = Fault & {
   label: string;
   fromMs: number;
   toMs: number | null;
+};
+
+/** The label of a fault, for people: "us-east ⇹ eu-west partitioned". */
+export function describeFault(f: Fault): string {
+  switch (f.kind) {
+    case 'partition':
+      return `${f.between[0]} ⇹ ${f.between[1]} partitioned`;
+    case 'one-way-partition':
+      return `${f.from} → ${f.to} cut`;
+    case 'network-faults': {
+      const where = f.link ? `${f.link.from} → ${f.link.to}` : 'all links';
+      const what = Object.entries(f.faults)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
+      return `${where}: ${what}`;
+    }
+    case 'clock-skew': {
+      const drift = f.driftMsPerS ? `, drift ${f.driftMsPerS} ms/s` : '';
+      return `${f.region} clock ${f.skewMs >= 0 ? '+' : ''}${f.skewMs} ms${drift}`;
+    }
+    case 'crash':
+      return `${f.replica} crashed`;
+    case 'failover':
+      return `shard ${f.shard}: ${f.from} → ${f.to} (epoch ${f.epoch})`;
+    case 'flapping':
+      return `${f.between[0]} ⇹ ${f.between[1]} flapping ×${f.times}`;
+  }
+}
+
+/** Whether `f` cuts the link between `a` and `b` (either way round): a partition or a flapping link. */
+export function cutsBetween(f: Fault, a: string, b: string): boolean {
+  if (f.kind !== 'partition' && f.kind !== 'flapping') return false;
+  const [x, y] = f.between;
+  return (x === a && y === b) || (x === b && y === a);
 }
 
 /** Everything the per-scenario attachments are drawn from. */

@@ -379,8 +379,8 @@ test('idempotency: property: under any retry, duplicate, reorder, lost-ack and f
             const live = held !== undefined && c.now() < held.atMs + R;
             const shard = c.controlPlane.tenantRouter.shardFor('', entity);
             const leader = c.controlPlane.leaderOf(shard);
-            const ackLost = via !== leader && c.transport.isCut(leader, via);
-            if (via !== leader && c.transport.isCut(via, leader)) {
+            const ackLost = via !== leader && c.network.isCut(leader, via);
+            if (via !== leader && c.network.isCut(via, leader)) {
               // Cut off from the leader: refused before anything is checked or written.
               assert.throws(
                 () => c.writeSignal('click', entity, o.weight, { via, idempotencyKey: key }),

@@ -5,17 +5,34 @@
  */
 import {
   checkKey,
-  checkRegionId,
-  InvalidInputError,
   Session,
   StaleReadError,
   UnavailableError,
+  type ControlPlane,
+  type Schema,
   type SessionOptions,
   type WriteAck,
 } from '../engine';
-import { hlcKey, type WriteRecord } from './checkers/history';
-import type { ClusterWriteOptions, SimulatedCluster } from './cluster';
+import { hlcKey, type History, type WriteRecord } from './checkers/history';
+import type { ClusterWriteOptions } from './config';
 import type { SimulatedNode } from './node';
+import type { Scheduler } from './scheduler';
+
+/** What sessions and tenant views use of the cluster (its client side provides it). */
+export interface SessionHost {
+  readonly controlPlane: ControlPlane;
+  readonly schema: Schema;
+  readonly history: History;
+  readonly scheduler: Scheduler;
+  now(): number;
+  node(region: string, shard: number): SimulatedNode;
+  leader(shard: number): SimulatedNode;
+  /** `region`, checked to be one of the cluster's (`InvalidInputError` otherwise). */
+  checkRegion(region: string): string;
+  nextSessionId(): number;
+  writeSignal(signal: string, entity: string, weight: number, opts?: ClusterWriteOptions): WriteAck;
+  readDecayScore(region: string, entity: string, signal: string, tenant?: string): number | undefined;
+}
 
 export interface SessionRead {
   score: number | undefined;
@@ -30,9 +47,6 @@ export interface SessionRead {
   shard: number;
 }
 
-/** Session ids count per cluster, so a seed replays the same ids whatever ran before. */
-const sessionCounters = new WeakMap<SimulatedCluster, number>();
-
 export class ClusterSession {
   readonly id: number;
   readonly session: Session;
@@ -40,15 +54,14 @@ export class ClusterSession {
   private readonly own = new Map<string, string[]>();
 
   constructor(
-    private readonly cluster: SimulatedCluster,
+    private readonly cluster: SessionHost,
     public region: string,
     opts: SessionOptions,
     readonly tenant?: string,
   ) {
     this.session = new Session(opts);
-    checkClusterRegion(cluster, region);
-    this.id = (sessionCounters.get(cluster) ?? 0) + 1;
-    sessionCounters.set(cluster, this.id);
+    cluster.checkRegion(region);
+    this.id = cluster.nextSessionId();
   }
 
   /** Writes through the session's region; the session remembers the SeqNo. */
@@ -75,7 +88,7 @@ export class ClusterSession {
 
   /** Moves the session to another region (the client now reads from there); its marks go with it. */
   moveTo(region: string): void {
-    this.region = checkClusterRegion(this.cluster, region);
+    this.region = this.cluster.checkRegion(region);
   }
 
   /**
@@ -171,21 +184,10 @@ function heldWrites(writes: readonly WriteRecord[], node: SimulatedNode, shard: 
   return out;
 }
 
-function checkClusterRegion(cluster: SimulatedCluster, region: string): string {
-  checkRegionId(region);
-  if (!cluster.regions.includes(region))
-    throw new InvalidInputError(
-      'region',
-      region,
-      `not a region of this cluster (${cluster.regions.join(', ')})`,
-    );
-  return region;
-}
-
 /** One tenant's view of the cluster. */
 export class TenantView {
   constructor(
-    private readonly cluster: SimulatedCluster,
+    private readonly cluster: SessionHost,
     readonly id: string,
   ) {
     checkKey(id, 'tenant');

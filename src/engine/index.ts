@@ -41,7 +41,6 @@ export {
   InProcessTransportFactory,
   type Endpoint,
   type Link,
-  type NetworkPartition,
   type Transport,
   type TransportStats,
 } from './transport';

@@ -2,9 +2,9 @@
  * Transport between replicas (DESIGN §3). Endpoints are (region, shard): a shard's replicas talk
  * to the same shard in other regions. Links carry bytes only — never objects — so everything a
  * replica learns from another went through an encoder and a validating decoder.
- * `InProcessTransportFactory` connects endpoints in one process and owns partitions (both ways
- * or one way); how a message travels (latency, loss, duplication) is a pluggable `Link`, which
- * the simulator provides. Without one, messages queue until `drain()`.
+ * `InProcessTransportFactory` connects endpoints in one process; how a message travels (latency,
+ * loss, duplication, partitions) is a pluggable `Link`, which the simulator provides. Without
+ * one, messages queue until `drain()`.
  */
 
 export type MessageHandler = (from: string, bytes: Uint8Array) => void;
@@ -29,15 +29,6 @@ export interface Link {
   carry(from: Endpoint, to: Endpoint, bytes: Uint8Array, deliver: (bytes: Uint8Array) => void): void;
 }
 
-/** A live cut; `heal()` restores the link. */
-export interface NetworkPartition {
-  readonly from: string;
-  readonly to: string;
-  readonly oneWay: boolean;
-  readonly live: boolean;
-  heal(): void;
-}
-
 export interface TransportStats {
   sent: number;
   delivered: number;
@@ -60,11 +51,8 @@ class QueueLink implements Link {
 
 export class InProcessTransportFactory {
   private readonly handlers = new Map<string, MessageHandler>();
-  private readonly partitions: NetworkPartition[] = [];
   private readonly link: Link;
   readonly stats: TransportStats = { sent: 0, delivered: 0, dropped: 0, bytesSent: 0 };
-  /** Observers of partitions injected and healed (the simulator's fault timeline). */
-  onPartitionChange: ((p: NetworkPartition, event: 'inject' | 'heal') => void) | undefined;
 
   constructor(link?: Link) {
     this.link = link ?? new QueueLink();
@@ -96,32 +84,6 @@ export class InProcessTransportFactory {
     };
   }
 
-  /** Cuts traffic between `a` and `b` in both directions. */
-  injectPartition(a: string, b: string): NetworkPartition {
-    return this.addPartition(a, b, false);
-  }
-
-  /** Cuts traffic from `from` to `to` only; `to` can still reach `from`. */
-  injectOneWayPartition(from: string, to: string): NetworkPartition {
-    return this.addPartition(from, to, true);
-  }
-
-  healAll(): void {
-    for (const p of [...this.partitions]) p.heal();
-  }
-
-  /** Whether a message from `from` to `to` is dropped now. */
-  isCut(from: string, to: string): boolean {
-    for (const p of this.partitions) {
-      if ((p.from === from && p.to === to) || (!p.oneWay && p.from === to && p.to === from)) return true;
-    }
-    return false;
-  }
-
-  livePartitions(): readonly NetworkPartition[] {
-    return this.partitions;
-  }
-
   /** Delivers every queued message (only for the default queue link). */
   drain(maxMessages = 1_000_000): number {
     if (!(this.link instanceof QueueLink)) return 0;
@@ -136,19 +98,14 @@ export class InProcessTransportFactory {
   private send(from: Endpoint, route: Route, bytes: Uint8Array): void {
     this.stats.sent++;
     this.stats.bytesSent += bytes.length;
-    if (this.isCut(from.region, route.to.region)) {
-      this.stats.dropped++;
-      return;
-    }
     this.link.carry(from, route.to, bytes, route.deliver);
   }
 
   private route(from: Endpoint, to: Endpoint): Route {
     const key = `${to.region}/${to.shard}`;
     const deliver = (b: Uint8Array): void => {
-      // A partition injected while the message was in flight drops it too.
       const h = this.handlers.get(key);
-      if (!h || this.isCut(from.region, to.region)) {
+      if (!h) {
         this.stats.dropped++;
         return;
       }
@@ -156,28 +113,5 @@ export class InProcessTransportFactory {
       h(from.region, b);
     };
     return { to, deliver };
-  }
-
-  private addPartition(from: string, to: string, oneWay: boolean): NetworkPartition {
-    const partitions = this.partitions;
-    const heal = (): void => {
-      const i = partitions.indexOf(p);
-      if (i >= 0) {
-        partitions.splice(i, 1);
-        this.onPartitionChange?.(p, 'heal');
-      }
-    };
-    const p: NetworkPartition = {
-      from,
-      to,
-      oneWay,
-      get live() {
-        return partitions.includes(p);
-      },
-      heal,
-    };
-    partitions.push(p);
-    this.onPartitionChange?.(p, 'inject');
-    return p;
   }
 }

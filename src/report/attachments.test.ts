@@ -18,7 +18,14 @@ const EVIL = '<script>alert(1)</script>';
 function evilSnapshot(): ClusterSnapshot {
   const snapshot = sampleSnapshot(7);
   snapshot.scores.push({ entity: EVIL, signal: 'cl|ick', scores: { 'us-east': 1 } });
-  snapshot.faults.push({ kind: 'flapping', label: EVIL, fromMs: 2600, toMs: 2800 });
+  snapshot.faults.push({
+    kind: 'flapping',
+    between: [EVIL, 'eu-west'],
+    times: 3,
+    label: EVIL,
+    fromMs: 2600,
+    toMs: 2800,
+  });
   snapshot.lag.push({ timeMs: 100, replica: EVIL, lagEvents: 2 });
   return snapshot;
 }
@@ -75,8 +82,8 @@ test('lag chart: an SVG document with a line per follower replica and shaded, la
   for (const text of [
     'eu-west/0',
     'ap-south/1',
-    'partition us-east ↔ eu-west',
-    'crash ap-south/1 (still active)',
+    'us-east ⇹ eu-west partitioned',
+    'ap-south/1 crashed (still active)',
     'virtual time (ms)',
     'lag (events)',
   ]) {

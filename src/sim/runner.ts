@@ -14,8 +14,8 @@ import {
   NodeStateError,
   StaleReadError,
   UnavailableError,
-  type NetworkPartition,
 } from '../engine';
+import type { NetworkPartition } from '../cluster';
 import { bugSwitch, type BugName } from './bugs';
 import { healAndCheck, runFailure, type SimViolation } from './checkers';
 import {
@@ -198,7 +198,8 @@ class Run {
       case 'crash':
         if (!c.node(item.region, item.shard).up) return false;
         this.stats.faults++;
-        c.crash(item.region, item.shard, { tornWrite: item.tornWrite });
+        if (item.tornWrite) c.crashTearingWrite(item.region, item.shard);
+        else c.crash(item.region, item.shard);
         return true;
       case 'failover': {
         this.stats.faults++;

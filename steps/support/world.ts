@@ -10,11 +10,12 @@ import {
   SimulatedCluster,
   type ClusterConfig,
   type ClusterSession,
+  type NetworkPartition,
   type SessionRead,
   type FailoverResult,
   type ReplicaState,
 } from '../../src/cluster';
-import type { NetworkPartition, RecoveryReport, WriteAck } from '../../src/engine';
+import type { RecoveryReport, WriteAck } from '../../src/engine';
 import { createScenarioLogger, type ScenarioLogger } from '../../src/report/logger';
 import { DEFAULT_SEED } from '../../src/report/seed';
 

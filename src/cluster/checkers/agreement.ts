@@ -4,7 +4,7 @@
  * Each returns the disagreements it found (empty = agreement), so a failing step shows them.
  */
 import { formatHlc, scoresMatch } from '../../engine';
-import type { ClusterBase } from '../cluster-base';
+import type { ClusterView } from './view';
 
 export interface ScoreDisagreement {
   entity: string;
@@ -14,7 +14,7 @@ export interface ScoreDisagreement {
 
 /** Every (tenant, entity, signal) ever written, scored in every region; those that differ. */
 export function scoreDisagreements(
-  cluster: ClusterBase,
+  cluster: ClusterView,
   regions: readonly string[] = cluster.regions,
 ): ScoreDisagreement[] {
   const out: ScoreDisagreement[] = [];
@@ -41,7 +41,7 @@ export function scoreDisagreements(
 }
 
 /** Differences between each follower's log and its shard leader's log (SeqNo by SeqNo). */
-export function logOrderViolations(cluster: ClusterBase): string[] {
+export function logOrderViolations(cluster: ClusterView): string[] {
   const out: string[] = [];
   for (let s = 0; s < cluster.shardCount; s++) {
     const leader = cluster.leader(s);

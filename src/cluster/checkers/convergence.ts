@@ -15,7 +15,7 @@ import {
   type Hlc,
   type TidalError,
 } from '../../engine';
-import type { ClusterBase } from '../cluster-base';
+import type { ClusterView } from './view';
 import type { WriteRecord } from './history';
 
 /** One region's view of one (entity, signal). */
@@ -32,7 +32,7 @@ export interface RegionSignalState {
 
 /** Per region: score, write counts and last write of `tenant`'s `entity` `signal`, at cluster time. */
 export function signalStateInEveryRegion(
-  cluster: ClusterBase,
+  cluster: ClusterView,
   entity: string,
   signal: string,
   tenant = '',
@@ -54,7 +54,7 @@ export function signalStateInEveryRegion(
 
 /** What one replica applying every acknowledged write of the history once would hold. */
 export function referenceSignalState(
-  cluster: ClusterBase,
+  cluster: ClusterView,
   entity: string,
   signal: string,
   tenant = '',
@@ -74,7 +74,7 @@ export function referenceSignalState(
 
 /** Every region against the reference: one line per difference (empty = all agree with it). */
 export function referenceDisagreements(
-  cluster: ClusterBase,
+  cluster: ClusterView,
   entity: string,
   signal: string,
   tenant = '',
@@ -101,7 +101,7 @@ export function referenceDisagreements(
 }
 
 function acknowledgedWrites(
-  cluster: ClusterBase,
+  cluster: ClusterView,
   entity: string,
   signal: string,
   tenant: string,
@@ -117,7 +117,7 @@ export interface LagReading {
   lagMs: number;
 }
 
-export function lagGaugeFor(cluster: ClusterBase, region: string): LagReading {
+export function lagGaugeFor(cluster: ClusterView, region: string): LagReading {
   let lagEvents = 0;
   let lagMs = 0;
   for (let s = 0; s < cluster.shardCount; s++) {
@@ -129,7 +129,7 @@ export function lagGaugeFor(cluster: ClusterBase, region: string): LagReading {
 }
 
 /** Events the shard leaders have heard `region`'s replicas acknowledge, summed over shards. */
-export function confirmedBy(cluster: ClusterBase, region: string): number {
+export function confirmedBy(cluster: ClusterView, region: string): number {
   let n = 0;
   for (let s = 0; s < cluster.shardCount; s++) {
     const cursor = cluster
@@ -149,7 +149,7 @@ export interface ReconciliationTotals {
   states: number;
 }
 
-export function reconciliationTotals(cluster: ClusterBase): ReconciliationTotals {
+export function reconciliationTotals(cluster: ClusterView): ReconciliationTotals {
   const t: ReconciliationTotals = { rounds: 0, messages: 0, bytes: 0, states: 0 };
   for (const n of cluster.allNodes()) {
     const s = n.db.recon.stats;
@@ -177,31 +177,32 @@ export function reconciliationSince(
  * The bytes of every state a region's replicas hold, encoded as reconciliation ships them: what
  * shipping the whole state once, instead of a delta, would cost.
  */
-export function fullStateBytes(cluster: ClusterBase, region: string): number {
+export function fullStateBytes(cluster: ClusterView, region: string): number {
   let bytes = 0;
   for (const n of cluster.nodesIn(region)) bytes += encodeStates([...n.db.store.entries()]).length;
   return bytes;
 }
 
-/** Messages `replica`'s region refused with an error named `errorName` (from `from`, if given). */
-export function refusals(
-  cluster: ClusterBase,
+/** Messages `region`'s replicas refused with an error of class `kind` (from `from`, if given). */
+export function refusals<E extends TidalError>(
+  cluster: ClusterView,
   region: string,
-  errorName: string,
+  kind: abstract new (...args: never[]) => E,
   from?: string,
-): TidalError[] {
-  return cluster.rejections
-    .filter(
-      (r) =>
-        r.replica.startsWith(`${region}/`) &&
-        r.error.name === errorName &&
-        (from === undefined || r.from === from),
+): E[] {
+  const out: E[] = [];
+  for (const r of cluster.rejections)
+    if (
+      r.replica.startsWith(`${region}/`) &&
+      r.error instanceof kind &&
+      (from === undefined || r.from === from)
     )
-    .map((r) => r.error);
+      out.push(r.error);
+  return out;
 }
 
 /** When the last partition (two-way, one-way or flapping) healed, in virtual ms. */
-export function lastHealMs(cluster: ClusterBase): number | undefined {
+export function lastHealMs(cluster: ClusterView): number | undefined {
   let at: number | undefined;
   for (const s of cluster.faultTimeline()) {
     if (s.kind !== 'partition' && s.kind !== 'one-way-partition' && s.kind !== 'flapping') continue;

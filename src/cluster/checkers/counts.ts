@@ -4,7 +4,7 @@
  * many entities each shard holds (how evenly routing spread them).
  */
 import { checkKey } from '../../engine';
-import type { ClusterBase } from '../cluster-base';
+import type { ClusterView } from './view';
 
 export interface RegionCount {
   region: string;
@@ -15,7 +15,7 @@ export interface RegionCount {
 
 /** Per region: the write count and score of `tenant`'s `entity` `signal`, at cluster time. */
 export function countsInEveryRegion(
-  cluster: ClusterBase,
+  cluster: ClusterView,
   entity: string,
   signal: string,
   tenant = '',
@@ -34,7 +34,7 @@ export function countsInEveryRegion(
 }
 
 /** Distinct entities (over every tenant and signal) each shard's leader holds; index = shard. */
-export function shardLoads(cluster: ClusterBase): number[] {
+export function shardLoads(cluster: ClusterView): number[] {
   return Array.from({ length: cluster.shardCount }, (_, s) => {
     const seen = new Set<string>();
     for (const item of cluster.leader(s).db.store.entries()) seen.add(`${item.tenant}\u0000${item.entity}`);

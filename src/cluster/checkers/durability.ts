@@ -3,7 +3,7 @@
  * refused input changed nothing), which acknowledged writes a replica's log lacks, and the
  * writes a failover lost, in the words a scenario's table uses.
  */
-import type { SimulatedCluster } from '../cluster';
+import type { ClusterView } from './view';
 import { hlcKey, type WriteRecord } from './history';
 
 export interface ReplicaState {
@@ -17,7 +17,7 @@ export interface ReplicaState {
 }
 
 /** What every replica holds now. */
-export function replicaStates(cluster: SimulatedCluster): ReplicaState[] {
+export function replicaStates(cluster: ClusterView): ReplicaState[] {
   return cluster.allNodes().map((n) => ({
     replica: n.name,
     up: n.up,
@@ -50,7 +50,7 @@ export function stateChanges(before: readonly ReplicaState[], after: readonly Re
  * The writes chosen by `which` that some live replica of their shard does not hold in its log
  * (at the write's SeqNo, with the write's HLC). Local writes and retries are not in the log.
  */
-export function writesMissing(cluster: SimulatedCluster, which: (w: WriteRecord) => boolean): string[] {
+export function writesMissing(cluster: ClusterView, which: (w: WriteRecord) => boolean): string[] {
   const out: string[] = [];
   for (const w of cluster.history.writes) {
     if (w.local || w.retry || !which(w)) continue;
@@ -74,9 +74,8 @@ export interface LostWriteRow {
 }
 
 /** The acknowledged writes failovers lost, as table rows (in SeqNo order per shard). */
-export function lostWriteRows(cluster: SimulatedCluster): LostWriteRow[] {
-  return cluster
-    .lostWrites()
+export function lostWriteRows(lost: readonly WriteRecord[]): LostWriteRow[] {
+  return lost
     .slice()
     .sort((a, b) => a.shard - b.shard || a.seqNo - b.seqNo)
     .map((w) => ({

@@ -5,15 +5,12 @@
  * comes from the cluster's own config. `PROMISES` lists what it checks, in the order its
  * violations are reported: the promises a client can see first, the internal rules after.
  */
-import type { ControlPlane, Schema } from '../../engine';
 import { ConvergenceTimeoutError, type Violation } from '../errors';
-import type { SimulatedNode } from '../node';
-import type { FaultSpan } from '../report-data';
 import { checkCorruption } from './corruption';
-import type { History, WriteRecord } from './history';
-import { checkAckPromise, checkIdempotency, checkRetryAnswers, type FailoverRecord } from './idempotency';
-import type { PromiseObserver } from './observer';
+import type { WriteRecord } from './history';
+import { checkAckPromise, checkIdempotency, checkRetryAnswers } from './idempotency';
 import { checkSessions } from './sessions';
+import type { ClusterView } from './view';
 import { checkWrites, type ReplicaView } from './writes';
 
 /** Virtual time allowed for convergence once every fault healed. */
@@ -81,19 +78,8 @@ function skewedBetween(cluster: CheckedCluster): (fromMs: number, toMs: number) 
 }
 
 /** What the promise checker reads of a cluster (every parameter from the cluster's own config). */
-export interface CheckedCluster {
-  readonly controlPlane: ControlPlane;
-  readonly schema: Schema;
-  readonly history: History;
-  readonly partitionPolicy: 'leader-only' | 'accept-local';
-  readonly idempotencyRetentionMs: number;
-  readonly observer: PromiseObserver;
-  readonly failovers: readonly FailoverRecord[];
-  readonly network: { readonly corruptedOn: ReadonlyMap<string, number> };
-  allNodes(): SimulatedNode[];
-  now(): number;
-  faultTimeline(): FaultSpan[];
-}
+/** What the promise checker reads of the cluster. */
+export type CheckedCluster = ClusterView;
 
 export interface PromiseCheck {
   violations: Violation[];

@@ -2,7 +2,18 @@
  * A fixed, realistic ClusterSnapshot (two followers, a partition, a crash and a skew) for unit
  * tests, the demo scenario and trying the report layer without the simulator.
  */
-import type { ClusterSnapshot, LagSample } from '../../cluster/report-data';
+import {
+  describeFault,
+  type ClusterSnapshot,
+  type Fault,
+  type FaultSpan,
+  type LagSample,
+} from '../../cluster/report-data';
+
+/** A fault span with the label the nemesis would give it. */
+function span(fault: Fault, fromMs: number, toMs: number | null): FaultSpan {
+  return { ...fault, label: describeFault(fault), fromMs, toMs };
+}
 
 /** A three-region run of 3 s virtual: eu-west partitioned 500–1500 ms, ap-south/1 crashed 2000 ms. */
 export function sampleSnapshot(seed = 42): ClusterSnapshot {
@@ -88,9 +99,11 @@ export function sampleSnapshot(seed = 42): ClusterSnapshot {
       ...lagSeries('ap-south/1', [0, 0, 0, 1, 0, 0, 0, 0, 5, 10, 16]),
     ],
     faults: [
-      { kind: 'partition', label: 'partition us-east ↔ eu-west', fromMs: 500, toMs: 1500 },
-      { kind: 'clock-skew', label: 'skew eu-west +250 ms', fromMs: 1000, toMs: 2500 },
-      { kind: 'crash', label: 'crash ap-south/1', fromMs: 2000, toMs: null },
+      ...[
+        span({ kind: 'partition', between: ['us-east', 'eu-west'] }, 500, 1500),
+        span({ kind: 'clock-skew', region: 'eu-west', skewMs: 250, driftMsPerS: 0 }, 1000, 2500),
+        span({ kind: 'crash', replica: 'ap-south/1' }, 2000, null),
+      ],
     ],
   };
 }

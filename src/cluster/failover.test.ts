@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { writesMissing } from './checkers/durability';
-import { SimulatedCluster, type ClusterConfig } from './cluster';
+import { SimulatedCluster } from './cluster';
+import type { ClusterConfig } from './config';
 import { FailoverRefusedError } from './errors';
 
 const schema = { signals: { click: { halfLifeMs: 3_600_000 } } };
@@ -150,7 +151,7 @@ test('crash: a torn write is cut off on restart, exactly, and nothing written be
         await c.advance(50);
         write(c, after, 'late');
         const applied = c.node(victim, 0).db.appliedSeqNo();
-        const torn = c.crash(victim, 0, { tornWrite: true });
+        const torn = c.crashTearingWrite(victim, 0);
         assert.ok(torn > 0);
         const report = c.restart(victim, 0);
         assert.equal(report.truncatedBytes, torn);
@@ -187,7 +188,7 @@ test('failover: whatever the failovers and crashes, replicas converge; under quo
             await c.failover(0, s.to ?? undefined).catch((err: unknown) => {
               if (!(err instanceof FailoverRefusedError)) throw err;
             });
-          else if (s.op === 'crash' && c.node(s.region, 0).up) c.crash(s.region, 0, { tornWrite: true });
+          else if (s.op === 'crash' && c.node(s.region, 0).up) c.crashTearingWrite(s.region, 0);
           else if (s.op === 'heal') c.healEverything();
           else if (s.op === 'run') await c.advance(s.ms);
         }
