@@ -1,20 +1,23 @@
 /**
- * Builds the RunSummary from Cucumber's message stream (envelopes), the way Cucumber's own
- * reports do: gherkin documents give feature tags and lines, pickles give scenarios, test cases
- * map pickles to steps, and step results, attachments and finish messages give the outcome.
- * A retried scenario counts once, with the outcome of its last attempt and the time of all.
+ * Builds the RunSummary from Cucumber's message stream (envelopes) with @cucumber/query, the index
+ * Cucumber's own formatters read. Every envelope goes into a Query; when a scenario's last attempt
+ * finishes, the Query gives its pickle, lineage (feature tags, line), most severe step result,
+ * steps and their attachments (the seed). Kept here, because Query does not: the results taken so
+ * far, and the time and count of retried attempts (Query leaves those out of its answers), since a
+ * retried scenario counts once, with the outcome of its last attempt and the time of all.
  */
-import type {
-  Attachment,
-  Envelope,
-  GherkinDocument,
-  Hook,
-  Pickle,
-  TestCase,
-  TestCaseFinished,
-  TestCaseStarted,
-  TestStepFinished,
-  Timestamp,
+import { Query } from '@cucumber/query';
+import {
+  TimeConversion,
+  type Attachment,
+  type Envelope,
+  type Hook,
+  type Pickle,
+  type TestCaseStarted,
+  type TestCaseFinished,
+  type TestStep,
+  type TestStepFinished,
+  type Timestamp,
 } from '@cucumber/messages';
 import { parseSeedAttachment, SEED_MEDIA_TYPE, type SeedInfo } from '../seed';
 import {
@@ -29,21 +32,17 @@ import {
 /** Bound on one error text kept for the summary: enough for a message and a useful stack. */
 const MAX_ERROR_CHARS = 8000;
 
-/** Worst first: the first of these among a scenario's steps is the scenario's status. */
-const STEP_PRECEDENCE: ReadonlyArray<[string, ScenarioStatus]> = [
-  ['FAILED', 'failed'],
-  ['AMBIGUOUS', 'failed'],
-  ['UNDEFINED', 'undefined'],
-  ['PENDING', 'pending'],
-  ['SKIPPED', 'skipped'],
-];
-
-interface Attempt {
-  testCaseId: string;
-  startedMs: number;
-  steps: TestStepFinished[];
-  seed?: SeedInfo;
-}
+/**
+ * A scenario's status from its most severe step result (Query ranks FAILED over AMBIGUOUS over
+ * UNDEFINED, PENDING, SKIPPED, PASSED, UNKNOWN). Anything not listed here counts as passed.
+ */
+const SCENARIO_STATUS_OF: Readonly<Record<string, ScenarioStatus>> = {
+  FAILED: 'failed',
+  AMBIGUOUS: 'failed',
+  UNDEFINED: 'undefined',
+  PENDING: 'pending',
+  SKIPPED: 'skipped',
+};
 
 interface Carry {
   durationMs: number;
@@ -51,36 +50,18 @@ interface Carry {
 }
 
 export class SummaryCollector {
-  private readonly featureTags = new Map<string, string[]>(); // by uri
-  private readonly astLines = new Map<string, number>(); // gherkin node id → line
-  private readonly pickles = new Map<string, Pickle>();
-  private readonly testCases = new Map<string, TestCase>();
-  private readonly hooks = new Map<string, Hook>();
-  private readonly attempts = new Map<string, Attempt>(); // by testCaseStartedId
-  private readonly carried = new Map<string, Carry>(); // earlier attempts, by pickle id
+  private readonly query = new Query();
+  /**
+   * Time and number of the attempts so far, by pickle id, until the last attempt finishes: Query
+   * leaves retried attempts out of its answers, but their time counts.
+   */
+  private readonly carried = new Map<string, Carry>();
   private readonly results: ScenarioResult[] = [];
-  private firstMs: number | undefined;
-  private lastMs: number | undefined;
-  private success: boolean | undefined;
-  private cucumberVersion: string | undefined;
 
   /** Feed every envelope, in stream order. */
   add(envelope: Envelope): void {
-    if (envelope.meta) this.cucumberVersion = envelope.meta.implementation.version;
-    if (envelope.gherkinDocument) this.addDocument(envelope.gherkinDocument);
-    if (envelope.pickle) this.pickles.set(envelope.pickle.id, envelope.pickle);
-    if (envelope.hook) this.hooks.set(envelope.hook.id, envelope.hook);
-    if (envelope.testCase) this.testCases.set(envelope.testCase.id, envelope.testCase);
-    if (envelope.testRunStarted) this.seen(envelope.testRunStarted.timestamp);
-    if (envelope.testCaseStarted) this.startAttempt(envelope.testCaseStarted);
-    if (envelope.testStepFinished)
-      this.attempts.get(envelope.testStepFinished.testCaseStartedId)?.steps.push(envelope.testStepFinished);
-    if (envelope.attachment) this.addAttachment(envelope.attachment);
+    this.query.update(envelope);
     if (envelope.testCaseFinished) this.finishAttempt(envelope.testCaseFinished);
-    if (envelope.testRunFinished) {
-      this.seen(envelope.testRunFinished.timestamp);
-      this.success = envelope.testRunFinished.success;
-    }
   }
 
   /** The summary of everything seen so far. */
@@ -88,111 +69,110 @@ export class SummaryCollector {
     const scenarios = [...this.results].sort((a, b) => a.uri.localeCompare(b.uri) || a.line - b.line);
     const { rows, total } = tallyCapabilities(scenarios);
     const failures = scenarios.filter((s) => FAILING_STATUSES.includes(s.status));
+    const { firstMs, lastMs } = this.runSpan();
     return {
       capabilities: rows,
       total,
       scenarios,
       failures,
-      runDurationMs:
-        this.firstMs === undefined || this.lastMs === undefined
-          ? total.durationMs
-          : this.lastMs - this.firstMs,
-      success: this.success ?? failures.length === 0,
-      startedAt: this.firstMs === undefined ? undefined : new Date(this.firstMs).toISOString(),
-      cucumberVersion: this.cucumberVersion,
+      runDurationMs: firstMs === undefined || lastMs === undefined ? total.durationMs : lastMs - firstMs,
+      success: this.query.findTestRunFinished()?.success ?? failures.length === 0,
+      startedAt: firstMs === undefined ? undefined : new Date(firstMs).toISOString(),
+      cucumberVersion: this.query.findMeta()?.implementation.version,
     };
   }
 
-  private addDocument(document: GherkinDocument): void {
-    const feature = document.feature;
-    if (!document.uri || !feature) return;
-    this.featureTags.set(
-      document.uri,
-      feature.tags.map((t) => t.name),
-    );
-    const children = feature.children.flatMap((c) => (c.rule ? c.rule.children : [c]));
-    for (const child of children) {
-      const scenario = child.scenario;
-      if (!scenario) continue;
-      this.astLines.set(scenario.id, scenario.location.line);
-      for (const row of scenario.examples.flatMap((e) => e.tableBody))
-        this.astLines.set(row.id, row.location.line);
-    }
-  }
-
-  private startAttempt(started: TestCaseStarted): void {
-    const startedMs = toMs(started.timestamp);
-    this.seen(started.timestamp);
-    this.attempts.set(started.id, { testCaseId: started.testCaseId, startedMs, steps: [] });
-  }
-
-  /** The first seed attachment of an attempt wins: it is the seed the scenario started with. */
-  private addAttachment(attachment: Attachment): void {
-    if (attachment.mediaType !== SEED_MEDIA_TYPE || !attachment.testCaseStartedId) return;
-    const attempt = this.attempts.get(attachment.testCaseStartedId);
-    if (!attempt || attempt.seed) return;
-    const body =
-      String(attachment.contentEncoding) === 'BASE64'
-        ? Buffer.from(attachment.body, 'base64').toString('utf8')
-        : attachment.body;
-    attempt.seed = parseSeedAttachment(body);
-  }
-
+  /**
+   * Each attempt adds its time to its pickle's carry; the last one (not to be retried) turns the
+   * carry into the scenario's result, read from what Query holds at that moment.
+   */
   private finishAttempt(finished: TestCaseFinished): void {
-    const attempt = this.attempts.get(finished.testCaseStartedId);
-    const testCase = attempt && this.testCases.get(attempt.testCaseId);
-    const pickle = testCase && this.pickles.get(testCase.pickleId);
-    if (!attempt || !testCase || !pickle) return; // a message stream without its prologue: nothing to report
-    this.seen(finished.timestamp);
-    this.attempts.delete(finished.testCaseStartedId);
+    const started = this.query.findTestCaseStartedBy(finished);
+    const pickle = started && this.query.findTestCaseBy(started) && this.query.findPickleBy(started);
+    if (!started || !pickle) return; // a message stream without its prologue: nothing to report
     const carry = this.carried.get(pickle.id) ?? { durationMs: 0, attempts: 0 };
-    carry.durationMs += Math.max(0, toMs(finished.timestamp) - attempt.startedMs);
+    const duration = this.query.findTestCaseDurationBy(finished);
+    carry.durationMs += duration ? Math.max(0, TimeConversion.durationToMilliseconds(duration)) : 0;
     carry.attempts += 1;
     if (finished.willBeRetried) {
       this.carried.set(pickle.id, carry);
       return;
     }
     this.carried.delete(pickle.id);
-    this.results.push(this.result(pickle, testCase, attempt, carry));
+    this.results.push(this.result(started, pickle, carry));
   }
 
-  private result(pickle: Pickle, testCase: TestCase, attempt: Attempt, carry: Carry): ScenarioResult {
-    const decisive = decisiveStep(attempt.steps);
-    const status = decisive?.status ?? 'passed';
+  private result(started: TestCaseStarted, pickle: Pickle, carry: Carry): ScenarioResult {
+    const steps = this.query.findTestStepFinishedAndTestStepBy(started);
+    const severest = this.query.findMostSevereTestStepResultBy(started)?.status;
+    const status = (severest && SCENARIO_STATUS_OF[severest]) ?? 'passed';
     const result: ScenarioResult = {
       name: pickle.name,
       uri: pickle.uri,
-      line: pickle.location?.line ?? this.astLines.get(pickle.astNodeIds[pickle.astNodeIds.length - 1]) ?? 0,
-      capability: capabilityOf(this.featureTags.get(pickle.uri) ?? [], pickle.uri),
+      line: pickle.location?.line ?? this.query.findLocationOf(pickle)?.line ?? 0,
+      capability: capabilityOf(
+        this.query.findLineageBy(pickle)?.feature?.tags.map((t) => t.name) ?? [],
+        pickle.uri,
+      ),
       status,
       durationMs: carry.durationMs,
       attempts: carry.attempts,
-      seed: attempt.seed,
+      seed: this.seedOf(steps.map(([stepFinished]) => stepFinished)),
     };
-    if (decisive && status !== 'passed') {
-      result.failedStep = this.stepText(pickle, testCase, decisive.step.testStepId);
-      result.error = errorText(decisive.step, status, result.failedStep);
+    // The first step with the most severe result decides: the failing step, not a later After hook.
+    const decisive =
+      status === 'passed' ? undefined : steps.find(([f]) => f.testStepResult.status === severest);
+    if (decisive) {
+      const [stepFinished, testStep] = decisive;
+      result.failedStep = this.stepText(testStep);
+      result.error = errorText(stepFinished, status, result.failedStep);
     }
     return result;
   }
 
-  private stepText(pickle: Pickle, testCase: TestCase, testStepId: string): string {
-    const testStep = testCase.testSteps.find((s) => s.id === testStepId);
-    if (testStep?.pickleStepId) {
-      const step = pickle.steps.find((s) => s.id === testStep.pickleStepId);
-      if (step) return step.text;
+  /** The first seed attachment of the attempt: the seed the scenario started with. */
+  private seedOf(steps: readonly TestStepFinished[]): SeedInfo | undefined {
+    for (const attachment of steps.flatMap((step) => this.query.findAttachmentsBy(step))) {
+      if (attachment.mediaType !== SEED_MEDIA_TYPE) continue;
+      const seed = parseSeedAttachment(bodyText(attachment));
+      if (seed) return seed;
     }
-    const hook = testStep?.hookId ? this.hooks.get(testStep.hookId) : undefined;
+    return undefined;
+  }
+
+  private stepText(testStep: TestStep): string {
+    const pickleStep = this.query.findPickleStepBy(testStep);
+    if (pickleStep) return pickleStep.text;
+    const hook = this.query.findHookBy(testStep);
     if (!hook) return 'a hook';
     const where = `${hook.sourceReference.uri ?? '?'}:${hook.sourceReference.location?.line ?? '?'}`;
     return `${hookKind(hook)}${hook.name ? ` "${hook.name}"` : ''} (${where})`;
   }
 
-  private seen(timestamp: Timestamp): void {
-    const ms = toMs(timestamp);
-    this.firstMs = this.firstMs === undefined ? ms : Math.min(this.firstMs, ms);
-    this.lastMs = this.lastMs === undefined ? ms : Math.max(this.lastMs, ms);
+  /**
+   * Wall clock of the run: testRunStarted to testRunFinished. While the run is cut short (no
+   * testRunFinished yet), it ends at the latest scenario start or finish seen.
+   */
+  private runSpan(): { firstMs?: number; lastMs?: number } {
+    const started = this.query.findAllTestCaseStarted(); // ordered by time
+    const runStarted = this.query.findTestRunStarted()?.timestamp ?? started[0]?.timestamp;
+    const runFinished = this.query.findTestRunFinished()?.timestamp;
+    const latest = runFinished
+      ? [runFinished]
+      : [runStarted, started.at(-1)?.timestamp, this.query.findAllTestCaseFinished().at(-1)?.timestamp];
+    const latestMs = latest.map(toMs).filter((ms) => ms !== undefined);
+    return { firstMs: toMs(runStarted), lastMs: latestMs.length ? Math.max(...latestMs) : undefined };
   }
+}
+
+function toMs(timestamp: Timestamp | undefined): number | undefined {
+  return timestamp && TimeConversion.timestampToMillisecondsSinceEpoch(timestamp);
+}
+
+function bodyText(attachment: Attachment): string {
+  return String(attachment.contentEncoding) === 'BASE64'
+    ? Buffer.from(attachment.body, 'base64').toString('utf8')
+    : attachment.body;
 }
 
 function hookKind(hook: Hook): string {
@@ -200,16 +180,6 @@ function hookKind(hook: Hook): string {
   if (type.startsWith('BEFORE')) return 'Before hook';
   if (type.startsWith('AFTER')) return 'After hook';
   return 'hook';
-}
-
-function decisiveStep(
-  steps: readonly TestStepFinished[],
-): { status: ScenarioStatus; step: TestStepFinished } | undefined {
-  for (const [raw, status] of STEP_PRECEDENCE) {
-    const step = steps.find((s) => String(s.testStepResult.status) === raw);
-    if (step) return { status, step };
-  }
-  return undefined;
 }
 
 function errorText(step: TestStepFinished, status: ScenarioStatus, stepText: string): string {
@@ -228,8 +198,4 @@ function errorText(step: TestStepFinished, status: ScenarioStatus, stepText: str
 function stripAnsi(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
-}
-
-function toMs(timestamp: Timestamp): number {
-  return timestamp.seconds * 1000 + timestamp.nanos / 1e6;
 }

@@ -95,8 +95,15 @@ function stream(uri: string, featureTags: string[], scenarios: ScenarioSpec[]): 
       out.push({ testCaseStarted: { id, testCaseId: `tc${i}`, attempt, timestamp: ts(clock) } } as Envelope);
       if (s.seed !== undefined) {
         const { body, mediaType } = seedAttachment(s.seed, uri, s.line);
+        // Cucumber attaches only while a step or hook runs, so an attachment always names its step.
         out.push({
-          attachment: { testCaseStartedId: id, body, mediaType, contentEncoding: 'IDENTITY' },
+          attachment: {
+            testCaseStartedId: id,
+            testStepId: `ts-${i}-0`,
+            body,
+            mediaType,
+            contentEncoding: 'IDENTITY',
+          },
         } as Envelope);
       }
       statuses.forEach((status, j) => {
