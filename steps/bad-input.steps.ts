@@ -12,7 +12,7 @@ import type { TidalWorld } from './support/world';
 Given(
   'messages from {region} to {region} are dropped',
   function (this: TidalWorld, from: string, to: string) {
-    this.partitions.set(`${from}>${to}`, this.cluster.injectOneWayPartition(from, to));
+    this.partitions.push(this.cluster.injectOneWayPartition(from, to));
   },
 );
 

@@ -40,7 +40,7 @@ When('the clock of {region} is corrected', function (this: TidalWorld, region: s
 Then(
   '{region} refused the batches from {region} because that clock ran more than {duration} ahead',
   function (this: TidalWorld, region: string, from: string, ms: number) {
-    const refused = refusals(this.cluster, region, ClockSkewError, from);
+    const refused = refusals(this.sim, region, ClockSkewError, from);
     expect(refused.length).toBeGreaterThan(0);
     const err = refused[0] as ClockSkewError;
     expect(err).toBeInstanceOf(ClockSkewError);
@@ -63,9 +63,9 @@ Then('no region refused a message for clock skew', function (this: TidalWorld) {
 Then(
   'every hybrid clock moved only forward and stamped each receive after the stamp it received',
   function (this: TidalWorld) {
-    this.figures.hlcStampsChecked = this.cluster.hlcMonitor.observed;
-    expect(this.cluster.hlcMonitor.observed).toBeGreaterThan(0);
-    expect(this.cluster.hlcMonitor.violations).toEqual([]);
+    this.figures.hlcStampsChecked = this.sim.hlcMonitor.observed;
+    expect(this.sim.hlcMonitor.observed).toBeGreaterThan(0);
+    expect(this.sim.hlcMonitor.violations).toEqual([]);
   },
 );
 

@@ -13,11 +13,8 @@ import {
   referenceDisagreements,
   referenceSignalState,
   signalStateInEveryRegion,
-  type ReconciliationTotals,
 } from '../src/cluster';
 import type { TidalWorld } from './support/world';
-
-const RECON_BASELINE = ['rounds', 'messages', 'bytes', 'states'] as const;
 
 Given('regions cut off from the leader accept writes locally', function (this: TidalWorld) {
   this.config.partitionPolicy = 'accept-local';
@@ -60,18 +57,18 @@ Then(
 Then(
   'every region scores {entity} {string} as one replica applying every write once would',
   function (this: TidalWorld, entity: string, signal: string) {
-    const reference = referenceSignalState(this.cluster, entity, signal);
+    const reference = referenceSignalState(this.sim, entity, signal);
     expect(reference.score).toBeDefined();
     this.figures[`referenceScore:${entity}`] = reference.score!;
-    expect(referenceDisagreements(this.cluster, entity, signal)).toEqual([]);
+    expect(referenceDisagreements(this.sim, entity, signal)).toEqual([]);
   },
 );
 
 Then(
   'every region counts {int} writes to {entity} {string}, {int} of them retractions, and agrees on the last write',
   function (this: TidalWorld, n: number, entity: string, signal: string, retractions: number) {
-    const states = signalStateInEveryRegion(this.cluster, entity, signal);
-    const reference = referenceSignalState(this.cluster, entity, signal);
+    const states = signalStateInEveryRegion(this.sim, entity, signal);
+    const reference = referenceSignalState(this.sim, entity, signal);
     for (const s of states) {
       expect({ region: s.region, writes: s.writeCount, retractions: s.retractions }).toEqual({
         region: s.region,
@@ -88,12 +85,11 @@ Then(
 );
 
 When('reconciliation traffic is measured from now on', function (this: TidalWorld) {
-  const t = reconciliationTotals(this.cluster);
-  for (const k of RECON_BASELINE) this.noted.set(`recon.${k}`, t[k]);
+  this.noted.reconciliation = reconciliationTotals(this.sim);
 });
 
 Then('all regions converge within {duration} of the heal', async function (this: TidalWorld, ms: number) {
-  const healedAt = lastHealMs(this.cluster);
+  const healedAt = lastHealMs(this.sim);
   if (healedAt === undefined) throw new Error('no partition has healed in this scenario');
   await this.cluster.awaitFullConvergence(Math.max(0, healedAt + ms - this.cluster.now()));
   const tookMs = this.cluster.now() - healedAt;
@@ -104,15 +100,10 @@ Then('all regions converge within {duration} of the heal', async function (this:
 Then(
   'reconciliation since then shipped less than {int}% of the full state',
   function (this: TidalWorld, pct: number) {
-    const base = Object.fromEntries(
-      RECON_BASELINE.map((k) => {
-        const v = this.noted.get(`recon.${k}`);
-        if (v === undefined) throw new Error('say "reconciliation traffic is measured from now on" first');
-        return [k, v];
-      }),
-    ) as unknown as ReconciliationTotals;
-    const shipped = reconciliationSince(base, reconciliationTotals(this.cluster));
-    const fullBytes = fullStateBytes(this.cluster, this.cluster.leader().regionId);
+    const base = this.noted.reconciliation;
+    if (base === undefined) throw new Error('say "reconciliation traffic is measured from now on" first');
+    const shipped = reconciliationSince(base, reconciliationTotals(this.sim));
+    const fullBytes = fullStateBytes(this.sim, this.sim.leader().regionId);
     Object.assign(this.figures, {
       reconBytesShipped: shipped.bytes,
       reconMessagesShipped: shipped.messages,

@@ -18,15 +18,15 @@ Given('writes are acknowledged as soon as the leader logged them', function (thi
 
 When('{region} is cut off from {regions}', function (this: TidalWorld, region: string, others: string[]) {
   for (const other of others) {
-    this.partitions.set(`${region}>${other}`, this.cluster.injectOneWayPartition(region, other));
-    this.partitions.set(`${other}>${region}`, this.cluster.injectOneWayPartition(other, region));
+    this.partitions.push(this.cluster.injectOneWayPartition(region, other));
+    this.partitions.push(this.cluster.injectOneWayPartition(other, region));
   }
 });
 
 When(
   '{region} can reach {regions} again but still hears nothing from them',
   function (this: TidalWorld, region: string, others: string[]) {
-    for (const other of others) this.partitions.get(`${region}>${other}`)?.heal();
+    for (const other of others) this.partitionBetween(region, other, true)?.heal();
   },
 );
 
@@ -80,12 +80,12 @@ Then('{int} writes were reported to their clients as not committed', function (t
 });
 
 Then('every committed write is present in every region', function (this: TidalWorld) {
-  expect(writesMissing(this.cluster, (w) => w.committed === true)).toEqual([]);
+  expect(writesMissing(this.sim, (w) => w.committed === true)).toEqual([]);
 });
 
 Then('every acknowledged write that was not lost is present in every region', function (this: TidalWorld) {
   const lost = new Set(this.cluster.lostWrites());
-  expect(writesMissing(this.cluster, (w) => !lost.has(w))).toEqual([]);
+  expect(writesMissing(this.sim, (w) => !lost.has(w))).toEqual([]);
 });
 
 Then(
@@ -104,9 +104,9 @@ Then('no acknowledged write was lost', function (this: TidalWorld) {
 Then(
   '{region} leads shard {int} in epoch {int}',
   function (this: TidalWorld, region: string, shard: number, epoch: number) {
-    const node = this.cluster.node(region, shard);
+    const node = this.sim.node(region, shard);
     expect({
-      leader: this.cluster.controlPlane.leaderOf(shard),
+      leader: this.sim.controlPlane.leaderOf(shard),
       role: node.role,
       epoch: node.db.epoch,
     }).toEqual({ leader: region, role: 'leader', epoch });
@@ -116,18 +116,18 @@ Then(
 Then(
   '{region} still believes it leads shard {int} in epoch {int}',
   function (this: TidalWorld, region: string, shard: number, epoch: number) {
-    const node = this.cluster.node(region, shard);
+    const node = this.sim.node(region, shard);
     expect({ role: node.role, epoch: node.db.epoch }).toEqual({ role: 'leader', epoch });
-    expect(this.cluster.controlPlane.leaderOf(shard)).not.toBe(region);
+    expect(this.sim.controlPlane.leaderOf(shard)).not.toBe(region);
   },
 );
 
 Then(
   '{region} follows {region} on shard {int} in epoch {int}',
   function (this: TidalWorld, region: string, leader: string, shard: number, epoch: number) {
-    const node = this.cluster.node(region, shard);
+    const node = this.sim.node(region, shard);
     expect({
-      leader: this.cluster.controlPlane.leaderOf(shard),
+      leader: this.sim.controlPlane.leaderOf(shard),
       role: node.role,
       epoch: node.db.epoch,
     }).toEqual({ leader, role: 'follower', epoch });

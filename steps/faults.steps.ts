@@ -33,7 +33,7 @@ When(
 );
 
 Then('the network lost and duplicated messages along the way', function (this: TidalWorld) {
-  const { carried, lost, duplicated } = this.cluster.network.stats;
+  const { carried, lost, duplicated } = this.sim.network.stats;
   Object.assign(this.figures, { networkCarried: carried, networkLost: lost, networkDuplicated: duplicated });
   expect(lost).toBeGreaterThan(0);
   expect(duplicated).toBeGreaterThan(0);
@@ -42,8 +42,8 @@ Then('the network lost and duplicated messages along the way', function (this: T
 Then('replicas refused the corrupted messages they received', function (this: TidalWorld) {
   const refused = this.cluster.rejections.filter((r) => r.error instanceof CorruptBatchError);
   this.figures.corruptMessagesRefused = refused.length;
-  this.figures.networkCorrupted = this.cluster.network.stats.corrupted;
-  expect(this.cluster.network.stats.corrupted).toBeGreaterThan(0);
+  this.figures.networkCorrupted = this.sim.network.stats.corrupted;
+  expect(this.sim.network.stats.corrupted).toBeGreaterThan(0);
   expect(refused.length).toBeGreaterThan(0);
   expect(refused[0]!.error.message).toContain('the sender will resend');
 });

@@ -13,14 +13,14 @@ Given('idempotency keys are kept for {duration}', function (this: TidalWorld, ms
 Given(
   'acknowledgements from {region} cannot reach {region}',
   function (this: TidalWorld, from: string, to: string) {
-    this.partitions.set(`${from}>${to}`, this.cluster.injectOneWayPartition(from, to));
+    this.partitions.push(this.cluster.injectOneWayPartition(from, to));
   },
 );
 
 When(
   'acknowledgements from {region} reach {region} again',
   function (this: TidalWorld, from: string, to: string) {
-    const cut = this.partitions.get(`${from}>${to}`);
+    const cut = this.partitionBetween(from, to, true);
     if (!cut) throw new Error(`acknowledgements from ${from} to ${to} were never cut in this scenario`);
     cut.heal();
   },
@@ -80,7 +80,7 @@ When(
 When(
   'the shard holding {entity} fails over to {region}',
   async function (this: TidalWorld, entity: string, region: string) {
-    const shard = this.cluster.controlPlane.tenantRouter.shardFor('', entity);
+    const shard = this.sim.controlPlane.tenantRouter.shardFor('', entity);
     this.failovers.push(await this.cluster.failover(shard, region));
   },
 );
@@ -131,7 +131,7 @@ Then(
 Then(
   'every region counts {int} write(s) to {entity} {string}, scoring {float} within {float}',
   function (this: TidalWorld, n: number, entity: string, signal: string, score: number, tolerance: number) {
-    for (const c of countsInEveryRegion(this.cluster, entity, signal)) {
+    for (const c of countsInEveryRegion(this.sim, entity, signal)) {
       expect({ region: c.region, writeCount: c.writeCount }).toEqual({ region: c.region, writeCount: n });
       expect(c.score).toBeDefined();
       expect(Math.abs(c.score! - score)).toBeLessThanOrEqual(tolerance);
@@ -142,14 +142,14 @@ Then(
 Then(
   'no region holds any write to {entity} {string}',
   function (this: TidalWorld, entity: string, signal: string) {
-    expect(countsInEveryRegion(this.cluster, entity, signal)).toEqual(
+    expect(countsInEveryRegion(this.sim, entity, signal)).toEqual(
       this.cluster.regions.map((region) => ({ region, writeCount: 0, score: undefined })),
     );
   },
 );
 
 Then('{region} ignored the duplicate batches it received', function (this: TidalWorld, region: string) {
-  const duplicates = this.cluster.nodesIn(region).reduce((sum, n) => sum + n.db.follower.stats.duplicates, 0);
+  const duplicates = this.sim.nodesIn(region).reduce((sum, n) => sum + n.db.follower.stats.duplicates, 0);
   expect(duplicates).toBeGreaterThan(0);
   this.figures.duplicateBatchesIgnored = duplicates;
 });

@@ -13,15 +13,15 @@ import type { TidalWorld } from './support/world';
 const MAX_FLAP_WAIT_MS = 600_000;
 
 Given('{regions} are cut off from {region}', function (this: TidalWorld, regions: string[], from: string) {
-  for (const r of regions) this.partitions.set(`${from}|${r}`, this.cluster.injectPartition(from, r));
+  for (const r of regions) this.partitions.push(this.cluster.injectPartition(from, r));
 });
 
 Given('traffic from {region} to {region} is cut', function (this: TidalWorld, from: string, to: string) {
-  this.partitions.set(`${from}>${to}`, this.cluster.injectOneWayPartition(from, to));
+  this.partitions.push(this.cluster.injectOneWayPartition(from, to));
 });
 
 When('the cut from {region} to {region} heals', function (this: TidalWorld, from: string, to: string) {
-  const cut = this.partitions.get(`${from}>${to}`);
+  const cut = this.partitionBetween(from, to, true);
   if (!cut) throw new Error(`no one-way cut from ${from} to ${to} was made in this scenario`);
   cut.heal();
 });
@@ -66,7 +66,7 @@ Then(
 Then(
   'the lag gauge shows {region} behind by {int} events for at least {duration}',
   function (this: TidalWorld, region: string, events: number, ms: number) {
-    const gauge = lagGaugeFor(this.cluster, region);
+    const gauge = lagGaugeFor(this.sim, region);
     this.logger.info({ region, ...gauge }, 'lag gauge');
     expect(gauge.lagEvents).toBe(events);
     expect(gauge.lagMs).toBeGreaterThanOrEqual(ms);
@@ -74,13 +74,13 @@ Then(
 );
 
 Then('the lag gauge shows {region} caught up', function (this: TidalWorld, region: string) {
-  expect(lagGaugeFor(this.cluster, region)).toEqual({ lagEvents: 0, lagMs: 0 });
+  expect(lagGaugeFor(this.sim, region)).toEqual({ lagEvents: 0, lagMs: 0 });
 });
 
 Then(
   'the leader has heard {region} confirm {int} events',
   function (this: TidalWorld, region: string, n: number) {
-    expect(confirmedBy(this.cluster, region)).toBe(n);
+    expect(confirmedBy(this.sim, region)).toBe(n);
   },
 );
 
@@ -104,11 +104,11 @@ Then(
 Then(
   '{region} received resent batches and applied each event once',
   function (this: TidalWorld, region: string) {
-    const nodes = this.cluster.nodesIn(region);
+    const nodes = this.sim.nodesIn(region);
     const duplicates = nodes.reduce((sum, n) => sum + n.db.follower.stats.duplicates, 0);
     this.figures[`duplicateBatches:${region}`] = duplicates;
     expect(duplicates).toBeGreaterThan(0);
     for (const n of nodes)
-      expect(n.db.follower.stats.eventsApplied).toBe(this.cluster.leader(n.shardId).db.appliedSeqNo());
+      expect(n.db.follower.stats.eventsApplied).toBe(this.sim.leader(n.shardId).db.appliedSeqNo());
   },
 );

@@ -15,13 +15,13 @@ When('{region} crashes', function (this: TidalWorld, region: string) {
 });
 
 When('{region} crashes in the middle of a write', function (this: TidalWorld, region: string) {
-  this.noted.set(`${region}|tornBytes`, this.cluster.crashRegionTearingWrites(region));
+  this.noted.tornBytes.set(region, this.sim.crashRegionTearingWrites(region));
 });
 
 When('{region} restarts', function (this: TidalWorld, region: string) {
   const report = this.cluster.restartRegion(region);
   this.recoveries.set(region, report);
-  this.noted.set(`${region}|appliedAtRestart`, this.cluster.appliedSeqNo(region));
+  this.noted.appliedAtRestart.set(region, this.cluster.appliedSeqNo(region));
   this.figures.recoveredEvents = report.events;
   this.figures.recoveredSegments = report.segments;
   this.figures.truncatedBytes = report.truncatedBytes;
@@ -48,7 +48,7 @@ Then('{region} found no torn write in its log', function (this: TidalWorld, regi
 Then(
   '{region} cut off the half-written tail the crash left, and reported its size',
   function (this: TidalWorld, region: string) {
-    const torn = this.noted.get(`${region}|tornBytes`);
+    const torn = this.noted.tornBytes.get(region);
     this.figures.tornBytes = torn ?? 0;
     expect(torn).toBeGreaterThan(0);
     expect(recovery(this, region).truncatedBytes).toBe(torn);
@@ -58,7 +58,7 @@ Then(
 Then(
   '{region} caught up {int} events from the leader',
   function (this: TidalWorld, region: string, n: number) {
-    const atRestart = this.noted.get(`${region}|appliedAtRestart`);
+    const atRestart = this.noted.appliedAtRestart.get(region);
     if (atRestart === undefined) throw new Error(`${region} has not restarted in this scenario`);
     this.figures.caughtUpEvents = this.cluster.appliedSeqNo(region) - atRestart;
     expect(this.figures.caughtUpEvents).toBe(n);

@@ -7,12 +7,12 @@ import type { TidalWorld } from './support/world';
 Given(
   'the link between {region} and {region} is partitioned',
   function (this: TidalWorld, a: string, b: string) {
-    this.partitions.set(`${a}|${b}`, this.cluster.injectPartition(a, b));
+    this.partitions.push(this.cluster.injectPartition(a, b));
   },
 );
 
 When('the partition between {region} and {region} heals', function (this: TidalWorld, a: string, b: string) {
-  const cut = this.partitions.get(`${a}|${b}`) ?? this.partitions.get(`${b}|${a}`);
+  const cut = this.partitionBetween(a, b);
   if (!cut) throw new Error(`no partition between ${a} and ${b} was injected in this scenario`);
   cut.heal();
 });
@@ -33,16 +33,16 @@ Then('every region has applied {int} events', function (this: TidalWorld, n: num
 
 Then('{region} lags {int} events', function (this: TidalWorld, region: string, n: number) {
   const lag = Array.from({ length: this.cluster.shardCount }, (_, s) =>
-    this.cluster.controlPlane.lag.lagFor(region, s),
+    this.sim.controlPlane.lag.lagFor(region, s),
   ).reduce((a, b) => a + b, 0);
   expect(lag).toBe(n);
 });
 
 Then('every follower lags {int} events', function (this: TidalWorld, n: number) {
-  const lags = this.cluster
+  const lags = this.sim
     .allNodes()
     .filter((x) => x.role === 'follower')
-    .map((x) => [x.name, this.cluster.controlPlane.lag.lagFor(x.regionId, x.shardId)]);
+    .map((x) => [x.name, this.sim.controlPlane.lag.lagFor(x.regionId, x.shardId)]);
   expect(Object.fromEntries(lags)).toEqual(Object.fromEntries(lags.map(([name]) => [name, n])));
 });
 
@@ -80,25 +80,28 @@ Then(
   '{entity} {string} scores the same in {regions}',
   function (this: TidalWorld, entity: string, signal: string, regions: string[]) {
     expect(
-      scoreDisagreements(this.cluster, regions).filter((d) => d.entity === entity && d.signal === signal),
+      scoreDisagreements(this.sim, regions).filter((d) => d.entity === entity && d.signal === signal),
     ).toEqual([]);
     expect(this.cluster.readDecayScore(regions[0]!, entity, signal)).toBeDefined();
   },
 );
 
 Then('every entity scores the same in every region', function (this: TidalWorld) {
-  expect(scoreDisagreements(this.cluster)).toEqual([]);
+  expect(scoreDisagreements(this.sim)).toEqual([]);
 });
 
 Then("every follower holds each shard's log in the leader's order", function (this: TidalWorld) {
-  expect(logOrderViolations(this.cluster)).toEqual([]);
+  expect(logOrderViolations(this.sim)).toEqual([]);
 });
 
 When(
   'the scores of {entity} {string} in every region are noted',
   function (this: TidalWorld, entity: string, signal: string) {
-    for (const r of this.cluster.regions)
-      this.noted.set(`${r}|${entity}|${signal}`, this.cluster.readDecayScore(r, entity, signal)!);
+    for (const r of this.cluster.regions) {
+      const scores = this.noted.scores.get(r) ?? new Map<string, number>();
+      scores.set(`${entity}/${signal}`, this.cluster.readDecayScore(r, entity, signal)!);
+      this.noted.scores.set(r, scores);
+    }
   },
 );
 
@@ -106,7 +109,7 @@ Then(
   'every region scores {entity} {string} at half its noted score',
   function (this: TidalWorld, entity: string, signal: string) {
     for (const r of this.cluster.regions) {
-      const before = this.noted.get(`${r}|${entity}|${signal}`);
+      const before = this.noted.scores.get(r)?.get(`${entity}/${signal}`);
       expect(before).toBeDefined();
       expect(this.cluster.readDecayScore(r, entity, signal)! / before!).toBeCloseTo(0.5, 12);
     }

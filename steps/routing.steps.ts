@@ -30,7 +30,7 @@ Then(
     score: number,
     tolerance: number,
   ) {
-    for (const c of countsInEveryRegion(this.cluster, entity, signal, tenant)) {
+    for (const c of countsInEveryRegion(this.sim, entity, signal, tenant)) {
       const read = this.cluster.tenant(tenant).readDecayScore(c.region, entity, signal);
       expect({ region: c.region, defined: read !== undefined }).toEqual({ region: c.region, defined: true });
       expect(Math.abs(read! - score)).toBeLessThanOrEqual(tolerance);
@@ -82,14 +82,14 @@ Then(
 
 Then('the shards hold these numbers of entities:', function (this: TidalWorld, table: DataTable) {
   const want = table.hashes().map((row) => ({ shard: Number(row.shard), entities: Number(row.entities) }));
-  const got = shardLoads(this.cluster).map((entities, shard) => ({ shard, entities }));
+  const got = shardLoads(this.sim).map((entities, shard) => ({ shard, entities }));
   expect(got).toEqual(want);
 });
 
 Then(
   'every shard holds within {int}% of the mean number of entities',
   function (this: TidalWorld, percent: number) {
-    const spread = loadSpread(shardLoads(this.cluster));
+    const spread = loadSpread(shardLoads(this.sim));
     this.figures.shardLoadMin = spread.min;
     this.figures.shardLoadMax = spread.max;
     this.figures.shardLoadMean = spread.mean;
@@ -99,7 +99,7 @@ Then(
 );
 
 When('the shard of every written entity is noted', function (this: TidalWorld) {
-  for (const w of this.cluster.history.writes) this.noted.set(`shard|${w.tenant}|${w.entity}`, w.shard);
+  for (const w of this.cluster.history.writes) this.noted.shards.set(`${w.tenant}/${w.entity}`, w.shard);
 });
 
 When('the cluster is rebuilt with the same topology', async function (this: TidalWorld) {
@@ -108,7 +108,7 @@ When('the cluster is rebuilt with the same topology', async function (this: Tida
   await this.buildCluster({
     regions: [...old.regions],
     shardsPerRegion: old.shardCount,
-    leader: [old.leader(0).regionId, 0],
+    leader: [old.leaderOf(0), 0],
   });
 });
 
@@ -116,7 +116,7 @@ Then('every written entity lands on its noted shard', function (this: TidalWorld
   const writes = this.cluster.history.writes;
   expect(writes.length).toBeGreaterThan(0);
   const moved = writes
-    .filter((w) => this.noted.get(`shard|${w.tenant}|${w.entity}`) !== w.shard)
-    .map((w) => `${w.entity}: shard ${this.noted.get(`shard|${w.tenant}|${w.entity}`)} → ${w.shard}`);
+    .filter((w) => this.noted.shards.get(`${w.tenant}/${w.entity}`) !== w.shard)
+    .map((w) => `${w.entity}: shard ${this.noted.shards.get(`${w.tenant}/${w.entity}`)} → ${w.shard}`);
   expect(moved).toEqual([]);
 });

@@ -1,14 +1,12 @@
 /** Steps of client sessions: read-your-writes and monotonic reads, waiting or redirected. */
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'expect';
-import type { ClusterSession, SessionRead } from '../src/cluster';
+import type { ClientSession, SessionRead } from '../src/cluster';
 import { StaleReadError } from '../src/engine';
 import type { TidalWorld } from './support/world';
 
-const SESSION = 'the session';
-
-function session(world: TidalWorld): ClusterSession {
-  const s = world.sessions.get(SESSION);
+function session(world: TidalWorld): ClientSession {
+  const s = world.session;
   if (!s) throw new Error('no session yet: add "Given a client session in <region> that …"');
   return s;
 }
@@ -23,14 +21,14 @@ Given(
 Given(
   'a client session in {region} that waits up to {duration} for stale replicas',
   function (this: TidalWorld, region: string, ms: number) {
-    this.sessions.set(SESSION, this.cluster.session(region, { policy: 'wait', timeoutMs: ms }));
+    this.session = this.cluster.session(region, { policy: 'wait', timeoutMs: ms });
   },
 );
 
 Given(
   'a client session in {region} that redirects stale reads to the leader',
   function (this: TidalWorld, region: string) {
-    this.sessions.set(SESSION, this.cluster.session(region, { policy: 'redirect' }));
+    this.session = this.cluster.session(region, { policy: 'redirect' });
   },
 );
 
@@ -56,9 +54,9 @@ When(
   'the session reads {entity} {string}',
   async function (this: TidalWorld, entity: string, signal: string) {
     let read: SessionRead | undefined;
-    this.noted.set('read.startMs', this.cluster.now());
+    const startMs = this.cluster.now();
     await this.attempt(async () => (read = await session(this).read(entity, signal)));
-    this.noted.set('read.endMs', this.cluster.now());
+    this.noted.readWindow = { startMs, endMs: this.cluster.now() };
     this.lastRead = read;
     if (read) this.figures.sessionReadWaitedMs = read.waitedMs;
     if (this.lastError instanceof StaleReadError) this.figures.staleReadWaitedMs = this.lastError.waitedMs;
@@ -82,7 +80,7 @@ Then(
   'the read is redirected to the leader in {region} without waiting',
   function (this: TidalWorld, region: string) {
     expect(this.lastRead).toMatchObject({ servedBy: region, redirected: true, waitedMs: 0 });
-    expect(this.cluster.controlPlane.leaderOf(this.lastRead!.shard)).toBe(region);
+    expect(this.sim.controlPlane.leaderOf(this.lastRead!.shard)).toBe(region);
   },
 );
 
@@ -108,7 +106,8 @@ Then(
     const err = this.caught();
     expect(err).toBeInstanceOf(StaleReadError);
     expect((err as StaleReadError).waitedMs).toBe(ms);
-    expect(this.noted.get('read.endMs')! - this.noted.get('read.startMs')!).toBe(ms);
+    const window = this.noted.readWindow;
+    expect(window && window.endMs - window.startMs).toBe(ms);
   },
 );
 

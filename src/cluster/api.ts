@@ -12,6 +12,7 @@ import type { History, WriteRecord } from './checkers/history';
 import type { HlcMonitor } from './checkers/hlc';
 import type { FailoverRecord } from './checkers/idempotency';
 import type { PromiseObserver } from './checkers/observer';
+import type { PromiseCheck } from './checkers/promises';
 import type { ClusterWriteOptions, PartitionPolicy } from './config';
 import type { LaggingReplica, Violation } from './errors';
 import type { FailoverResult } from './failover';
@@ -117,6 +118,8 @@ export interface Cluster {
   snapshot(maxScores?: number): ClusterSnapshot;
   checkInvariants(): Violation[];
   lostWrites(): WriteRecord[];
+  /** The end-of-scenario check: heal every fault, converge (60 s), then run the promise checker. */
+  healAndCheck(): Promise<PromiseCheck>;
   close(): void;
 }
 

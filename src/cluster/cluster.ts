@@ -30,7 +30,7 @@ import { History, type WriteRecord } from './checkers/history';
 import type { HlcMonitor } from './checkers/hlc';
 import type { FailoverRecord } from './checkers/idempotency';
 import type { PromiseObserver } from './checkers/observer';
-import { checkPromises } from './checkers/promises';
+import { checkPromises, healAndCheck, type PromiseCheck } from './checkers/promises';
 import { Clients } from './clients';
 import {
   SILENT_LOGGER,
@@ -320,6 +320,9 @@ export class SimulatedCluster implements Cluster, SimulatorControls {
   /** Acknowledged writes that a failover lost (the documented limit of 'leader' acks). */
   lostWrites(): WriteRecord[] {
     return checkPromises(this).lost;
+  }
+  healAndCheck(): Promise<PromiseCheck> {
+    return healAndCheck(this);
   }
 }
 

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { After, Before, Status, type ITestCaseHookParameter } from '@cucumber/cucumber';
-import { healAndCheck, InvariantViolationError, type Violation } from '../../src/cluster';
+import { InvariantViolationError, type Violation } from '../../src/cluster';
 import { logAttachment, scenarioAttachments } from '../../src/report/attachments';
 import { replayCommand, resolveSeed, seedAttachment } from '../../src/report/seed';
 import type { TidalWorld } from './world';
@@ -40,7 +40,7 @@ After(async function (this: TidalWorld, { result }: ITestCaseHookParameter) {
     const cluster = this.cluster;
     for (const a of await scenarioAttachments(cluster.snapshot()))
       this.attach(a.body, { mediaType: a.mediaType, fileName: a.fileName });
-    violations.push(...(await healAndCheck(cluster)).violations);
+    violations.push(...(await cluster.healAndCheck()).violations);
   }
   if (Object.keys(this.figures).length)
     this.attach(JSON.stringify(this.figures, null, 2), {

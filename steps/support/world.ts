@@ -1,19 +1,25 @@
 /**
  * The typed World every step shares: the scenario's seed, its cluster, its logger, and what
- * the steps remember between sentences (acks, partitions, sessions, the last error).
- * Steps call one method here or on the cluster; nothing else keeps state.
+ * the steps remember between sentences (acks, partitions, sessions, what a step noted for a
+ * later one, the last error), each in a field of its own type.
+ *
+ * Steps drive the cluster through `cluster` (the `Cluster` interface: what any deployment
+ * offers). A step that needs a power only the simulator has (a replica's engine, raw bytes,
+ * a torn write, the checkers that read engines) uses `sim`, which says so in its type.
  */
 import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
 import type pino from 'pino';
 import {
   SCENARIO_SCHEMA,
   SimulatedCluster,
+  type ClientSession,
+  type Cluster,
   type ClusterConfig,
-  type ClusterSession,
-  type NetworkPartition,
-  type SessionRead,
   type FailoverResult,
+  type NetworkPartition,
+  type ReconciliationTotals,
   type ReplicaState,
+  type SessionRead,
 } from '../../src/cluster';
 import type { RecoveryReport, WriteAck } from '../../src/engine';
 import { createScenarioLogger, type ScenarioLogger } from '../../src/report/logger';
@@ -22,25 +28,56 @@ import { DEFAULT_SEED } from '../../src/report/seed';
 /** The signals every scenario's schema declares (half-lives in virtual time). */
 export const DEFAULT_SCHEMA = SCENARIO_SCHEMA;
 
+/** A step used a cluster before "Given a cluster of …" built one. */
+export class NoClusterError extends Error {
+  constructor() {
+    super('no cluster yet: start the scenario with "Given a cluster of …"');
+    this.name = 'NoClusterError';
+  }
+}
+
+/** What steps noted for a later step to compare against. */
+export interface Noted {
+  /** When the last session read started and ended (cluster ms). */
+  readWindow?: { startMs: number; endMs: number };
+  /** Bytes of a write torn by a region's crash, by region. */
+  tornBytes: Map<string, number>;
+  /** Events a region had applied when it restarted, by region. */
+  appliedAtRestart: Map<string, number>;
+  /** Scores read before something happened, by region, then "entity/signal". */
+  scores: Map<string, Map<string, number>>;
+  /** Each written entity's shard before a change, by "tenant/entity". */
+  shards: Map<string, number>;
+  /** Reconciliation traffic before a change. */
+  reconciliation?: ReconciliationTotals;
+  /** Every replica's state (to show a refused input changed nothing). */
+  replicas?: ReplicaState[];
+}
+
 export class TidalWorld extends World {
   /** Set by the first Before hook (`resolveSeed`): TIDAL_SEED, else the `@seed-N` tag, else 42. */
   seed = DEFAULT_SEED;
   /** The scenario's feature file and line, for the replay command. */
   location = { uri: '', line: 0 };
-  private clusterOrUndefined: SimulatedCluster | undefined;
+  private simulated: SimulatedCluster | undefined;
   readonly scenarioLog: ScenarioLogger;
   config: Partial<ClusterConfig> = {};
   acks: WriteAck[] = [];
-  partitions = new Map<string, NetworkPartition>();
-  sessions = new Map<string, ClusterSession>();
+  /** Partitions the scenario injected, in order (each knows its ends and whether it is one way). */
+  partitions: NetworkPartition[] = [];
+  /** The scenario's client session ("the session"). */
+  session: ClientSession | undefined;
   /** What the last session read returned (undefined when it was refused). */
   lastRead: SessionRead | undefined;
   failovers: FailoverResult[] = [];
-  /** Values a step noted for a later step to compare against. */
-  noted = new Map<string, number>();
+  /** What each region recovered when it restarted. */
   recoveries = new Map<string, RecoveryReport>();
-  /** Every replica's state when a step noted it (to show a refused input changed nothing). */
-  notedReplicas: ReplicaState[] | undefined;
+  readonly noted: Noted = {
+    tornBytes: new Map(),
+    appliedAtRestart: new Map(),
+    scores: new Map(),
+    shards: new Map(),
+  };
   /** The error the last "tries to" step caught, for the "Then … is refused" steps. */
   lastError: unknown;
   /** Named figures a scenario measured (convergence time, bytes shipped…), attached to the report. */
@@ -49,25 +86,30 @@ export class TidalWorld extends World {
 
   constructor(options: IWorldOptions) {
     super(options);
-    this.scenarioLog = createScenarioLogger({ now: () => this.clusterOrUndefined?.now() ?? 0 });
+    this.scenarioLog = createScenarioLogger({ now: () => this.simulated?.now() ?? 0 });
   }
 
   get logger(): pino.Logger {
     return this.scenarioLog.logger;
   }
 
-  get cluster(): SimulatedCluster {
-    if (!this.clusterOrUndefined)
-      throw new Error('no cluster yet: start the scenario with "Given a cluster of …"');
-    return this.clusterOrUndefined;
+  /** The scenario's cluster, as any deployment offers it. */
+  get cluster(): Cluster {
+    return this.sim;
+  }
+
+  /** The simulator behind the cluster: for steps that need a power only it has. */
+  get sim(): SimulatedCluster {
+    if (!this.simulated) throw new NoClusterError();
+    return this.simulated;
   }
 
   get hasCluster(): boolean {
-    return this.clusterOrUndefined !== undefined;
+    return this.simulated !== undefined;
   }
 
   /** Builds the scenario's cluster from the config gathered so far plus `overrides`. */
-  async buildCluster(overrides: Partial<ClusterConfig>): Promise<SimulatedCluster> {
+  async buildCluster(overrides: Partial<ClusterConfig>): Promise<Cluster> {
     const config: ClusterConfig = {
       regions: ['us-east', 'eu-west'],
       shardsPerRegion: 1,
@@ -78,8 +120,18 @@ export class TidalWorld extends World {
       logger: this.logger,
       ...(this.tempDir ? { durable: { dataDir: this.tempDir } } : {}),
     };
-    this.clusterOrUndefined = await SimulatedCluster.build(config);
-    return this.clusterOrUndefined;
+    this.simulated = await SimulatedCluster.build(config);
+    return this.simulated;
+  }
+
+  /** The live partition between `a` and `b` (both ways), or the one-way cut `a` → `b`. */
+  partitionBetween(a: string, b: string, oneWay = false): NetworkPartition | undefined {
+    return this.partitions.find(
+      (p) =>
+        p.live &&
+        p.oneWay === oneWay &&
+        ((p.from === a && p.to === b) || (!oneWay && p.from === b && p.to === a)),
+    );
   }
 
   /** Runs `action`, remembering the error it throws (a step that expects a refusal). */
