@@ -10,7 +10,7 @@ export {
 export { generateSchedule } from './generate';
 export { sayings, toGherkin, type GherkinOptions } from './gherkin';
 export { endItem, openSession, startItem, type Heal, type Op } from './apply';
-export { SIMULATION_STEPS, type Home, type Rows, type Said, type Sentence } from './grammar';
+export { SIMULATION_STEPS, sessionName, type Home, type Rows, type Said, type Sentence } from './grammar';
 export { SENTENCES, say, sentencesOf } from './sentences';
 export { networkFaultsFromRow, shapeFromRows } from './tables';
 export {
