@@ -1,7 +1,8 @@
 /**
  * The words of a printed schedule's grammar: what a sentence says (`Said`), the shape of a row of
- * the sentence table (`Sentence`, the table itself is in sentences.ts), and how values fill a
- * Cucumber Expression the way the suite's parameter types read them back.
+ * the sentence table (`Sentence`; the table itself is in sentences.ts) and the builders its rows
+ * are made with, and how values fill a Cucumber Expression the way the suite's parameter types
+ * read them back.
  */
 import type { Heal, Op } from './apply';
 import { bugSwitch, type BugName } from './bugs';
