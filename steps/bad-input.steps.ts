@@ -17,18 +17,19 @@ Given(
 );
 
 Given("every region's state is noted", function (this: TidalWorld) {
-  this.notedReplicas = replicaStates(this.cluster);
+  this.noted.replicas = replicaStates(this.sim);
 });
 
 Then('every region still holds its noted state', function (this: TidalWorld) {
-  if (!this.notedReplicas) throw new Error('no state was noted; add "every region\'s state is noted" first');
-  expect(stateChanges(this.notedReplicas, replicaStates(this.cluster))).toEqual([]);
+  const noted = this.noted.replicas;
+  if (!noted) throw new Error('no state was noted; add "every region\'s state is noted" first');
+  expect(stateChanges(noted, replicaStates(this.sim))).toEqual([]);
 });
 
 When(
   '{region} receives a bad batch from its leader: {string}',
   function (this: TidalWorld, region: string, kind: string) {
-    const sent = sendBadBatch(this.cluster, kind, region);
+    const sent = sendBadBatch(this.sim, kind, region);
     this.logger.info(sent, 'bad batch sent');
   },
 );

@@ -56,11 +56,11 @@ Then('the timeout names the seed', function (this: TidalWorld) {
 });
 
 Then('the cluster has {int} replicas', function (this: TidalWorld, n: number) {
-  expect(this.cluster.allNodes()).toHaveLength(n);
+  expect(this.sim.allNodes()).toHaveLength(n);
 });
 
 Then("every follower is connected to its shard's leader", function (this: TidalWorld) {
-  const unconfirmed = this.cluster
+  const unconfirmed = this.sim
     .allNodes()
     .flatMap((n) =>
       (n.db.shipper?.view() ?? []).filter((c) => !c.confirmed).map((c) => `${c.region}/${n.shardId}`),
@@ -69,16 +69,16 @@ Then("every follower is connected to its shard's leader", function (this: TidalW
 });
 
 Then('the leader is in {region}', function (this: TidalWorld, region: string) {
-  expect(this.cluster.leader().regionId).toBe(region);
-  expect(this.cluster.leader().role).toBe('leader');
-  expect(this.cluster.allNodes().filter((n) => n.role === 'leader')).toHaveLength(this.cluster.shardCount);
+  expect(this.sim.leader().regionId).toBe(region);
+  expect(this.sim.leader().role).toBe('leader');
+  expect(this.sim.allNodes().filter((n) => n.role === 'leader')).toHaveLength(this.cluster.shardCount);
 });
 
 Then('{region} has a follower', function (this: TidalWorld, region: string) {
-  expect(this.cluster.followerIn(region)?.role).toBe('follower');
-  expect(this.cluster.followerIn(region)?.regionId).toBe(region);
+  expect(this.sim.followerIn(region)?.role).toBe('follower');
+  expect(this.sim.followerIn(region)?.regionId).toBe(region);
 });
 
 Then('{region} has no follower', function (this: TidalWorld, region: string) {
-  expect(this.cluster.followerIn(region)).toBeUndefined();
+  expect(this.sim.followerIn(region)).toBeUndefined();
 });

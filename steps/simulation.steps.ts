@@ -4,19 +4,24 @@
  * regions with idempotency keys, named client sessions, misbehaving links, drifting clocks, a
  * crashing replica of one shard, test-only bug switches, and the final check of every promise.
  */
-import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
+import { Then, When, defineStep } from '@cucumber/cucumber';
 import { expect } from 'expect';
-import type { ClusterSession } from '../src/cluster';
+import type { ClientSession } from '../src/cluster';
 import {
   DEFAULT_OPTIONS,
   bugSwitch,
   failureReport,
-  healAndCheck,
-  networkFaultsFromRow,
+  SIMULATION_STEPS,
+  endItem,
+  openSession,
   parseSchedule,
   runSchedule,
+  sentencesOf,
+  sessionName,
   simulate,
+  startItem,
   type Failure,
+  type Said,
   type SimOptions,
   type Summary,
 } from '../src/sim';
@@ -126,211 +131,82 @@ Then(
   },
 );
 
-// --- the sentences of a shrunk schedule ------------------------------------------------------
+// --- the sentences of a printed schedule ---------------------------------------------------
+// One step definition per row of the simulator's sentence table whose home is this file; the
+// table (src/sim/sentences.ts) says which of its sentences other steps files define.
 
-Given('the test-only bug {string} is switched on', function (this: TidalWorld, name: string) {
-  bugSwitch(name).install(this.cluster);
-});
-
-interface WriteForm {
-  tenant: boolean;
-  tries: boolean;
-  through: boolean;
-  key: boolean;
+for (const row of sentencesOf(SIMULATION_STEPS)) {
+  const arity = (row.expression.match(/\{\w*\}/g) ?? []).length + (row.expression.endsWith(':') ? 1 : 0);
+  defineStep(
+    row.expression,
+    withArity(arity, async function (this: TidalWorld, ...values: unknown[]) {
+      await replay(this, row.read(values));
+    }),
+  );
 }
 
-/** Forms another steps file already defines (writes, routing, convergence, partitions, idempotency, bad input). */
-const DEFINED_ELSEWHERE = new Set([
-  'c-ok--',
-  'c-try--',
-  'c-ok-via-',
-  'c-try-via-',
-  'c-ok--key',
-  'c-try--key',
-  't-ok--',
-]);
+/** Cucumber checks a step function's declared parameter count; a rest parameter declares none. */
+function withArity<F extends (...args: never[]) => unknown>(arity: number, fn: F): F {
+  return Object.defineProperty(fn, 'length', { value: arity });
+}
 
-for (const tenant of [false, true])
-  for (const tries of [false, true])
-    for (const through of [false, true])
-      for (const key of [false, true]) {
-        const form: WriteForm = { tenant, tries, through, key };
-        const id = `${tenant ? 't' : 'c'}-${tries ? 'try' : 'ok'}-${through ? 'via' : ''}-${key ? 'key' : ''}`;
-        if (DEFINED_ELSEWHERE.has(id)) continue;
-        const text = `${tenant ? 'tenant {word}' : 'a client'} ${tries ? 'tries to write' : 'writes'} {weight} {string} to {entity}${through ? ' through {region}' : ''}${key ? ' with idempotency key {string}' : ''}`;
-        When(text, writeStep(form, 3 + Number(tenant) + Number(through) + Number(key)));
-      }
-
-/** A step function of the arity Cucumber expects (it counts the declared parameters). */
-function writeStep(form: WriteForm, arity: number): (this: TidalWorld, ...args: unknown[]) => Promise<void> {
-  type W = TidalWorld;
-  switch (arity) {
-    case 3:
-      return async function (this: W, a: unknown, b: unknown, c: unknown) {
-        await write(this, form, [a, b, c]);
+/**
+ * Does what a sentence says, through the function the simulator's runner applies schedule items
+ * with; a "tries to" write and a session read keep a refusal for a later step, as a run does.
+ */
+async function replay(world: TidalWorld, said: Said): Promise<void> {
+  const c = world.sim;
+  const session = (id: number): ClientSession => namedSession(world, sessionName(id));
+  switch (said.say) {
+    case 'bug':
+      return bugSwitch(said.bug).install(c);
+    case 'session':
+      world.clients.set(sessionName(said.session.id), openSession(c, said.session));
+      return;
+    case 'start': {
+      const op = said.op;
+      if (op.kind === 'bad-request')
+        throw new Error('a bad request is a product sentence: see bad-input.steps.ts');
+      const go = async (): Promise<void> => {
+        if (op.kind === 'write' || op.kind === 'session-write') world.acks.push(startItem(c, op, session));
+        else if (op.kind === 'session-read') world.lastRead = await startItem(c, op, session);
+        else if (op.kind === 'partition' || op.kind === 'one-way-partition')
+          world.partitions.push(startItem(c, op, session));
+        else if (op.kind === 'failover') world.failovers.push(await startItem(c, op, session));
+        else startItem(c, op, session);
       };
-    case 4:
-      return async function (this: W, a: unknown, b: unknown, c: unknown, d: unknown) {
-        await write(this, form, [a, b, c, d]);
-      };
-    case 5:
-      return async function (this: W, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown) {
-        await write(this, form, [a, b, c, d, e]);
-      };
+      return said.refused || op.kind === 'session-read' ? world.attempt(go) : go();
+    }
+    case 'end': {
+      const h = said.heal;
+      const cut =
+        h.kind === 'partition'
+          ? world.partitionBetween(h.a, h.b)
+          : h.kind === 'one-way-partition'
+            ? world.partitionBetween(h.from, h.to, true)
+            : undefined;
+      const recovery = endItem(c, h, cut);
+      if (h.kind === 'crash' && recovery) world.recoveries.set(`${h.region}/${h.shard}`, recovery);
+      return;
+    }
+    case 'check':
+      return everyPromiseHolds(world);
     default:
-      return async function (
-        this: W,
-        a: unknown,
-        b: unknown,
-        c: unknown,
-        d: unknown,
-        e: unknown,
-        f: unknown,
-      ) {
-        await write(this, form, [a, b, c, d, e, f]);
-      };
+      throw new Error(`"${said.say}" is said by a product step, not by this file`);
   }
 }
 
-/** One write in one of the forms above; a "tries to" write keeps its refusal for a later step. */
-async function write(world: TidalWorld, form: WriteForm, args: unknown[]): Promise<void> {
-  const a = [...args];
-  const tenant = form.tenant ? (a.shift() as string) : undefined;
-  const [weight, signal, entity] = a.splice(0, 3) as [number, string, string];
-  const via = form.through ? (a.shift() as string) : undefined;
-  const idempotencyKey = form.key ? (a.shift() as string) : undefined;
-  const send = (): number =>
-    world.acks.push(world.cluster.writeSignal(signal, entity, weight, { tenant, via, idempotencyKey }));
-  if (form.tries) await world.attempt(send);
-  else send();
-}
-
-const SESSION_PREFIX = 'client ';
-
-function namedSession(world: TidalWorld, name: string): ClusterSession {
-  const s = world.sessions.get(SESSION_PREFIX + name);
+function namedSession(world: TidalWorld, name: string): ClientSession {
+  const s = world.clients.get(name);
   if (!s) throw new Error(`client ${name} has no session: add "Given client ${name} has a session in …"`);
   return s;
 }
 
-Given(
-  'client {word} has a session in {region} that waits up to {duration} for stale replicas',
-  function (this: TidalWorld, name: string, region: string, ms: number) {
-    this.sessions.set(SESSION_PREFIX + name, this.cluster.session(region, { policy: 'wait', timeoutMs: ms }));
-  },
-);
-
-Given(
-  'client {word} has a session in {region} that redirects stale reads to the leader',
-  function (this: TidalWorld, name: string, region: string) {
-    this.sessions.set(SESSION_PREFIX + name, this.cluster.session(region, { policy: 'redirect' }));
-  },
-);
-
-Given(
-  'client {word} of tenant {word} has a session in {region} that waits up to {duration} for stale replicas',
-  function (this: TidalWorld, name: string, tenant: string, region: string, ms: number) {
-    this.sessions.set(
-      SESSION_PREFIX + name,
-      this.cluster.tenant(tenant).session(region, { policy: 'wait', timeoutMs: ms }),
-    );
-  },
-);
-
-Given(
-  'client {word} of tenant {word} has a session in {region} that redirects stale reads to the leader',
-  function (this: TidalWorld, name: string, tenant: string, region: string) {
-    this.sessions.set(
-      SESSION_PREFIX + name,
-      this.cluster.tenant(tenant).session(region, { policy: 'redirect' }),
-    );
-  },
-);
-
-When(
-  'client {word} writes {weight} {string} to {entity} through its session',
-  function (this: TidalWorld, name: string, weight: number, signal: string, entity: string) {
-    this.acks.push(namedSession(this, name).write(signal, entity, weight));
-  },
-);
-
-When(
-  'client {word} tries to write {weight} {string} to {entity} through its session',
-  async function (this: TidalWorld, name: string, weight: number, signal: string, entity: string) {
-    await this.attempt(() => this.acks.push(namedSession(this, name).write(signal, entity, weight)));
-  },
-);
-
-When(
-  'client {word} reads {entity} {string} through its session',
-  async function (this: TidalWorld, name: string, entity: string, signal: string) {
-    await this.attempt(async () => (this.lastRead = await namedSession(this, name).read(entity, signal)));
-  },
-);
-
-When(
-  'the link from {region} to {region} misbehaves:',
-  function (this: TidalWorld, from: string, to: string, table: DataTable) {
-    this.cluster.setNetworkFaults(networkFaultsFromRow(table.hashes()[0]!), { from, to });
-  },
-);
-
-When('every link misbehaves:', function (this: TidalWorld, table: DataTable) {
-  this.cluster.setNetworkFaults(networkFaultsFromRow(table.hashes()[0]!));
-});
-
-When(
-  'the link from {region} to {region} behaves again',
-  function (this: TidalWorld, from: string, to: string) {
-    this.cluster.clearNetworkFaults({ from, to });
-  },
-);
-
-When('every link behaves again', function (this: TidalWorld) {
-  this.cluster.clearNetworkFaults();
-});
-
-for (const [side, sign] of [
-  ['ahead', 1],
-  ['behind', -1],
-] as const)
-  for (const [rate, rateSign] of [
-    ['gains', 1],
-    ['loses', -1],
-  ] as const)
-    When(
-      `the clock of {region} runs {duration} ${side} and ${rate} {int} ms every second`,
-      function (this: TidalWorld, region: string, ms: number, msPerS: number) {
-        this.cluster.skewClock(region, sign * ms, rateSign * msPerS);
-      },
-    );
-
-When(
-  'the replica of shard {int} in {region} crashes',
-  function (this: TidalWorld, shard: number, region: string) {
-    this.cluster.crash(region, shard);
-  },
-);
-
-When(
-  'the replica of shard {int} in {region} crashes in the middle of a write',
-  function (this: TidalWorld, shard: number, region: string) {
-    this.cluster.crashTearingWrite(region, shard);
-  },
-);
-
-When(
-  'the replica of shard {int} in {region} restarts',
-  function (this: TidalWorld, shard: number, region: string) {
-    this.recoveries.set(`${region}/${shard}`, this.cluster.restart(region, shard));
-  },
-);
-
-Then('every promise holds once every fault has healed', async function (this: TidalWorld) {
-  const { violations } = await healAndCheck(this.cluster);
+async function everyPromiseHolds(world: TidalWorld): Promise<void> {
+  const { violations } = await world.cluster.healAndCheck();
   if (violations.length)
     throw new Error(
-      `${violations.length} promise(s) broken (seed ${this.seed}):\n` +
+      `${violations.length} promise(s) broken (seed ${world.seed}):\n` +
         violations.map((v) => `  [${v.checker}] ${v.message}`).join('\n'),
     );
-});
+}

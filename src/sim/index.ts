@@ -8,7 +8,11 @@ export {
   type SimViolation,
 } from './checkers';
 export { generateSchedule } from './generate';
-export { networkFaultsFromRow, shapeFromRows, toGherkin, type GherkinOptions } from './gherkin';
+export { sayings, toGherkin, type GherkinOptions } from './gherkin';
+export { endItem, openSession, startItem, type Heal, type Op } from './apply';
+export { SIMULATION_STEPS, sessionName, type Home, type Rows, type Said, type Sentence } from './grammar';
+export { SENTENCES, say, sentencesOf } from './sentences';
+export { networkFaultsFromRow, shapeFromRows } from './tables';
 export {
   DEFAULT_OPTIONS,
   FAULT_FAMILIES,

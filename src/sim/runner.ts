@@ -5,7 +5,12 @@
  * would see — an unavailable shard, a stale read, a refused failover — are outcomes, not
  * failures; anything else the run throws (an engine assertion) is a violation of its own.
  */
-import { FailoverRefusedError, type ClusterSession, type SimulatedCluster } from '../cluster';
+import {
+  FailoverRefusedError,
+  type ClusterSession,
+  type NetworkPartition,
+  type SimulatedCluster,
+} from '../cluster';
 import {
   CrossTenantAccessError,
   IdempotencyConflictError,
@@ -15,7 +20,7 @@ import {
   StaleReadError,
   UnavailableError,
 } from '../engine';
-import type { NetworkPartition } from '../cluster';
+import { endItem, openSession, startItem } from './apply';
 import { bugSwitch, type BugName } from './bugs';
 import { healAndCheck, runFailure, type SimViolation } from './checkers';
 import {
@@ -112,13 +117,7 @@ class Run {
     private readonly schedule: Schedule,
   ) {
     this.outcomes = schedule.items.map(() => ({}));
-    for (const s of schedule.sessions) {
-      const opts = { policy: s.policy, timeoutMs: s.timeoutMs };
-      this.sessions.set(
-        s.id,
-        s.tenant ? cluster.tenant(s.tenant).session(s.region, opts) : cluster.session(s.region, opts),
-      );
-    }
+    for (const s of schedule.sessions) this.sessions.set(s.id, openSession(cluster, s));
   }
 
   async perform(action: Action): Promise<void> {
@@ -157,22 +156,16 @@ class Run {
   /** Starts an item; false when it does not apply (a crash of a replica that is already down). */
   private async start(item: Item, index: number): Promise<boolean> {
     const c = this.cluster;
+    const session = (id: number): ClusterSession => this.session(id);
     switch (item.kind) {
       case 'write':
-        this.stats.writes++;
-        c.writeSignal(item.signal, item.entity, item.weight, {
-          ...(item.via === undefined ? {} : { via: item.via }),
-          ...(item.tenant === undefined ? {} : { tenant: item.tenant }),
-          ...(item.idempotencyKey === undefined ? {} : { idempotencyKey: item.idempotencyKey }),
-        });
-        return true;
       case 'session-write':
         this.stats.writes++;
-        this.session(item.session).write(item.signal, item.entity, item.weight);
+        startItem(c, item, session);
         return true;
       case 'session-read':
         this.stats.reads++;
-        await this.session(item.session).read(item.entity, item.signal);
+        await startItem(c, item, session);
         return true;
       case 'bad-request': {
         const wrong = refusedAsBadInput(c, item);
@@ -180,32 +173,23 @@ class Run {
         return true;
       }
       case 'partition':
-        this.stats.faults++;
-        this.cuts.set(index, c.injectPartition(item.a, item.b));
-        return true;
       case 'one-way-partition':
         this.stats.faults++;
-        this.cuts.set(index, c.injectOneWayPartition(item.from, item.to));
-        return true;
-      case 'network':
-        this.stats.faults++;
-        c.setNetworkFaults(item.faults, item.link);
-        return true;
-      case 'skew':
-        this.stats.faults++;
-        c.skewClock(item.region, item.skewMs, item.driftMsPerS);
+        this.cuts.set(index, startItem(c, item, session));
         return true;
       case 'crash':
         if (!c.node(item.region, item.shard).up) return false;
         this.stats.faults++;
-        if (item.tornWrite) c.crashTearingWrite(item.region, item.shard);
-        else c.crash(item.region, item.shard);
+        startItem(c, item, session);
         return true;
-      case 'failover': {
+      case 'failover':
         this.stats.faults++;
-        await c.failover(item.shard, item.to);
+        await startItem(c, item, session);
         return true;
-      }
+      default:
+        this.stats.faults++;
+        startItem(c, item, session);
+        return true;
     }
   }
 
@@ -217,18 +201,16 @@ class Run {
       case 'one-way-partition': {
         const cut = this.cuts.get(index);
         if (!cut?.live) return false;
-        cut.heal();
+        endItem(c, item, cut);
         return true;
       }
       case 'network':
-        c.clearNetworkFaults(item.link);
-        return true;
       case 'skew':
-        c.unskewClock(item.region);
+        endItem(c, item);
         return true;
       case 'crash':
         if (this.outcomes[index]!.start !== 'ok' || c.node(item.region, item.shard).up) return false;
-        c.restart(item.region, item.shard);
+        endItem(c, item);
         return true;
       default:
         return false;

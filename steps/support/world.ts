@@ -67,10 +67,12 @@ export class TidalWorld extends World {
   partitions: NetworkPartition[] = [];
   /** The scenario's client session ("the session"). */
   session: ClientSession | undefined;
+  /** Named clients' sessions ("client 1 has a session in …"), by name. */
+  readonly clients = new Map<string, ClientSession>();
   /** What the last session read returned (undefined when it was refused). */
   lastRead: SessionRead | undefined;
   failovers: FailoverResult[] = [];
-  /** What each region recovered when it restarted. */
+  /** What each region (or replica, "region/shard") recovered when it restarted. */
   recoveries = new Map<string, RecoveryReport>();
   readonly noted: Noted = {
     tornBytes: new Map(),
