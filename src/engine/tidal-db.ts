@@ -27,7 +27,14 @@ import { SignalStore } from './store';
 import type { Transport } from './transport';
 import type { RecoveryReport, Wal } from './wal/wal';
 import { TidalDbBuilder } from './builder';
-import { pendingAck, resolved, settledAck, type AckFields, type WriteAck, type WriteOptions } from './write-ack';
+import {
+  pendingAck,
+  resolved,
+  settledAck,
+  type AckFields,
+  type WriteAck,
+  type WriteOptions,
+} from './write-ack';
 
 export type { EngineEvent, NodeRole } from './replica-parts';
 export type { AckPolicy, WriteAck, WriteOptions } from './write-ack';
