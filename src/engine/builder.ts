@@ -9,14 +9,13 @@ import { ManualClock, type Clock, type Timers } from './clock';
 import type { ControlPlane } from './control-plane';
 import { InvalidInputError } from './errors';
 import { checkRegionId, checkShardId } from './ids';
-import type { EngineEvent, NodeRole, ResolvedOptions } from './node-core';
 import { DEFAULT_IDEMPOTENCY_RETENTION_MS } from './idempotency';
 import type { ShipperOptions } from './replication/shipper';
 import { Schema, type SchemaSpec } from './schema';
-import { TidalDb } from './tidal-db';
+import type { EngineEvent, NodeRole, ReplicaParts, ResolvedOptions } from './replica-parts';
 import { InProcessTransportFactory, type Transport } from './transport';
 import { FileStorage, MemoryStorage, type WalStorage } from './wal/storage';
-import { Wal, type WalOptions } from './wal/wal';
+import { Wal, type RecoveryReport, type WalOptions } from './wal/wal';
 
 export interface NodeConfig {
   regionId: string;
@@ -42,7 +41,14 @@ export interface TidalDbOptions {
   wal?: WalOptions;
 }
 
-export class TidalDbBuilder {
+/** What `open()` makes from the parts: a replica that recovers from its WAL, then starts. */
+export interface OpenableReplica {
+  recover(): RecoveryReport;
+  syncEpoch(epoch: number, leader: string): void;
+  start(): void;
+}
+
+export class TidalDbBuilder<Db extends OpenableReplica> {
   private schema: Schema | undefined;
   private node: NodeConfig = { regionId: 'local', shardId: 0, role: 'leader' };
   private transport: Transport | undefined;
@@ -53,6 +59,9 @@ export class TidalDbBuilder {
   private isDurable = false;
   private options: TidalDbOptions = {};
   private listener: ((e: EngineEvent) => void) | undefined;
+
+  /** `make` builds the replica from its resolved parts (`TidalDb.builder()` passes TidalDb's). */
+  constructor(private readonly make: (parts: ReplicaParts) => Db) {}
 
   /** WAL segments in memory (the default): a fresh in-memory disk unless `withStorage` gives one. */
   ephemeral(): this {
@@ -116,7 +125,7 @@ export class TidalDbBuilder {
   }
 
   /** Opens the replica: recovers from its WAL, then starts replicating. */
-  open(): TidalDb {
+  open(): Db {
     if (!this.schema) throw new InvalidInputError('schema', undefined, 'call withSchema(...) before open()');
     const { regionId: region, shardId: shard, role } = this.node;
     const cp = this.controlPlane;
@@ -138,7 +147,7 @@ export class TidalDbBuilder {
       reconcileEveryMs: this.options.reconcileEveryMs ?? 0,
       shipper: this.options.shipper ?? {},
     };
-    const db = new TidalDb({
+    const db = this.make({
       region,
       shard,
       role,

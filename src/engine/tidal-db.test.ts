@@ -15,7 +15,7 @@ import { ControlPlane } from './control-plane';
 import { WriteNotCommittedError } from './errors';
 import { isBatch } from './replication/messages';
 import { TidalDb, type AckPolicy } from './tidal-db';
-import type { EngineEvent } from './node-core';
+import type { EngineEvent } from './replica-parts';
 import { InProcessTransportFactory } from './transport';
 import { MemoryStorage, type WalStorage } from './wal/storage';
 import { HoldLink, type Held } from './testing/hold-link';

@@ -1,72 +1,138 @@
 /**
- * TidalDb: one replica of one shard in one region (DESIGN §3). The leader assigns SeqNos,
- * applies, logs (group commit into the WAL at the end of the instant) and ships; a follower
- * validates and applies batches in order; every replica keeps CRDT state, an idempotency store
- * and an HLC, and can reconcile with its peers. State is rebuilt from the WAL on open, so a
- * crashed replica comes back with everything it had made durable and catches up from there.
+ * TidalDb: one replica of one shard in one region (DESIGN §3), a facade over its parts. The
+ * replica holds its identity and data (role, epoch, CRDT store, idempotency store) and the
+ * leader's write path: it assigns SeqNos, applies, logs (group commit into the WAL at the end of
+ * the instant), counts commits and hands the log to its `WalShipper`. A `FollowerDb` validates
+ * incoming batches, a `LogApplier` applies them (and rebuilds state from the WAL on open), a
+ * `ReconciliationEngine` runs anti-entropy and a `FrameLink` speaks frames; each part is given
+ * only the collaborators and callbacks its interface names.
  */
-import { originKey, type Batch, type SignalEvent } from './batch/codec';
+import { BatchCodec, originKey, type SignalEvent } from './batch/codec';
 import { FLAG_LOCAL } from './batch/header';
-import { encodeStates, type StateItem } from './crdt/state-codec';
-import { NodeStateError, WriteNotCommittedError } from './errors';
-import type { Hlc } from './hlc';
+import type { Clock, Timers } from './clock';
+import type { ControlPlane } from './control-plane';
+import { NodeStateError, WriteNotCommittedError, type TidalError } from './errors';
+import { HybridClock, type Hlc } from './hlc';
 import { checkKey, checkTimeMs, checkWeight } from './ids';
-import { fingerprintOf } from './idempotency';
-import { AckStatus, FrameType, isBatch } from './replication/messages';
-import { WalShipper } from './replication/shipper';
-import { NodeCore } from './node-core';
-
-export type { EngineEvent, NodeRole } from './node-core';
+import { IdempotencyStore, fingerprintOf } from './idempotency';
+import { FrameLink } from './frame-link';
+import { LogApplier } from './log-applier';
+import type { EngineEvent, NodeRole, ReplicaParts, ResolvedOptions } from './replica-parts';
+import { FollowerDb, type FollowerHost } from './replication/follower';
+import { AckStatus, FrameCodec, FrameType, isBatch } from './replication/messages';
+import { ReconciliationEngine, type ReconciliationHost } from './replication/reconciliation';
+import { WalShipper, type ShipperHost } from './replication/shipper';
+import type { Schema } from './schema';
+import { SignalStore } from './store';
+import type { Transport } from './transport';
+import type { RecoveryReport, Wal } from './wal/wal';
 import { TidalDbBuilder } from './builder';
+import {
+  pendingAck,
+  resolved,
+  settledAck,
+  type AckFields,
+  type WriteAck,
+  type WriteOptions,
+} from './write-ack';
+
+export type { EngineEvent, NodeRole } from './replica-parts';
+export type { AckPolicy, WriteAck, WriteOptions } from './write-ack';
 export { TidalDbBuilder, type NodeConfig, type TidalDbOptions } from './builder';
 
-export type AckPolicy = 'leader' | 'quorum';
-
-export interface WriteOptions {
-  /** Event time in ms; default: the accepting node's physical clock. */
-  timeMs?: number;
-  tenant?: string;
-  idempotencyKey?: string;
-  /** Accept on this (non-leader) replica under its own origin: the accept-local partition policy. */
-  local?: boolean;
+export interface NodeStats {
+  localWrites: number;
+  rejected: number;
 }
 
-/** What a write returns as soon as the accepting replica logged it. */
-export interface WriteAck {
-  shard: number;
-  /** SeqNo in the shard's log; 0 for a write accepted locally. */
-  seqNo: number;
+export class TidalDb {
+  readonly region: string;
+  readonly shard: number;
+  role: NodeRole;
   epoch: number;
-  hlc: Hlc;
-  /** Event time of the write (the decay sum's tᵢ). */
-  timeMs: number;
-  /** Region whose replica accepted the write. */
-  origin: string;
-  /** True when accepted locally under accept-local (reconciled later). */
-  local: boolean;
-  policy: AckPolicy;
-  /** True when this is the stored answer to a retry of an idempotent write. */
-  retry: boolean;
-  /** Resolves when the ack policy holds; rejects if it never can (leader deposed first). */
-  readonly committed: Promise<void>;
-}
-
-const RESOLVED = Promise.resolve();
-
-export class TidalDb extends NodeCore {
+  readonly schema: Schema;
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly transport: Transport;
+  readonly controlPlane: ControlPlane | undefined;
+  readonly wal: Wal;
+  readonly codec: BatchCodec;
+  readonly frames: FrameCodec;
+  readonly hlc: HybridClock;
+  readonly durable: boolean;
+  readonly options: ResolvedOptions;
+  store: SignalStore;
+  idempotency: IdempotencyStore;
+  readonly follower: FollowerDb;
+  readonly recon: ReconciliationEngine;
+  shipper: WalShipper | undefined;
+  readonly stats: NodeStats = { localWrites: 0, rejected: 0 };
+  recovery: RecoveryReport = { segments: 0, batches: 0, events: 0, truncatedBytes: 0 };
+  private closed = false;
+  private readonly onEvent: ((e: EngineEvent) => void) | undefined;
+  private readonly log: LogApplier;
+  private readonly link: FrameLink;
+  private readonly shipperHost: ShipperHost;
   private staged: SignalEvent[] = [];
   private lastAssigned = 0;
   private commitIndex = 0;
   private waiters: { seq: number; resolve: () => void; reject: (e: Error) => void }[] = [];
   private followerSeq = new Map<string, number>();
   private followers: string[] = [];
-  shipper: WalShipper | undefined;
   private originEpoch = 0;
   private origin = '';
+  private readonly reconcilableCache = new Map<string, boolean>();
 
   /** Starts building a replica: `TidalDb.builder().ephemeral().withSchema(…)….open()`. */
-  static builder(): TidalDbBuilder {
-    return new TidalDbBuilder();
+  static builder(): TidalDbBuilder<TidalDb> {
+    return new TidalDbBuilder((parts) => new TidalDb(parts));
+  }
+
+  constructor(p: ReplicaParts) {
+    this.region = p.region;
+    this.shard = p.shard;
+    this.role = p.role;
+    this.epoch = p.epoch;
+    this.schema = p.schema;
+    this.clock = p.clock;
+    this.timers = p.timers;
+    this.transport = p.transport;
+    this.controlPlane = p.controlPlane;
+    this.wal = p.wal;
+    this.codec = p.codec;
+    this.durable = p.durable;
+    this.options = p.options;
+    this.onEvent = p.onEvent;
+    this.frames = new FrameCodec(
+      (r) => this.codec.indexOfRegion(r),
+      (i) => this.codec.regionAt(i),
+    );
+    this.hlc = new HybridClock(p.region, p.clock, p.options.maxDriftMs);
+    this.store = new SignalStore(p.schema);
+    this.idempotency = new IdempotencyStore(p.options.idempotencyRetentionMs);
+    this.log = new LogApplier({
+      region: p.region,
+      shard: p.shard,
+      schema: p.schema,
+      codec: p.codec,
+      wal: p.wal,
+      clock: p.clock,
+      hlc: this.hlc,
+      controlPlane: p.controlPlane,
+      idempotencyRetentionMs: p.options.idempotencyRetentionMs,
+      data: this,
+      onEvent: p.onEvent,
+    });
+    this.link = new FrameLink({
+      shard: p.shard,
+      transport: p.transport,
+      frames: this.frames,
+      hlc: this.hlc,
+      reject: (from, error) => this.reject(from, error),
+    });
+    this.follower = new FollowerDb(followerHost(this, this.log));
+    this.recon = new ReconciliationEngine(reconciliationHost(this, this.log));
+    this.shipperHost = shipperHost(this);
   }
 
   /** Starts replication after recovery (called by the builder). */
@@ -79,6 +145,14 @@ export class TidalDb extends NodeCore {
     }
     if (this.options.reconcileEveryMs > 0)
       this.recon.every(this.options.reconcileEveryMs, () => this.peers());
+  }
+
+  /** Reads the WAL back and rebuilds every piece of state from it. */
+  recover(): RecoveryReport {
+    this.recovery = this.wal.recover();
+    this.log.rebuild();
+    this.emit({ type: 'recovered', report: this.recovery });
+    return this.recovery;
   }
 
   /** Writes `weight` of `signal` to `entity`. */
@@ -124,7 +198,7 @@ export class TidalDb extends NodeCore {
       idempotencyKey: key,
     };
     this.store.apply(event);
-    if (key) this.rememberKey(event, signal);
+    if (key) this.log.rememberKey(event, signal);
     if (local) {
       const bytes = this.codec.encode(this.shard, this.epoch, this.region, FLAG_LOCAL, 0, [event]);
       this.wal.append(bytes, this.codec.header(bytes));
@@ -138,6 +212,20 @@ export class TidalDb extends NodeCore {
       this.shipper?.notify();
     }
     return this.ack(event.seqNo, this.epoch, hlc, event.timeMs, this.region, local, false);
+  }
+
+  /** The decay score of `entity`'s `signal` at `atMs` (undefined if never written). */
+  readDecayScore(entity: string, signal: string, atMs: number, tenant?: string): number | undefined {
+    const sig = this.schema.signalIndex(signal);
+    checkKey(entity, 'entity');
+    const t = tenant === undefined ? '' : checkKey(tenant, 'tenant');
+    if (t) this.controlPlane?.tenantRouter.checkOwns(t, this.shard, entity);
+    return this.store.score(t, entity, sig, atMs);
+  }
+
+  /** Digest of the replica's CRDT state (equal digests = equal state). */
+  digest(): string {
+    return this.store.digest();
   }
 
   /** SeqNo of the last replicated event this replica applied (leader: the last it assigned). */
@@ -170,7 +258,39 @@ export class TidalDb extends NodeCore {
     this.becomeLeader(epoch);
   }
 
-  private readonly reconcilableCache = new Map<string, boolean>();
+  /**
+   * After recovery, moves from the epoch the WAL knew to the control plane's. A replica that was
+   * down through a failover drops the suffix the new leader never had, as a fenced leader does.
+   */
+  syncEpoch(epoch: number, leader: string): void {
+    if (this.role === 'leader') this.epoch = Math.max(this.epoch, epoch);
+    else this.adoptEpoch(epoch, leader);
+  }
+
+  /** Moves to a newer epoch led by `leader`, truncating a suffix the new leader never had. */
+  adoptEpoch(epoch: number, leader: string): void {
+    if (epoch <= this.epoch) return;
+    const wasLeader = this.role === 'leader';
+    if (wasLeader) this.flush();
+    let fork = Infinity;
+    for (let e = this.epoch + 1; e <= epoch; e++) {
+      const start = this.controlPlane?.epochStart(this.shard, e);
+      if (start !== undefined) fork = Math.min(fork, start - 1);
+    }
+    let dropped: SignalEvent[] = [];
+    if (fork < this.wal.lastSeq) {
+      dropped = this.wal.truncateAfter(fork, this.region);
+      this.log.rebuild();
+    }
+    this.epoch = epoch;
+    if (wasLeader) {
+      this.role = 'follower';
+      this.shipper?.stop();
+      this.shipper = undefined;
+      this.rejectWaiters(0, `it was deposed by ${leader} at epoch ${epoch}`);
+    }
+    this.emit({ type: 'epoch', epoch, leader, wasLeader, dropped });
+  }
 
   /** Whether anti-entropy carries `origin`: not an epoch's leader stream, which the log carries. */
   reconcilable(origin: string): boolean {
@@ -189,10 +309,33 @@ export class TidalDb extends NodeCore {
     for (const p of this.peers()) this.recon.startRound(p);
   }
 
-  override close(): void {
+  /** Tells `to` this replica's epoch and applied SeqNo. */
+  sendAck(to: string, status: AckStatus): void {
+    this.link.sendAck(to, status, this.epoch, this.appliedSeqNo());
+  }
+
+  /** Reports a refused message (typed error) without failing. */
+  reject(from: string, error: TidalError): void {
+    this.stats.rejected++;
+    this.emit({ type: 'rejected', from, error });
+  }
+
+  /** Handles bytes from `from` as if the transport delivered them; never throws for bad input. */
+  receive(from: string, bytes: Uint8Array): void {
+    this.onMessage(from, bytes);
+  }
+
+  close(): void {
     this.shipper?.stop();
-    super.close();
+    this.closed = true;
+    this.follower.stop();
+    this.recon.stop();
+    this.transport.close();
     this.rejectWaiters(0, 'the replica stopped');
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   // --- leader internals ---------------------------------------------------------------
@@ -203,11 +346,12 @@ export class TidalDb extends NodeCore {
     this.followerSeq = new Map();
     this.followers = this.peers();
     this.shipper?.stop();
-    this.shipper = new WalShipper(this, this.followers, this.options.shipper);
+    this.shipper = new WalShipper(this.shipperHost, this.followers, this.options.shipper);
     this.shipper.start();
     this.emit({ type: 'leader', epoch, lastSeq: this.lastAssigned });
   }
 
+  /** A follower confirmed `seq` in the current epoch (the shipper reports it). */
   followerApplied(region: string, seq: number): void {
     this.followerSeq.set(region, seq);
     if (this.options.ackPolicy === 'quorum') this.advanceCommit();
@@ -239,44 +383,15 @@ export class TidalDb extends NodeCore {
     local: boolean,
     retry: boolean,
   ): WriteAck {
-    // Already settled (a local write; a 'leader'-acked write is committed once logged): a plain
-    // property, because a literal with an accessor costs about 1 µs per write.
-    if (local || (this.options.ackPolicy === 'leader' && seqNo <= this.commitIndex)) {
-      const policy = this.options.ackPolicy;
-      return {
-        shard: this.shard,
-        seqNo,
-        epoch,
-        hlc,
-        timeMs,
-        origin,
-        local,
-        policy,
-        retry,
-        committed: RESOLVED,
-      };
-    }
-    let committed: Promise<void> | undefined;
-    const commitment = (): Promise<void> => (committed ??= this.commitment(seqNo, epoch, local));
-    return {
-      shard: this.shard,
-      seqNo,
-      epoch,
-      hlc,
-      timeMs,
-      origin,
-      local,
-      policy: this.options.ackPolicy,
-      retry,
-      get committed(): Promise<void> {
-        return commitment();
-      },
-    };
+    const policy = this.options.ackPolicy;
+    const fields: AckFields = { shard: this.shard, seqNo, epoch, hlc, timeMs, origin, local, policy, retry };
+    if (local || (policy === 'leader' && seqNo <= this.commitIndex)) return settledAck(fields);
+    return pendingAck(fields, () => this.commitment(seqNo, epoch, local));
   }
 
   /** A promise for the ack policy holding for `seqNo` (made only when someone asks). */
   private commitment(seqNo: number, epoch: number, local: boolean): Promise<void> {
-    if (local || seqNo <= this.commitIndex) return RESOLVED;
+    if (local || seqNo <= this.commitIndex) return resolved();
     const reason =
       this.role !== 'leader' || this.epoch !== epoch
         ? 'its leader was deposed before a majority applied it'
@@ -295,134 +410,16 @@ export class TidalDb extends NodeCore {
     this.waiters = [];
   }
 
-  protected rememberKeyFor(e: SignalEvent, localEpoch?: number): void {
-    this.rememberKey(e, this.schema.signalName(e.signal), localEpoch);
-  }
-
-  /**
-   * The epoch whose leader assigned `seqNo`: the latest epoch that starts at or before it. A
-   * replica may apply an older epoch's event after adopting a newer epoch (catching up from the
-   * new leader), and a retry's answer must still carry the epoch of the original ack.
-   */
-  private epochOfSeqNo(seqNo: number): number {
-    const cp = this.controlPlane;
-    if (!cp || seqNo === 0) return this.epoch;
-    let epoch = 1;
-    for (let e = 2; e <= this.epoch; e++) {
-      const start = cp.epochStart(this.shard, e);
-      if (start !== undefined && start <= seqNo) epoch = e;
-    }
-    return epoch;
-  }
-
-  /**
-   * A locally accepted write (SeqNo 0) was acknowledged in the epoch its log record carries:
-   * replaying the WAL after a restart must answer its retries with that epoch, not whatever epoch
-   * the replay has reached.
-   */
-  private rememberKey(e: SignalEvent, signal: string, localEpoch?: number): void {
-    const ack = {
-      shard: this.shard,
-      seqNo: e.seqNo,
-      epoch: localEpoch ?? this.epochOfSeqNo(e.seqNo),
-      hlc: e.hlc,
-      timeMs: e.timeMs,
-      origin: e.hlc.node,
-      local: e.seqNo === 0,
-    };
-    this.idempotency.record(
-      e.tenant,
-      e.idempotencyKey,
-      fingerprintOf(signal, e.entity, e.weight, undefined),
-      ack,
-      e.hlc.wallMs,
-      this.clock.nowMs(),
-    );
-  }
-
-  // --- follower internals -------------------------------------------------------------
-
-  applyBatch(batch: Batch, bytes: Uint8Array): void {
-    const applied = this.wal.lastSeq;
-    if (this.observed)
-      this.emit({
-        type: 'applied',
-        epoch: batch.header.epoch,
-        events: batch.events.filter((e) => e.seqNo > applied),
-      });
-    for (const e of batch.events) {
-      if (e.seqNo <= applied) continue;
-      this.store.apply(e);
-      if (e.idempotencyKey) this.rememberKey(e, this.schema.signalName(e.signal));
-    }
-    this.wal.append(bytes, batch.header);
-    this.controlPlane?.lag.applied(this.region, this.shard, this.wal.lastSeq, this.clock.nowMs());
-  }
-
-  /**
-   * After recovery, moves from the epoch the WAL knew to the control plane's. A replica that was
-   * down through a failover drops the suffix the new leader never had, as a fenced leader does.
-   */
-  syncEpoch(epoch: number, leader: string): void {
-    if (this.role === 'leader') this.epoch = Math.max(this.epoch, epoch);
-    else this.adoptEpoch(epoch, leader);
-  }
-
-  adoptEpoch(epoch: number, leader: string): void {
-    if (epoch <= this.epoch) return;
-    const wasLeader = this.role === 'leader';
-    if (wasLeader) this.flush();
-    let fork = Infinity;
-    for (let e = this.epoch + 1; e <= epoch; e++) {
-      const start = this.controlPlane?.epochStart(this.shard, e);
-      if (start !== undefined) fork = Math.min(fork, start - 1);
-    }
-    let dropped: SignalEvent[] = [];
-    if (fork < this.wal.lastSeq) {
-      dropped = this.wal.truncateAfter(fork, this.region);
-      this.rebuild();
-    }
-    this.epoch = epoch;
-    if (wasLeader) {
-      this.role = 'follower';
-      this.shipper?.stop();
-      this.shipper = undefined;
-      this.rejectWaiters(0, `it was deposed by ${leader} at epoch ${epoch}`);
-    }
-    this.emit({ type: 'epoch', epoch, leader, wasLeader, dropped });
-  }
-
-  mergeStates(items: StateItem[]): number {
-    const changed = items.filter((it) => this.store.merge(it).length > 0);
-    if (changed.length) {
-      const bytes = this.codec.encodeMerge(
-        this.shard,
-        this.epoch,
-        this.region,
-        changed.length,
-        encodeStates(changed),
-      );
-      this.wal.append(bytes, this.codec.header(bytes));
-      this.emit({ type: 'merged', states: changed.length });
-    }
-    return changed.length;
-  }
-
   // --- messages -------------------------------------------------------------------------
-
-  /** Handles bytes from `from` as if the transport delivered them; never throws for bad input. */
-  receive(from: string, bytes: Uint8Array): void {
-    this.onMessage(from, bytes);
-  }
 
   private onMessage(from: string, bytes: Uint8Array): void {
     if (this.closed) return;
     this.followControlPlane();
     if (isBatch(bytes)) return this.follower.onBatch(from, bytes);
-    const f = this.decodeFrame(from, bytes);
+    const f = this.link.decode(from, bytes);
     if (!f) return;
     if (f.type !== FrameType.Ack) return this.recon.onFrame(from, f);
-    if (!this.receiveStamp(from, f.hlc)) return;
+    if (!this.link.receiveStamp(from, f.hlc)) return;
     if (f.epoch > this.epoch)
       return this.adoptEpoch(f.epoch, this.controlPlane?.leaderOf(this.shard) ?? from);
     if (this.role === 'leader') this.shipper?.onAck(from, f);
@@ -440,4 +437,73 @@ export class TidalDb extends NodeCore {
     const epoch = cp.epochOf(this.shard);
     if (epoch > this.epoch) this.adoptEpoch(epoch, cp.leaderOf(this.shard));
   }
+
+  private peers(): string[] {
+    const regions = this.controlPlane?.regions ?? [];
+    return regions.filter((r) => r !== this.region);
+  }
+
+  private emit(e: EngineEvent): void {
+    this.onEvent?.(e);
+  }
+
+  private checkOpen(): void {
+    if (this.closed)
+      throw new NodeStateError(
+        `replica ${this.region}/${this.shard} is stopped (crashed or closed); restart it first`,
+      );
+  }
+}
+
+/** The follower's collaborators, and the replica's epoch and applied SeqNo as they are now. */
+function followerHost(db: TidalDb, log: LogApplier): FollowerHost {
+  return {
+    shard: db.shard,
+    codec: db.codec,
+    hlc: db.hlc,
+    clock: db.clock,
+    timers: db.timers,
+    get epoch() {
+      return db.epoch;
+    },
+    appliedSeqNo: () => db.appliedSeqNo(),
+    applyBatch: (batch, bytes) => log.applyBatch(batch, bytes),
+    adoptEpoch: (epoch, leader) => db.adoptEpoch(epoch, leader),
+    sendAck: (to, status) => db.sendAck(to, status),
+    reject: (from, error) => db.reject(from, error),
+  };
+}
+
+/** Anti-entropy's collaborators; the store is read each time (recovery replaces it). */
+function reconciliationHost(db: TidalDb, log: LogApplier): ReconciliationHost {
+  return {
+    shard: db.shard,
+    frames: db.frames,
+    transport: db.transport,
+    timers: db.timers,
+    hlc: db.hlc,
+    get store() {
+      return db.store;
+    },
+    reconcilable: (origin) => db.reconcilable(origin),
+    mergeStates: (items) => log.mergeStates(items),
+    reject: (from, error) => db.reject(from, error),
+  };
+}
+
+/** The shipper's collaborators, and the leader's epoch as it is now. */
+function shipperHost(db: TidalDb): ShipperHost {
+  return {
+    region: db.region,
+    shard: db.shard,
+    wal: db.wal,
+    codec: db.codec,
+    transport: db.transport,
+    timers: db.timers,
+    get epoch() {
+      return db.epoch;
+    },
+    flush: () => db.flush(),
+    followerApplied: (region, seq) => db.followerApplied(region, seq),
+  };
 }

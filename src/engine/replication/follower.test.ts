@@ -62,7 +62,6 @@ function follower(overrides: Partial<FollowerHost> = {}) {
   const adopted: [number, string][] = [];
   let applied = 0;
   const host: FollowerHost & { epoch: number } = {
-    region: 'eu-west',
     shard: 0,
     epoch: 1,
     appliedSeqNo: () => applied,

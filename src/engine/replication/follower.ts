@@ -22,14 +22,15 @@ import type { HybridClock } from '../hlc';
 import { checkKey } from '../ids';
 import { AckStatus } from './messages';
 
-/** What the follower logic needs from its node. */
+/** What the follower logic reads and calls: its collaborators and its replica's epoch and log. */
 export interface FollowerHost {
-  readonly region: string;
   readonly shard: number;
+  /** The replica's current epoch (read on every batch: it moves on failover). */
   readonly epoch: number;
   appliedSeqNo(): number;
-  readonly codec: BatchCodec;
-  readonly hlc: HybridClock;
+  readonly codec: Pick<BatchCodec, 'decode'>;
+  /** Takes in each batch's newest stamp (refusing one too far ahead). */
+  readonly hlc: Pick<HybridClock, 'receive'>;
   readonly timers: Timers;
   readonly clock: Clock;
   /** Applies a validated, in-order batch (events after the applied SeqNo) and logs it. */

@@ -21,13 +21,16 @@ import type { SignalStore, VersionEntry } from '../store';
 import type { Transport } from '../transport';
 import { FrameType, type Frame, type FrameCodec, type KeyRef } from './messages';
 
+/** What anti-entropy reads and calls: its collaborators and its replica's store. */
 export interface ReconciliationHost {
   readonly shard: number;
+  /** The replica's store as it is now (recovery replaces it). */
   readonly store: SignalStore;
   readonly frames: FrameCodec;
-  readonly transport: Transport;
+  readonly transport: Pick<Transport, 'send'>;
   readonly timers: Timers;
-  readonly hlc: HybridClock;
+  /** Takes in the newest stamp of shipped states (refusing one too far ahead). */
+  readonly hlc: Pick<HybridClock, 'receive'>;
   /**
    * Whether anti-entropy carries `origin`: only origins the log does not replicate (writes
    * accepted locally under accept-local). Log-shipped origins reach every replica through the

@@ -80,7 +80,6 @@ function leader(
     codec,
     transport,
     timers: clock,
-    clock,
     flush: () => {
       flushes++;
       const max = opts.maxBatchEvents ?? 512;

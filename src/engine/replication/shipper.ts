@@ -8,7 +8,7 @@
  */
 import { restampV2 } from '../batch/header';
 import type { BatchCodec, SignalEvent } from '../batch/codec';
-import type { Clock, TimerHandle, Timers } from '../clock';
+import type { TimerHandle, Timers } from '../clock';
 import type { Transport } from '../transport';
 import type { Wal } from '../wal/wal';
 import { AckStatus, type Ack } from './messages';
@@ -24,16 +24,16 @@ export interface ShipperOptions {
   maxRtoMs?: number;
 }
 
-/** What the shipper needs from its node. */
+/** What the shipper reads and calls: its collaborators and its leader's epoch and group commit. */
 export interface ShipperHost {
   readonly region: string;
   readonly shard: number;
+  /** The leader's current epoch (stamped on every batch sent). */
   readonly epoch: number;
   readonly wal: Wal;
-  readonly codec: BatchCodec;
-  readonly transport: Transport;
+  readonly codec: Pick<BatchCodec, 'encode' | 'indexOfRegion'>;
+  readonly transport: Pick<Transport, 'send'>;
   readonly timers: Timers;
-  readonly clock: Clock;
   /** Makes staged writes part of the WAL (group commit). */
   flush(): void;
   /** A follower confirmed `appliedSeqNo` in the current epoch. */
