@@ -7,11 +7,10 @@
  * simulator's stream seeds), never on the wire.
  *
  * Strings are encoded as WHATWG UTF-8 (what `TextEncoder` does): a lone surrogate becomes U+FFFD
- * (EF BF BD). 64-bit values are kept as two unsigned 32-bit halves; the multiply by the FNV prime
- * 2^40 + 0x1b3 is `lo * 0x1b3` (exact in a double) plus `lo << 8` into the high half.
+ * (EF BF BD). 64-bit values are handed out as two unsigned 32-bit halves (or a BigInt off the hot
+ * path).
  */
 
-const TWO_32 = 0x1_0000_0000;
 export const FNV64_OFFSET_BASIS = 0xcbf29ce484222325n;
 const FNV64_OFFSET_HI = 0xcbf29ce4;
 const FNV64_OFFSET_LO = 0x84222325;
@@ -78,64 +77,101 @@ export function fmix32(h: number): number {
   return h >>> 0;
 }
 
-// --- FNV-1a 64, as two 32-bit halves ----------------------------------------------------------
+// --- FNV-1a 64, as four 16-bit limbs -------------------------------------------------------
+//
+// Multiplying by the prime 2^40 + 0x1b3 is, limb by limb, `v * 0x1b3` plus `v << 8` two limbs
+// up; with 16-bit limbs every intermediate stays a small integer (no doubles, no BigInt).
 
-/** The running FNV-1a 64 state of `Fnv64`: read `hi` and `lo` after feeding. */
-export const Fnv64 = {
-  hi: FNV64_OFFSET_HI,
-  lo: FNV64_OFFSET_LO,
-  /** Starts a new hash at the offset basis. */
-  reset(): void {
-    this.hi = FNV64_OFFSET_HI;
-    this.lo = FNV64_OFFSET_LO;
-  },
-  /** Feeds one byte. */
-  byte(b: number): void {
-    const lo = (this.lo ^ b) >>> 0;
-    const t = lo * 0x1b3;
-    const nlo = t >>> 0;
-    this.hi = (Math.imul(this.hi, 0x1b3) + (t - nlo) / TWO_32 + (lo << 8)) >>> 0;
-    this.lo = nlo;
-  },
-  /** Feeds the UTF-8 bytes of `s`. */
-  string(s: string): void {
-    let hi = this.hi;
-    let lo = this.lo;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c < 0x80) {
-        lo = (lo ^ c) >>> 0;
-        const t = lo * 0x1b3;
-        const nlo = t >>> 0;
-        hi = (Math.imul(hi, 0x1b3) + (t - nlo) / TWO_32 + (lo << 8)) >>> 0;
-        lo = nlo;
-        continue;
-      }
+// The running FNV-1a 64 state, low limb first: module variables, so the hot path allocates nothing.
+let v0 = FNV64_OFFSET_LO & 0xffff;
+let v1 = FNV64_OFFSET_LO >>> 16;
+let v2 = FNV64_OFFSET_HI & 0xffff;
+let v3 = FNV64_OFFSET_HI >>> 16;
+
+/** Starts a new FNV-1a 64 at the offset basis. */
+export function fnv64Reset(): void {
+  v0 = FNV64_OFFSET_LO & 0xffff;
+  v1 = FNV64_OFFSET_LO >>> 16;
+  v2 = FNV64_OFFSET_HI & 0xffff;
+  v3 = FNV64_OFFSET_HI >>> 16;
+}
+
+/** Feeds one byte into the running FNV-1a 64. */
+export function fnv64Byte(b: number): void {
+  v0 ^= b;
+  const t0 = v0 * 0x1b3;
+  let t1 = v1 * 0x1b3;
+  let t2 = v2 * 0x1b3 + (v0 << 8);
+  const t3 = v3 * 0x1b3 + (v1 << 8);
+  t1 += t0 >>> 16;
+  t2 += t1 >>> 16;
+  v0 = t0 & 0xffff;
+  v1 = t1 & 0xffff;
+  v2 = t2 & 0xffff;
+  v3 = (t3 + (t2 >>> 16)) & 0xffff;
+}
+
+/** Feeds the UTF-8 bytes of `s` into the running FNV-1a 64 (ASCII inline, on local limbs). */
+export function fnv64String(s: string): void {
+  let a = v0;
+  let b = v1;
+  let c = v2;
+  let d = v3;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch >= 0x80) {
+      v0 = a;
+      v1 = b;
+      v2 = c;
+      v3 = d;
       const n = utf8At(s, i);
-      for (let k = 0; k < n; k++) {
-        lo = (lo ^ UTF8[k]!) >>> 0;
-        const t = lo * 0x1b3;
-        const nlo = t >>> 0;
-        hi = (Math.imul(hi, 0x1b3) + (t - nlo) / TWO_32 + (lo << 8)) >>> 0;
-        lo = nlo;
-      }
+      for (let k = 0; k < n; k++) fnv64Byte(UTF8[k]!);
       i += utf8Units - 1;
+      a = v0;
+      b = v1;
+      c = v2;
+      d = v3;
+      continue;
     }
-    this.hi = hi;
-    this.lo = lo;
-  },
-  /** The current value as a BigInt. */
-  value(): bigint {
-    return (BigInt(this.hi) << 32n) | BigInt(this.lo);
-  },
-};
+    a ^= ch;
+    const t0 = a * 0x1b3;
+    let t1 = b * 0x1b3;
+    let t2 = c * 0x1b3 + (a << 8);
+    const t3 = d * 0x1b3 + (b << 8);
+    t1 += t0 >>> 16;
+    t2 += t1 >>> 16;
+    a = t0 & 0xffff;
+    b = t1 & 0xffff;
+    c = t2 & 0xffff;
+    d = (t3 + (t2 >>> 16)) & 0xffff;
+  }
+  v0 = a;
+  v1 = b;
+  v2 = c;
+  v3 = d;
+}
+
+/** The high 32 bits of the running FNV-1a 64. */
+export function fnv64Hi(): number {
+  return ((v3 << 16) | v2) >>> 0;
+}
+
+/** The low 32 bits of the running FNV-1a 64. */
+export function fnv64Lo(): number {
+  return ((v1 << 16) | v0) >>> 0;
+}
+
+/** The running FNV-1a 64 as a BigInt. */
+export function fnv64Value(): bigint {
+  return (BigInt(fnv64Hi()) << 32n) | BigInt(fnv64Lo());
+}
 
 /** FNV-1a 64 of a string's UTF-8 bytes, or of raw bytes. */
 export function fnv1a64(input: string | Uint8Array): bigint {
-  Fnv64.reset();
-  if (typeof input === 'string') Fnv64.string(input);
-  else for (const b of input) Fnv64.byte(b);
-  return Fnv64.value();
+  fnv64Reset();
+  if (typeof input === 'string') fnv64String(input);
+  else for (let i = 0; i < input.length; i++) fnv64Byte(input[i]!);
+  return fnv64Value();
 }
 
 /** A 64-bit value as 16 lower-case hex digits. */

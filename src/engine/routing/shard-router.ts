@@ -11,32 +11,32 @@
  * (tenant "a", entity "b" and entity "a\0b"), which places them on one shard and never mixes their
  * data (the store keys by tenant and entity, not by routing key).
  */
-import { Fnv64 } from '../hash';
+import { fnv64Byte, fnv64Hi, fnv64Lo, fnv64Reset, fnv64String, fnv64Value } from '../hash';
 import { checkShardId } from '../ids';
 import { jumpHashHiLo } from './jump-hash';
 
 export { jumpHash, jumpHashHiLo } from './jump-hash';
 
-/** Feeds the routing key of (tenant, entity) into a fresh `Fnv64` ('' = no tenant). */
+/** Hashes the routing key of (tenant, entity) into the running FNV-1a 64 ('' = no tenant). */
 function hashRoutingKey(tenant: string, entity: string): void {
-  Fnv64.reset();
+  fnv64Reset();
   if (tenant !== '') {
-    Fnv64.string(tenant);
-    Fnv64.byte(0);
+    fnv64String(tenant);
+    fnv64Byte(0);
   }
-  Fnv64.string(entity);
+  fnv64String(entity);
 }
 
 /** FNV-1a 64 of the routing key of (tenant, entity) ('' = no tenant). */
 export function routingKeyHash(tenant: string, entity: string): bigint {
   hashRoutingKey(tenant, entity);
-  return Fnv64.value();
+  return fnv64Value();
 }
 
 /** The bucket in [0, buckets) of (tenant, entity): jump hash of its routing key's FNV-1a 64. */
 export function routeKey(tenant: string, entity: string, buckets: number): number {
   hashRoutingKey(tenant, entity);
-  return jumpHashHiLo(Fnv64.hi, Fnv64.lo, buckets);
+  return jumpHashHiLo(fnv64Hi(), fnv64Lo(), buckets);
 }
 
 export class ShardRouter {
