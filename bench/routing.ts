@@ -13,7 +13,10 @@ const KEYS = Array.from({ length: 10_000 }, (_, i) => `entity-${i}`);
 const ROUNDS = 8;
 const REPEATS = 10;
 
-function bestNsPerRoute(route: (tenant: string, entity: string, shards: number) => number, shards: number): number {
+function bestNsPerRoute(
+  route: (tenant: string, entity: string, shards: number) => number,
+  shards: number,
+): number {
   let best = Infinity;
   for (let round = 0; round < ROUNDS; round++) {
     const t0 = wallMs();

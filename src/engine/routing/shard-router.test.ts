@@ -104,10 +104,14 @@ test('shard router: the routing key is FNV-1a 64 of tenant, 0x00, entity (UTF-8)
   const bytes = (tenant: string, entity: string): Uint8Array =>
     new Uint8Array([...new TextEncoder().encode(tenant), 0, ...new TextEncoder().encode(entity)]);
   fc.assert(
-    fc.property(fc.string({ minLength: 1, unit: 'binary' }), fc.string({ minLength: 1, unit: 'binary' }), (t, e) => {
-      assert.equal(routingKeyHash(t, e), fnv1a64(bytes(t, e)));
-      assert.equal(routingKeyHash('', e), fnv1a64(new TextEncoder().encode(e)));
-    }),
+    fc.property(
+      fc.string({ minLength: 1, unit: 'binary' }),
+      fc.string({ minLength: 1, unit: 'binary' }),
+      (t, e) => {
+        assert.equal(routingKeyHash(t, e), fnv1a64(bytes(t, e)));
+        assert.equal(routingKeyHash('', e), fnv1a64(new TextEncoder().encode(e)));
+      },
+    ),
     { numRuns: 1000 },
   );
 });
