@@ -19,6 +19,7 @@ import { accelerationBench } from './acceleration';
 import { hasGc, sig, wallMs } from './lib/measure';
 import { networkBench } from './network';
 import { reconciliationBench } from './reconciliation';
+import { routingBench } from './routing';
 import { scalingBench } from './scaling';
 import { suiteBench } from './suite';
 import { throughputBench } from './throughput';
@@ -29,6 +30,7 @@ const BENCHMARKS: Record<string, () => Promise<Record<string, unknown>> | Record
   simulated_network: () => networkBench(),
   reconciliation: () => reconciliationBench(),
   scaling: () => scalingBench(),
+  routing: () => routingBench(),
   suite: () => suiteBench(),
 };
 const MARK = 'BENCH-RESULT ';

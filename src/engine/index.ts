@@ -14,7 +14,7 @@ export {
 export { Schema, type SchemaSpec, type SignalSpec } from './schema';
 export { addDecayed, decayFactor, decaySum, readDecayed, scoresMatch, type DecayAccumulator } from './decay';
 export { crc32c } from './crc32c';
-export { fnv1a32 } from './hash';
+export { fnv1a32, fnv1a64 } from './hash';
 export { HybridClock, compareHlc, formatHlc, type Hlc, type HlcObserver } from './hlc';
 export { PNCounter } from './crdt/pn-counter';
 export { LWWRegister } from './crdt/lww-register';
@@ -34,7 +34,7 @@ export {
 export { BatchCodec, originKey, type Batch, type SignalEvent } from './batch/codec';
 export { MemoryStorage, FileStorage, type WalStorage } from './wal/storage';
 export { Wal, segmentName, type RecoveryReport, type WalOptions, type WalRecord } from './wal/wal';
-export { ShardRouter, jumpHash, loadSpread } from './routing/shard-router';
+export { ShardRouter, jumpHash, loadSpread, routingKeyHash } from './routing/shard-router';
 export { TenantRouter, type TenantPlacement } from './routing/tenant-router';
 export { ControlPlane, ReplicationLagGauge, type Topology, type ShardTopology } from './control-plane';
 export {

@@ -1,37 +1,42 @@
 /**
- * Entity → shard with jump consistent hashing (Lamping & Veach, 2014) over FNV-1a. The same key
- * maps to the same shard on every node and every run, loads are balanced, and growing from n to
- * n+1 shards moves only about 1/(n+1) of the keys. The per-key random sequence is a 32-bit
- * xorshift seeded by the key's hash, which keeps the algorithm's properties without 64-bit math.
+ * Entity → shard with the published algorithms, so that every implementation of tidalDB places an
+ * entity alike (docs/wire-format.md, "Routing"): the routing key is the entity's UTF-8 bytes, or,
+ * for a tenant's entity, the tenant's UTF-8 bytes, one 0x00 byte, then the entity's; its FNV-1a 64
+ * picks the shard with Lamping & Veach's jump consistent hash. A tenant confined to a shard set
+ * jumps over that set, sorted ascending. The same key maps to the same shard on every node and
+ * run, loads are balanced, and growing from n to n+1 shards moves only about 1/(n+1) of the keys.
+ *
+ * Tenant ids are never empty (checkKey), so '' stands for "no tenant" and an untenanted key is
+ * hashed alike only by accident of a collision; an id holding U+0000 can make two keys' bytes equal
+ * (tenant "a", entity "b" and entity "a\0b"), which places them on one shard and never mixes their
+ * data (the store keys by tenant and entity, not by routing key).
  */
-import { invariant } from '../assert';
-import { fmix32, fnv1a32 } from '../hash';
+import { fnv64Byte, fnv64Hi, fnv64Lo, fnv64Reset, fnv64String, fnv64Value } from '../hash';
 import { checkShardId } from '../ids';
+import { jumpHashHiLo } from './jump-hash';
 
-/** Jump consistent hash of a 32-bit key hash into [0, buckets). */
-export function jumpHash(keyHash: number, buckets: number): number {
-  invariant(
-    Number.isInteger(buckets) && buckets >= 1,
-    () => `jumpHash needs at least one bucket, got ${buckets}`,
-  );
-  let state = fmix32(keyHash) || 0x9e3779b9;
-  let b = -1;
-  let j = 0;
-  while (j < buckets) {
-    b = j;
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    const r = (state + 1) / 0x1_0000_0001; // in (0, 1)
-    j = Math.floor((b + 1) / r);
+export { jumpHash, jumpHashHiLo } from './jump-hash';
+
+/** Hashes the routing key of (tenant, entity) into the running FNV-1a 64 ('' = no tenant). */
+function hashRoutingKey(tenant: string, entity: string): void {
+  fnv64Reset();
+  if (tenant !== '') {
+    fnv64String(tenant);
+    fnv64Byte(0);
   }
-  return b;
+  fnv64String(entity);
 }
 
-/** The routing key of an entity, namespaced by tenant ('' = no tenant). */
-export function routingKeyHash(tenant: string, entity: string): number {
-  return tenant === '' ? fnv1a32(entity) : fnv1a32(entity, fnv1a32(tenant) ^ 0x5bd1e995);
+/** FNV-1a 64 of the routing key of (tenant, entity) ('' = no tenant). */
+export function routingKeyHash(tenant: string, entity: string): bigint {
+  hashRoutingKey(tenant, entity);
+  return fnv64Value();
+}
+
+/** The bucket in [0, buckets) of (tenant, entity): jump hash of its routing key's FNV-1a 64. */
+export function routeKey(tenant: string, entity: string, buckets: number): number {
+  hashRoutingKey(tenant, entity);
+  return jumpHashHiLo(fnv64Hi(), fnv64Lo(), buckets);
 }
 
 export class ShardRouter {
@@ -41,7 +46,7 @@ export class ShardRouter {
 
   /** The shard of `entity` (of `tenant`, if given). */
   shardFor(entity: string, tenant = ''): number {
-    return jumpHash(routingKeyHash(tenant, entity), this.shardCount);
+    return routeKey(tenant, entity, this.shardCount);
   }
 
   /** How many of `entities` land on each shard (index = shard). */

@@ -2,11 +2,12 @@
  * Tenant placement: each tenant has a home region and a set of shards. A tenant's entities are
  * routed only within its shard set, under its own namespace, so a read through one tenant can
  * never return another's data; a request that reaches a shard outside the tenant's set is a
- * `CrossTenantAccessError`.
+ * `CrossTenantAccessError`. The routing key is the same as ShardRouter's (tenant, 0x00, entity);
+ * the jump picks an index into the tenant's shard set, sorted ascending.
  */
 import { CrossTenantAccessError, InvalidInputError } from '../errors';
 import { checkKey, checkRegionId } from '../ids';
-import { jumpHash, routingKeyHash, type ShardRouter } from './shard-router';
+import { routeKey, type ShardRouter } from './shard-router';
 
 export interface TenantPlacement {
   homeRegion: string;
@@ -63,7 +64,7 @@ export class TenantRouter {
   shardFor(tenant: string, entity: string): number {
     if (tenant === '') return this.shards.shardFor(entity);
     const { shards } = this.placement(tenant);
-    return shards[jumpHash(routingKeyHash(tenant, entity), shards.length)]!;
+    return shards[routeKey(tenant, entity, shards.length)]!; // jump over the sorted shard set
   }
 
   /** Throws unless `shard` belongs to `tenant` (the replica-side isolation check). */
