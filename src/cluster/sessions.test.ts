@@ -413,7 +413,9 @@ test('idempotency: property: under any retry, duplicate, reorder, lost-ack and f
             } else {
               seen.writes++;
               assert.equal(answered.retry, false);
-              keys.set(key, { entity, weight: o.weight, atMs: c.now(), answer });
+              // The window runs from the write's HLC stamp (whole ms), as the engine and the
+              // promise checker judge it; no clock is skewed here, so a node's clock is cluster time.
+              keys.set(key, { entity, weight: o.weight, atMs: answered.hlc.wallMs, answer });
               counts.set(entity, (counts.get(entity) ?? 0) + 1);
             }
           } else if (o.kind === 'advance') await c.advance(o.ms);
