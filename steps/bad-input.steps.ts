@@ -8,6 +8,7 @@ import { expect } from 'expect';
 import { replicaStates, sendBadBatch, stateChanges } from '../src/cluster';
 import { InvalidInputError, UnknownSignalError, type SessionPolicy } from '../src/engine';
 import type { TidalWorld } from './support/world';
+import type { ErrorClass } from './support/parameter-types';
 
 Given(
   'messages from {region} to {region} are dropped',
@@ -35,11 +36,11 @@ When(
 );
 
 Then(
-  '{region} refuses it with {word}: {string}',
-  function (this: TidalWorld, region: string, error: string, reason: string) {
+  '{region} refuses it with {error}: {string}',
+  function (this: TidalWorld, region: string, error: ErrorClass, reason: string) {
     const last = this.cluster.rejections.filter((r) => r.replica.startsWith(`${region}/`)).at(-1);
     expect(last).toBeDefined();
-    expect(last!.error.name).toBe(error);
+    expect(last!.error).toBeInstanceOf(error);
     expect(last!.error.message).toContain(reason);
   },
 );
@@ -100,8 +101,8 @@ Then('the request is refused as bad input', function (this: TidalWorld) {
   if (!(err instanceof InvalidInputError || err instanceof UnknownSignalError)) throw err;
 });
 
-Then('it is refused with {word}: {string}', function (this: TidalWorld, error: string, reason: string) {
-  expect(this.caught().name).toBe(error);
+Then('it is refused with {error}: {string}', function (this: TidalWorld, error: ErrorClass, reason: string) {
+  expect(this.caught()).toBeInstanceOf(error);
   expect(this.caught().message).toContain(reason);
 });
 

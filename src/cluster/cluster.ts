@@ -164,14 +164,15 @@ export class SimulatedCluster implements Cluster, SimulatorControls {
   }
 
   // Faults (the nemesis; crashes and failovers through the replicas).
+  // A partition is a cut in the network's partition table (the nemesis records it on its timeline).
   injectPartition(a: string, b: string): NetworkPartition {
-    return this.nemesis.partition(this.replicas.checkRegion(a), this.replicas.checkRegion(b));
+    return this.network.partitions.partition(this.replicas.checkRegion(a), this.replicas.checkRegion(b));
   }
   injectOneWayPartition(from: string, to: string): NetworkPartition {
-    return this.nemesis.oneWayPartition(this.replicas.checkRegion(from), this.replicas.checkRegion(to));
+    return this.network.partitions.oneWay(this.replicas.checkRegion(from), this.replicas.checkRegion(to));
   }
   healAllPartitions(): void {
-    this.nemesis.healPartitions();
+    this.network.partitions.healAll();
   }
   flapPartition(a: string, b: string, opts?: FlapOptions): Flapping {
     return this.nemesis.flap(this.replicas.checkRegion(a), this.replicas.checkRegion(b), opts);

@@ -2,10 +2,35 @@
  * Parameter types: the product's nouns in step text, validated where they are read.
  * {region} is a region id ("eu-west"), {duration} a span of virtual time ("2 s", "500 ms",
  * "1 hour"), {entity} an entity id (bare or quoted), {weight} a number including the invalid
- * ones a bad-input scenario needs ("NaN", "Infinity").
+ * ones a bad-input scenario needs ("NaN", "Infinity"), {error} one of the engine's typed
+ * errors by its class name ("CorruptBatchError"), resolved to the class itself.
  */
 import { defineParameterType } from '@cucumber/cucumber';
+import * as engine from '../../src/engine';
 import { checkRegionId } from '../../src/engine';
+
+/** A class of error the engine throws on purpose. */
+export type ErrorClass = abstract new (...args: never[]) => engine.TidalError;
+
+/** The engine's typed errors by class name. */
+const ERROR_CLASSES = new Map<string, ErrorClass>(
+  Object.entries(engine).flatMap(([name, value]) =>
+    typeof value === 'function' && value.prototype instanceof engine.TidalError
+      ? [[name, value as ErrorClass]]
+      : [],
+  ),
+);
+
+defineParameterType({
+  name: 'error',
+  regexp: /[A-Z][A-Za-z]*Error/,
+  transformer: (name: string): ErrorClass => {
+    const cls = ERROR_CLASSES.get(name);
+    if (!cls)
+      throw new Error(`"${name}" is not one of the engine's errors: ${[...ERROR_CLASSES.keys()].join(', ')}`);
+    return cls;
+  },
+});
 
 defineParameterType({
   name: 'region',
