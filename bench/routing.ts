@@ -4,9 +4,7 @@
  * algorithms, which gives the same shards. Best of several rounds of 20,000 keys, half of them
  * a tenant's; 8 and 64 shards (the jump loop runs about ln(n) + 1 times).
  */
-import { fnv1a64 } from '../src/engine/hash';
-import { jumpHash } from '../src/engine/routing/jump-hash';
-import { routeKey } from '../src/engine/routing/shard-router';
+import { fnv1a64, jumpHash, routeKey } from '../src/engine';
 import { sig, wallMs } from './lib/measure';
 
 const KEYS = Array.from({ length: 10_000 }, (_, i) => `entity-${i}`);

@@ -11,21 +11,26 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BatchCodec, type SignalEvent } from '../src/engine/batch/codec';
 import {
+  BatchCodec,
+  crc32c,
   decodeHeader,
+  fnv1a32,
+  fnv1a64,
   FLAG_LOCAL,
   HEADER_V1_BYTES,
   HEADER_V2_BYTES,
+  hex64,
+  jumpHash,
+  MemoryStorage,
+  routingKeyHash,
+  segmentName,
+  ShardRouter,
+  TenantRouter,
+  Wal,
   writeHeaderV1,
-} from '../src/engine/batch/header';
-import { crc32c } from '../src/engine/crc32c';
-import { fnv1a32, fnv1a64, hex64 } from '../src/engine/hash';
-import { jumpHash } from '../src/engine/routing/jump-hash';
-import { routingKeyHash, ShardRouter } from '../src/engine/routing/shard-router';
-import { TenantRouter } from '../src/engine/routing/tenant-router';
-import { MemoryStorage } from '../src/engine/wal/storage';
-import { segmentName, Wal } from '../src/engine/wal/wal';
+  type SignalEvent,
+} from '../src/engine';
 import { CRC32C, FNV1A, JUMP } from './conformance/published';
 
 export const DIR = path.join(__dirname, '..', 'conformance');
