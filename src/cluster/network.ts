@@ -14,6 +14,7 @@
  */
 import type { Endpoint, Link } from '../engine';
 import { PartitionTable } from './partitions';
+import type { NetworkFaults } from './report-data';
 import type { SeededRng } from './rng';
 import type { Scheduler } from './scheduler';
 
@@ -24,22 +25,8 @@ export interface NetworkConfig {
   jitterMs?: number;
 }
 
-export interface NetworkFaults {
-  /** Probability a message is lost. Default: 0. */
-  dropRate?: number;
-  /** Probability a message is delivered twice. Default: 0. */
-  duplicateRate?: number;
-  /** Messages may overtake each other. Default: false. */
-  reorder?: boolean;
-  /** Extra delay window when reordering. Default: 20 ms. */
-  reorderWindowMs?: number;
-  /** Extra fixed delay. Default: 0 ms. */
-  delayMs?: number;
-  /** Extra uniform delay in [0, jitterMs]. Default: 0 ms. */
-  jitterMs?: number;
-  /** Probability one byte of a message is flipped. Default: 0. */
-  corruptRate?: number;
-}
+/** Message faults on a link (declared with the report's plain data, which shows them). */
+export type { NetworkFaults };
 
 export interface LinkSelector {
   from: string;

@@ -31,14 +31,21 @@ export interface LagSample {
   lagEvents: number;
 }
 
-/** Message faults on a link, as plain data (the network's `NetworkFaults`). */
-export interface LinkFaults {
+/** Message faults on one directed link, or on every link. */
+export interface NetworkFaults {
+  /** Probability a message is lost. Default: 0. */
   dropRate?: number;
+  /** Probability a message is delivered twice. Default: 0. */
   duplicateRate?: number;
+  /** Messages may overtake each other. Default: false. */
   reorder?: boolean;
+  /** Extra delay window when reordering. Default: 20 ms. */
   reorderWindowMs?: number;
+  /** Extra fixed delay. Default: 0 ms. */
   delayMs?: number;
+  /** Extra uniform delay in [0, jitterMs]. Default: 0 ms. */
   jitterMs?: number;
+  /** Probability one byte of a message is flipped. Default: 0. */
   corruptRate?: number;
 }
 
@@ -47,7 +54,7 @@ export type Fault =
   | { kind: 'partition'; between: readonly [string, string] }
   | { kind: 'one-way-partition'; from: string; to: string }
   /** `link` undefined: the faults apply to every link. */
-  | { kind: 'network-faults'; link: { from: string; to: string } | undefined; faults: LinkFaults }
+  | { kind: 'network-faults'; link: { from: string; to: string } | undefined; faults: NetworkFaults }
   | { kind: 'clock-skew'; region: string; skewMs: number; driftMsPerS: number }
   | { kind: 'crash'; replica: string }
   | { kind: 'failover'; shard: number; from: string; to: string; epoch: number }

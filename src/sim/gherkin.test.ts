@@ -8,16 +8,8 @@ import { networkFaultsFromRow } from './tables';
 import { DEFAULT_OPTIONS } from './options';
 import { runSchedule } from './runner';
 import type { Schedule } from './schedule';
-import { everySentence } from './testing/every-sentence';
+import { everySentence, SMALL_CLUSTER as cluster } from './testing/every-sentence';
 import { simulate } from './simulate';
-
-const cluster: Schedule['cluster'] = {
-  regions: 2,
-  shards: 1,
-  ackPolicy: 'leader',
-  partitionPolicy: 'leader-only',
-  maxDriftMs: 1000,
-};
 
 test('gherkin: a schedule prints as a scenario in the product words, gaps as time passing', () => {
   const s: Schedule = {

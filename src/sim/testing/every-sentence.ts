@@ -4,7 +4,8 @@
  */
 import type { Item, Schedule, WriteOp } from '../schedule';
 
-const cluster: Schedule['cluster'] = {
+/** A small cluster: two regions, one shard, the defaults. */
+export const SMALL_CLUSTER: Schedule['cluster'] = {
   regions: 2,
   shards: 1,
   ackPolicy: 'leader',
@@ -82,7 +83,7 @@ export function everySentence(): Schedule {
     seed: 4242,
     // Every row the drawn-cluster table has, durable storage (a tagged scenario) and tenants among them.
     cluster: {
-      ...cluster,
+      ...SMALL_CLUSTER,
       latencyMs: 2,
       jitterMs: 3,
       idempotencyRetentionMs: 30_000,
@@ -106,7 +107,7 @@ export function withBugSwitch(): Schedule {
   return {
     format: 2,
     seed: 4243,
-    cluster,
+    cluster: SMALL_CLUSTER,
     sessions: [],
     items: [{ kind: 'write', atMs: 5, signal: 'click', entity: 'e-1', weight: 1 }],
   };
