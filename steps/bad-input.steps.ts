@@ -10,13 +10,6 @@ import { InvalidInputError, UnknownSignalError, type SessionPolicy } from '../sr
 import type { TidalWorld } from './support/world';
 import type { ErrorClass } from './support/parameter-types';
 
-Given(
-  'messages from {region} to {region} are dropped',
-  function (this: TidalWorld, from: string, to: string) {
-    this.partitions.push(this.cluster.injectOneWayPartition(from, to));
-  },
-);
-
 Given("every region's state is noted", function (this: TidalWorld) {
   this.noted.replicas = replicaStates(this.sim);
 });

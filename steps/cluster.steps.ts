@@ -25,11 +25,11 @@ Given('a cluster drawn by the simulator:', async function (this: TidalWorld, tab
   await this.buildCluster(config);
 });
 
-When('the cluster runs for {duration}', async function (this: TidalWorld, ms: number) {
+When('{duration} pass(es)', async function (this: TidalWorld, ms: number) {
   await this.cluster.advance(ms);
 });
 
-When('the cluster converges within {duration}', async function (this: TidalWorld, ms: number) {
+When('the regions agree within {duration}', async function (this: TidalWorld, ms: number) {
   this.figures.convergenceMs = await this.cluster.awaitFullConvergence(ms);
 });
 

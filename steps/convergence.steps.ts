@@ -88,7 +88,7 @@ When('reconciliation traffic is measured from now on', function (this: TidalWorl
   this.noted.reconciliation = reconciliationTotals(this.sim);
 });
 
-Then('all regions converge within {duration} of the heal', async function (this: TidalWorld, ms: number) {
+Then('the regions agree within {duration} of the heal', async function (this: TidalWorld, ms: number) {
   const healedAt = lastHealMs(this.sim);
   if (healedAt === undefined) throw new Error('no partition has healed in this scenario');
   await this.cluster.awaitFullConvergence(Math.max(0, healedAt + ms - this.cluster.now()));

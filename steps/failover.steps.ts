@@ -16,17 +16,13 @@ Given('writes are acknowledged as soon as the leader logged them', function (thi
   this.config.ackPolicy = 'leader';
 });
 
-When('{region} is cut off from {regions}', function (this: TidalWorld, region: string, others: string[]) {
-  for (const other of others) {
-    this.partitions.push(this.cluster.injectOneWayPartition(region, other));
-    this.partitions.push(this.cluster.injectOneWayPartition(other, region));
-  }
-});
-
 When(
   '{region} can reach {regions} again but still hears nothing from them',
   function (this: TidalWorld, region: string, others: string[]) {
-    for (const other of others) this.partitionBetween(region, other, true)?.heal();
+    for (const other of others) {
+      this.partitionBetween(region, other)?.heal();
+      this.partitions.push(this.cluster.injectOneWayPartition(other, region));
+    }
   },
 );
 

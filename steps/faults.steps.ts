@@ -23,7 +23,7 @@ When('the network faults clear', function (this: TidalWorld) {
 });
 
 When(
-  'a client writes {int} {string} signals across {int} entities, one every {duration}',
+  'a client writes {int} {signal} across {int} entities, one every {duration}',
   async function (this: TidalWorld, n: number, signal: string, entities: number, everyMs: number) {
     for (let i = 0; i < n; i++) {
       this.acks.push(this.cluster.writeSignal(signal, `entity-${i % entities}`, 1));

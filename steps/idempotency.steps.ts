@@ -11,22 +11,6 @@ Given('idempotency keys are kept for {duration}', function (this: TidalWorld, ms
 });
 
 Given(
-  'acknowledgements from {region} cannot reach {region}',
-  function (this: TidalWorld, from: string, to: string) {
-    this.partitions.push(this.cluster.injectOneWayPartition(from, to));
-  },
-);
-
-When(
-  'acknowledgements from {region} reach {region} again',
-  function (this: TidalWorld, from: string, to: string) {
-    const cut = this.partitionBetween(from, to, true);
-    if (!cut) throw new Error(`acknowledgements from ${from} to ${to} were never cut in this scenario`);
-    cut.heal();
-  },
-);
-
-Given(
   'every replication batch from {region} to {region} is delivered twice',
   function (this: TidalWorld, from: string, to: string) {
     this.cluster.setNetworkFaults({ duplicateRate: 1 }, { from, to });

@@ -12,18 +12,34 @@ import type { TidalWorld } from './support/world';
 /** Longest a scenario waits for a flapping link to settle (virtual time). */
 const MAX_FLAP_WAIT_MS = 600_000;
 
-Given('{regions} are cut off from {region}', function (this: TidalWorld, regions: string[], from: string) {
-  for (const r of regions) this.partitions.push(this.cluster.injectPartition(from, r));
+// Cut and heal: "the link between A and B" is both ways, "the link from A to B" one way.
+
+Given('the link between {region} and {region} is cut', function (this: TidalWorld, a: string, b: string) {
+  this.partitions.push(this.cluster.injectPartition(a, b));
 });
 
-Given('traffic from {region} to {region} is cut', function (this: TidalWorld, from: string, to: string) {
+When('the link between {region} and {region} heals', function (this: TidalWorld, a: string, b: string) {
+  const cut = this.partitionBetween(a, b);
+  if (!cut) throw new Error(`the link between ${a} and ${b} was not cut in this scenario`);
+  cut.heal();
+});
+
+Given('the link from {region} to {region} is cut', function (this: TidalWorld, from: string, to: string) {
   this.partitions.push(this.cluster.injectOneWayPartition(from, to));
 });
 
-When('the cut from {region} to {region} heals', function (this: TidalWorld, from: string, to: string) {
+When('the link from {region} to {region} heals', function (this: TidalWorld, from: string, to: string) {
   const cut = this.partitionBetween(from, to, true);
-  if (!cut) throw new Error(`no one-way cut from ${from} to ${to} was made in this scenario`);
+  if (!cut) throw new Error(`the link from ${from} to ${to} was not cut in this scenario`);
   cut.heal();
+});
+
+Given('{region} is cut off from {regions}', function (this: TidalWorld, region: string, others: string[]) {
+  for (const other of others) this.partitions.push(this.cluster.injectPartition(region, other));
+});
+
+When('every link heals', function (this: TidalWorld) {
+  this.cluster.healAllPartitions();
 });
 
 Given(

@@ -1,44 +1,27 @@
-/** Steps about what each region holds: applied events, lag, scores, and log order. */
-import { Given, Then, When } from '@cucumber/cucumber';
+/** Steps about what each region holds: writes, lag, scores, and log order. */
+import { Then, When } from '@cucumber/cucumber';
 import { expect } from 'expect';
 import { logOrderViolations, scoreDisagreements } from '../src/cluster';
 import type { TidalWorld } from './support/world';
 
-Given(
-  'the link between {region} and {region} is partitioned',
-  function (this: TidalWorld, a: string, b: string) {
-    this.partitions.push(this.cluster.injectPartition(a, b));
-  },
-);
-
-When('the partition between {region} and {region} heals', function (this: TidalWorld, a: string, b: string) {
-  const cut = this.partitionBetween(a, b);
-  if (!cut) throw new Error(`no partition between ${a} and ${b} was injected in this scenario`);
-  cut.heal();
-});
-
-When('all partitions heal', function (this: TidalWorld) {
-  this.cluster.healAllPartitions();
-});
-
-Then('{region} has applied {int} events', function (this: TidalWorld, region: string, n: number) {
+Then('{region} holds {int} writes', function (this: TidalWorld, region: string, n: number) {
   expect(this.cluster.appliedSeqNo(region)).toBe(n);
 });
 
-Then('every region has applied {int} events', function (this: TidalWorld, n: number) {
+Then('every region holds {int} writes', function (this: TidalWorld, n: number) {
   expect(Object.fromEntries(this.cluster.regions.map((r) => [r, this.cluster.appliedSeqNo(r)]))).toEqual(
     Object.fromEntries(this.cluster.regions.map((r) => [r, n])),
   );
 });
 
-Then('{region} lags {int} events', function (this: TidalWorld, region: string, n: number) {
+Then('{region} lags by {int} writes', function (this: TidalWorld, region: string, n: number) {
   const lag = Array.from({ length: this.cluster.shardCount }, (_, s) =>
     this.sim.controlPlane.lag.lagFor(region, s),
   ).reduce((a, b) => a + b, 0);
   expect(lag).toBe(n);
 });
 
-Then('every follower lags {int} events', function (this: TidalWorld, n: number) {
+Then('every follower lags by {int} writes', function (this: TidalWorld, n: number) {
   const lags = this.sim
     .allNodes()
     .filter((x) => x.role === 'follower')

@@ -11,14 +11,14 @@ When(
 );
 
 When(
-  'a client writes {int} {string} signals to {entity}',
+  'a client writes {int} {signal} to {entity}',
   function (this: TidalWorld, n: number, signal: string, entity: string) {
     for (let i = 0; i < n; i++) this.acks.push(this.cluster.writeSignal(signal, entity, 1));
   },
 );
 
 When(
-  'a client writes {int} {string} signals across {int} entities',
+  'a client writes {int} {signal} across {int} entities',
   function (this: TidalWorld, n: number, signal: string, entities: number) {
     for (let i = 0; i < n; i++) this.acks.push(this.cluster.writeSignal(signal, `entity-${i % entities}`, 1));
   },

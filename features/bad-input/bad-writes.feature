@@ -5,14 +5,14 @@ Feature: A client's bad write or read is refused with a clear error and changes 
 
   Scenario Outline: A write with <problem> is refused and nothing is written
     Given a cluster of regions us-east, eu-west with 1 shard each, led from us-east
-    And a client writes 5 "click" signals to article-1
-    And the cluster converges within 2 s
+    And a client writes 5 clicks to article-1
+    And the regions agree within 2 s
     And every region's state is noted
     When a client tries to write <weight> "<signal>" to article-1
     Then it is refused with <error>: '<reason>'
     And every region still holds its noted state
-    And the cluster converges within 2 s
-    And every region has applied 5 events
+    And the regions agree within 2 s
+    And every region holds 5 writes
 
     Examples:
       | problem               | weight    | signal | error              | reason                                                   |
@@ -46,5 +46,5 @@ Feature: A client's bad write or read is refused with a clear error and changes 
     And every region still holds its noted state
     When a client tries to write 1.0 "click" to an entity id of 256 "x" characters
     Then it is accepted
-    And the cluster converges within 2 s
-    And every region has applied 1 events
+    And the regions agree within 2 s
+    And every region holds 1 writes

@@ -6,9 +6,9 @@ Feature: Every region converges over a lossy, duplicating, reordering and corrup
   Scenario Outline: Regions converge under 20% loss, 10% duplication and reordering (seed <seed>)
     Given a cluster of regions us-east, eu-west, ap-south with 2 shards each, led from us-east
     And the network drops 20% of messages, duplicates 10% and reorders them
-    When a client writes 300 "click" signals across 30 entities, one every 5 ms
-    Then the cluster converges within 5 s
-    And every region has applied 300 events
+    When a client writes 300 clicks across 30 entities, one every 5 ms
+    Then the regions agree within 5 s
+    And every region holds 300 writes
     And every entity scores the same in every region
     And every follower holds each shard's log in the leader's order
     And the network lost and duplicated messages along the way
@@ -30,19 +30,19 @@ Feature: Every region converges over a lossy, duplicating, reordering and corrup
   Scenario: Corrupted messages are refused and resent until every region converges
     Given a cluster of regions us-east, eu-west, ap-south with 2 shards each, led from us-east
     And the network corrupts a byte in 10% of messages
-    When a client writes 200 "view" signals across 20 entities, one every 5 ms
-    Then the cluster converges within 5 s
+    When a client writes 200 views across 20 entities, one every 5 ms
+    Then the regions agree within 5 s
     And replicas refused the corrupted messages they received
-    And every region has applied 200 events
+    And every region holds 200 writes
     And every entity scores the same in every region
 
   Scenario: Writes accepted on both sides of a partition converge over a lossy network
     Given regions cut off from the leader accept writes locally
     And a cluster of regions us-east, eu-west, ap-south with 1 shard each, led from us-east
     And the network drops 20% of messages, duplicates 10% and reorders them
-    And the link between us-east and eu-west is partitioned
+    And the link between us-east and eu-west is cut
     When clients write 20 "click" signals to article-42 through each of us-east, eu-west and ap-south, one every 25 ms
-    And the partition between us-east and eu-west heals
-    Then all regions converge within 5 s of the heal
+    And the link between us-east and eu-west heals
+    Then the regions agree within 5 s of the heal
     And every region scores article-42 "click" as one replica applying every write once would
     And every region counts 60 writes to article-42 "click", 0 of them retractions, and agrees on the last write

@@ -5,7 +5,7 @@ Feature: A simulated multi-region cluster for acceptance testing
 
   Scenario Outline: A cluster of <regions> regions with <shards> shards each starts every replica
     Given a cluster of <regions> regions with <shards> shards each
-    When the cluster runs for 100 ms
+    When 100 ms pass
     Then the cluster has <replicas> replicas
     And every follower is connected to its shard's leader
 
@@ -29,40 +29,40 @@ Feature: A simulated multi-region cluster for acceptance testing
 
   Scenario: Waiting for convergence returns once every follower has caught up
     Given a cluster of regions us-east, eu-west, ap-south with 2 shards each, led from us-east
-    When a client writes 25 "view" signals across 25 entities
-    Then the cluster converges within 2 s
-    And every follower lags 0 events
+    When a client writes 25 views across 25 entities
+    Then the regions agree within 2 s
+    And every follower lags by 0 writes
 
   Scenario: A region's score is read from that region's own replica
     Given a cluster of regions us-east, eu-west with 1 shard each, led from us-east
-    And the link between us-east and eu-west is partitioned
+    And the link between us-east and eu-west is cut
     When a client writes 2.0 "click" to article-7
     Then us-east scores article-7 "click" at 2.0
     And eu-west has no score for article-7 "click"
 
   Scenario: Traffic between two regions is dropped while a partition is live, and flows once it heals
     Given a cluster of regions us-east, eu-west with 1 shard each, led from us-east
-    And the link between us-east and eu-west is partitioned
-    When a client writes 5 "click" signals to article-1
-    And the cluster runs for 2 s
-    Then eu-west has applied 0 events
-    When the partition between us-east and eu-west heals
-    Then the cluster converges within 2 s
-    And eu-west has applied 5 events
+    And the link between us-east and eu-west is cut
+    When a client writes 5 clicks to article-1
+    And 2 s pass
+    Then eu-west holds 0 writes
+    When the link between us-east and eu-west heals
+    Then the regions agree within 2 s
+    And eu-west holds 5 writes
 
   Scenario: Healing all partitions restores every link
     Given a cluster of regions us-east, eu-west, ap-south with 1 shard each, led from us-east
-    And the link between us-east and eu-west is partitioned
-    And the link between us-east and ap-south is partitioned
-    When a client writes 3 "click" signals to article-1
-    And all partitions heal
-    Then the cluster converges within 2 s
-    And every region has applied 3 events
+    And the link between us-east and eu-west is cut
+    And the link between us-east and ap-south is cut
+    When a client writes 3 clicks to article-1
+    And every link heals
+    Then the regions agree within 2 s
+    And every region holds 3 writes
 
   @smoke
   Scenario: Smoke: two regions, ten writes, converged within two seconds, equal scores
     Given a cluster of regions us-east, eu-west with 1 shard each, led from us-east
-    When a client writes 10 "click" signals to article-42
-    Then the cluster converges within 2 s
+    When a client writes 10 clicks to article-42
+    Then the regions agree within 2 s
     And article-42 "click" scores the same in us-east and eu-west
     And us-east scores article-42 "click" at 10.0 within 0.001

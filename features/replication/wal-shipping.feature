@@ -5,9 +5,9 @@ Feature: Writes replicate from each shard's leader to every region
 
   Scenario Outline: <regions> regions × <shards> shards replicate writes for many entities
     Given a cluster of <regions> regions with <shards> shards each
-    When a client writes 400 "click" signals across 100 entities
-    Then the cluster converges within 2 s
-    And every region has applied 400 events
+    When a client writes 400 clicks across 100 entities
+    Then the regions agree within 2 s
+    And every region holds 400 writes
     And every entity scores the same in every region
 
     Examples:
@@ -18,25 +18,25 @@ Feature: Writes replicate from each shard's leader to every region
 
   Scenario: Each follower applies a shard's writes in the leader's order
     Given a cluster of 3 regions with 4 shards each
-    When a client writes 300 "view" signals across 40 entities
-    Then the cluster converges within 2 s
+    When a client writes 300 views across 40 entities
+    Then the regions agree within 2 s
     And every follower holds each shard's log in the leader's order
 
   Scenario: A partitioned region lags while the others converge, then catches up after the heal
     Given a cluster of regions us-east, eu-west, ap-south with 2 shards each, led from us-east
-    And the link between us-east and ap-south is partitioned
-    When a client writes 50 "click" signals across 10 entities
-    And the cluster runs for 1 s
-    Then eu-west lags 0 events
-    And ap-south lags 50 events
-    When the partition between us-east and ap-south heals
-    Then the cluster converges within 2 s
+    And the link between us-east and ap-south is cut
+    When a client writes 50 clicks across 10 entities
+    And 1 s passes
+    Then eu-west lags by 0 writes
+    And ap-south lags by 50 writes
+    When the link between us-east and ap-south heals
+    Then the regions agree within 2 s
     And every entity scores the same in every region
 
   Scenario: Waiting for convergence past its deadline fails and names the lagging replicas
     Given a cluster of regions us-east, eu-west with 1 shard each, led from us-east
-    And the link between us-east and eu-west is partitioned
-    When a client writes 10 "click" signals to article-1
+    And the link between us-east and eu-west is cut
+    When a client writes 10 clicks to article-1
     And the cluster is awaited for convergence for 500 ms
     Then waiting fails with a convergence timeout
     And the timeout names eu-west/0 lagging 10 events
@@ -45,8 +45,8 @@ Feature: Writes replicate from each shard's leader to every region
   Scenario: A decay score halves after one half-life and matches across regions
     Given a cluster of regions us-east, eu-west, ap-south with 1 shard each, led from us-east
     When a client writes 8.0 "click" to article-9
-    And the cluster converges within 2 s
+    And the regions agree within 2 s
     And the scores of article-9 "click" in every region are noted
-    And the cluster runs for 1 hour
+    And 1 hour passes
     Then every region scores article-9 "click" at half its noted score
     And article-9 "click" scores the same in us-east, eu-west and ap-south

@@ -5,8 +5,8 @@ Feature: Entities spread evenly over the shards and stay on their shard
 
   Scenario: 10,000 entities spread over 8 shards within 10% of the mean
     Given a cluster of regions us-east, eu-west with 8 shards each, led from us-east
-    When a client writes 10000 "view" signals across 10000 entities
-    And the cluster converges within 5 s
+    When a client writes 10000 views across 10000 entities
+    And the regions agree within 5 s
     Then the shards hold these numbers of entities:
       | shard | entities |
       | 0     | 1276     |
@@ -21,10 +21,10 @@ Feature: Entities spread evenly over the shards and stay on their shard
 
   Scenario: Entities keep their shard when the cluster is rebuilt with the same topology
     Given a cluster of regions us-east, eu-west, ap-south with 4 shards each, led from us-east
-    When a client writes 1000 "view" signals across 1000 entities
-    And the cluster converges within 2 s
+    When a client writes 1000 views across 1000 entities
+    And the regions agree within 2 s
     And the shard of every written entity is noted
     And the cluster is rebuilt with the same topology
-    And a client writes 1000 "view" signals across 1000 entities
+    And a client writes 1000 views across 1000 entities
     Then every written entity lands on its noted shard
-    And the cluster converges within 2 s
+    And the regions agree within 2 s

@@ -7,7 +7,7 @@ Feature: Each tenant sees only its own data
     Given a cluster of regions us-east, eu-west, ap-south with 2 shards each, led from us-east
     When tenant acme writes 3.0 "click" to article-1
     And tenant globex writes 5.0 "click" to article-1
-    And the cluster converges within 2 s
+    And the regions agree within 2 s
     Then tenant acme reads article-1 "click" as 3.0 within 0.001 in every region
     And tenant globex reads article-1 "click" as 5.0 within 0.001 in every region
     And tenant initech has no score for article-1 "click" in any region
@@ -20,7 +20,7 @@ Feature: Each tenant sees only its own data
     When tenant globex writes 5.0 "click" to article-1
     And tenant globex writes 2.0 "click" to article-2
     And tenant acme writes 1.0 "click" to article-1
-    And the cluster converges within 2 s
+    And the regions agree within 2 s
     Then every write of tenant globex landed on shards 2 and 3
     And every write of tenant acme landed on shards 0 and 1
     When tenant acme tries to read article-1 "click" on shard 2 in eu-west

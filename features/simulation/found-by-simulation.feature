@@ -6,17 +6,17 @@ Feature: Failures the randomized simulation found stay fixed
   @seed-30
   Scenario: A leader that two partitions cut off rejoins a failover without breaking its log
     Given a cluster of 3 regions with 4 shards each
-    When the cluster runs for 5 ms
+    When 5 ms pass
     And a client writes 0.5 "view" to e-10
-    And the cluster runs for 5 ms
-    And the link between us-east and eu-west is partitioned
-    And the link between us-east and ap-south is partitioned
+    And 5 ms pass
+    And the link between us-east and eu-west is cut
+    And the link between us-east and ap-south is cut
     And a client writes -0.5 "click" to e-1
-    And the cluster runs for 1 ms
-    And the partition between us-east and ap-south heals
-    And the cluster runs for 4 ms
-    And the partition between us-east and eu-west heals
-    And the cluster runs for 90 ms
+    And 1 ms passes
+    And the link between us-east and ap-south heals
+    And 4 ms pass
+    And the link between us-east and eu-west heals
+    And 90 ms pass
     And shard 3 fails over to ap-south
     Then every promise holds once every fault has healed
 
@@ -25,12 +25,12 @@ Feature: Failures the randomized simulation found stay fixed
     Given regions cut off from the leader accept writes locally
     And a cluster of 3 regions with 4 shards each
     When shard 2 fails over
-    And the link between us-east and eu-west is partitioned
+    And the link between us-east and eu-west is cut
     And shard 2 fails over
-    And the cluster runs for 1 ms
+    And 1 ms passes
     And a client writes -0.5 "click" to e-3 through eu-west
-    And the cluster runs for 1 ms
-    And the partition between us-east and eu-west heals
+    And 1 ms passes
+    And the link between us-east and eu-west heals
     Then every promise holds once every fault has healed
 
   @seed-4
@@ -38,15 +38,15 @@ Feature: Failures the randomized simulation found stay fixed
     Given regions cut off from the leader accept writes locally
     And a cluster of 3 regions with 4 shards each
     And client s4 has a session in ap-south that waits up to 200 ms for stale replicas
-    When the cluster runs for 10 ms
+    When 10 ms pass
     And the clock of us-east runs 3651 ms behind
-    And the cluster runs for 135 ms
+    And 135 ms pass
     And client s4 writes 1 "click" to e-16 through its session
     And client s4 reads e-17 "view" through its session
     And a client writes 1 "click" to e-2
-    And the cluster runs for 5 ms
+    And 5 ms pass
     And the clock of us-east is corrected
-    And the cluster runs for 105 ms
+    And 105 ms pass
     And shard 1 fails over
     Then every promise holds once every fault has healed
 
@@ -57,14 +57,14 @@ Feature: Failures the randomized simulation found stay fixed
     When the replica of shard 3 in eu-west crashes
     And shard 3 fails over
     And tenant acme writes 1.5 "click" to e-7 with idempotency key "k-84"
-    And the cluster runs for 1 ms
+    And 1 ms passes
     And the replica of shard 3 in ap-south crashes
-    And the cluster runs for 517 ms
+    And 517 ms pass
     And the replica of shard 3 in eu-west restarts
-    And the cluster runs for 242 ms
+    And 242 ms pass
     And shard 3 fails over to eu-west
     And tenant acme writes 1.5 "click" to e-7 with idempotency key "k-84"
-    And the cluster runs for 205 ms
+    And 205 ms pass
     And the replica of shard 3 in ap-south restarts
     Then every promise holds once every fault has healed
 
@@ -83,15 +83,15 @@ Feature: Failures the randomized simulation found stay fixed
       | window            | 8 batches    |
       | storage           | ephemeral    |
     When shard 0 fails over
-    And the link between eu-west and us-east is partitioned
+    And the link between eu-west and us-east is cut
     And a client writes 3 "click" to e-14 through us-east with idempotency key "k-29"
     And shard 0 fails over
     And a client writes 1 "click" to e-28 with idempotency key "k-47"
     And shard 0 fails over
     And shard 0 fails over
     And a client writes 3 "click" to e-14 with idempotency key "k-29"
-    And the cluster runs for 1 ms
-    And the partition between eu-west and us-east heals
+    And 1 ms passes
+    And the link between eu-west and us-east heals
     Then every promise holds once every fault has healed
 
   @seed-85 @durable
@@ -111,17 +111,17 @@ Feature: Failures the randomized simulation found stay fixed
       | tenant acme       | home eu-west, shards 0 1     |
       | tenant globex     | home us-east, shards 0 1 2 3 |
     And client s3 has a session in us-east that waits up to 3000 ms for stale replicas
-    When the cluster runs for 6 ms
-    And the link between eu-west and us-east is partitioned
+    When 6 ms pass
+    And the link between eu-west and us-east is cut
     And a client writes 1.5 "view" to e-2
     And shard 1 fails over
-    And the cluster runs for 100 ms
-    And the partition between eu-west and us-east heals
-    And the cluster runs for 50 ms
+    And 100 ms pass
+    And the link between eu-west and us-east heals
+    And 50 ms pass
     And the link from eu-west to us-east misbehaves:
       | drop rate | delay  | jitter |
       | 0.2       | 200 ms | 20 ms  |
-    And the cluster runs for 147 ms
+    And 147 ms pass
     And the link from eu-west to us-east behaves again
     And client s3 writes 0.5 "click" to e-3 through its session
     And client s3 reads e-3 "click" through its session

@@ -23,7 +23,7 @@ Feature: Every sentence of a printed schedule replays
     And client s3 of tenant acme has a session in eu-west that waits up to 50 ms for stale replicas
     And client s4 of tenant acme has a session in eu-west that redirects stale reads to the leader
     When the replica of shard 0 in us-east crashes in the middle of a write
-    And the cluster runs for 1 ms
+    And 1 ms passes
     And a client tries to write 1 "click" to e-0
     And a client tries to write 1 "click" to e-0 with idempotency key "down-0"
     And a client tries to write 1 "click" to e-1 through eu-west
@@ -32,12 +32,12 @@ Feature: Every sentence of a printed schedule replays
     And tenant acme tries to write 1 "click" to e-2 with idempotency key "down-2"
     And tenant acme tries to write 1 "click" to e-3 through eu-west
     And tenant acme tries to write 1 "click" to e-3 through eu-west with idempotency key "down-3"
-    And the cluster runs for 1 ms
+    And 1 ms passes
     And client s1 tries to write 2 "view" to e-1 through its session
     And client s2 reads e-1 "view" through its session
-    And the cluster runs for 8 ms
+    And 8 ms pass
     And the replica of shard 0 in us-east restarts
-    And the cluster runs for 10 ms
+    And 10 ms pass
     And a client writes 1 "click" to e-0
     And a client writes 1 "click" to e-0 with idempotency key "up-0"
     And a client writes 1 "click" to e-1 through eu-west
@@ -46,72 +46,72 @@ Feature: Every sentence of a printed schedule replays
     And tenant acme writes 1 "click" to e-2 with idempotency key "up-2"
     And tenant acme writes 1 "click" to e-3 through eu-west
     And tenant acme writes 1 "click" to e-3 through eu-west with idempotency key "up-3"
-    And the cluster runs for 1 ms
+    And 1 ms passes
     And client s1 writes 2 "view" to e-1 through its session
     And client s3 reads e-1 "view" through its session
-    And the cluster runs for 1 ms
+    And 1 ms passes
     And client s4 reads e-1 "view" through its session
-    And the cluster runs for 8 ms
-    And the link between us-east and eu-west is partitioned
-    And the cluster runs for 10 ms
-    And the partition between us-east and eu-west heals
-    And the cluster runs for 5 ms
-    And traffic from eu-west to us-east is cut
-    And the cluster runs for 10 ms
-    And the cut from eu-west to us-east heals
-    And the cluster runs for 5 ms
+    And 8 ms pass
+    And the link between us-east and eu-west is cut
+    And 10 ms pass
+    And the link between us-east and eu-west heals
+    And 5 ms pass
+    And the link from eu-west to us-east is cut
+    And 10 ms pass
+    And the link from eu-west to us-east heals
+    And 5 ms pass
     And the link from us-east to eu-west misbehaves:
       | drop rate | duplicate rate | reordering window | delay | jitter | corrupt rate |
       | 0.1       | 0.1            | 20 ms             | 5 ms  | 5 ms   | 0.05         |
-    And the cluster runs for 10 ms
+    And 10 ms pass
     And the link from us-east to eu-west behaves again
-    And the cluster runs for 5 ms
+    And 5 ms pass
     And every link misbehaves:
       | duplicate rate |
       | 0.3            |
-    And the cluster runs for 10 ms
+    And 10 ms pass
     And every link behaves again
-    And the cluster runs for 5 ms
+    And 5 ms pass
     And the clock of eu-west runs 300 ms ahead
     And the clock of us-east runs 200 ms behind and gains 5 ms every second
-    And the cluster runs for 10 ms
+    And 10 ms pass
     And the clock of eu-west is corrected
     And the clock of us-east is corrected
-    And the cluster runs for 10 ms
+    And 10 ms pass
     And the clock of eu-west runs 100 ms behind and loses 5 ms every second
     And the clock of us-east runs 100 ms ahead and loses 5 ms every second
-    And the cluster runs for 10 ms
+    And 10 ms pass
     And the clock of eu-west is corrected
     And the clock of us-east is corrected
-    And the cluster runs for 1 ms
+    And 1 ms passes
     And the clock of eu-west runs 150 ms behind
     And the clock of us-east runs 120 ms ahead and gains 3 ms every second
-    And the cluster runs for 5 ms
+    And 5 ms pass
     And the clock of eu-west is corrected
     And the clock of us-east is corrected
-    And the cluster runs for 4 ms
+    And 4 ms pass
     And the replica of shard 0 in eu-west crashes
-    And the cluster runs for 10 ms
+    And 10 ms pass
     And the replica of shard 0 in eu-west restarts
-    And the cluster runs for 10 ms
+    And 10 ms pass
     And shard 0 fails over to eu-west
-    And the cluster runs for 1 ms
+    And 1 ms passes
     And a client writes 5 "purchase" to e-9
-    And the cluster runs for 49 ms
+    And 49 ms pass
     And shard 0 fails over
-    And the cluster runs for 1 ms
+    And 1 ms passes
     And a client tries to write 1 "clack" to e-0 through eu-west
     And the request is refused as bad input
-    And the cluster runs for 1 ms
+    And 1 ms passes
     And a client tries to write 1 "click" to an entity id of 257 "x" characters through us-east
     And the request is refused as bad input
-    And the cluster runs for 1 ms
+    And 1 ms passes
     And a client tries to write 1 "click" to e-0 through region "zz-nowhere"
     And the request is refused as bad input
-    And the cluster runs for 1 ms
+    And 1 ms passes
     And a client tries to open a session in eu-west that waits up to -5 ms
     And the request is refused as bad input
-    And the cluster runs for 1 ms
+    And 1 ms passes
     And a client tries to open a session in eu-west with the policy "sometimes"
     And the request is refused as bad input
     Then every promise holds once every fault has healed
@@ -131,6 +131,6 @@ Feature: Every sentence of a printed schedule replays
       | window            | 8 batches   |
       | storage           | ephemeral   |
     And the test-only bug "sessions-forgive-bad-options" is switched on
-    When the cluster runs for 5 ms
+    When 5 ms pass
     And a client writes 1 "click" to e-1
     Then every promise holds once every fault has healed

@@ -42,16 +42,16 @@ test('gherkin: a schedule prints as a scenario in the product words, gaps as tim
       | storage           | ephemeral   |
     And client s1 has a session in eu-west that waits up to 200 ms for stale replicas
     When a client tries to write -0.5 "click" to e-1 through eu-west
-    And the cluster runs for 5 ms
-    And the link between us-east and eu-west is partitioned
+    And 5 ms pass
+    And the link between us-east and eu-west is cut
     And client s1 reads e-1 "click" through its session
-    And the cluster runs for 20 ms
-    And the partition between us-east and eu-west heals
-    And the cluster runs for 5 ms
+    And 20 ms pass
+    And the link between us-east and eu-west heals
+    And 5 ms pass
     And every link misbehaves:
       | drop rate | delay |
       | 0.2       | 50 ms |
-    And the cluster runs for 10 ms
+    And 10 ms pass
     And every link behaves again
     Then every promise holds once every fault has healed
 `,

@@ -1,7 +1,7 @@
 /**
  * Prints a (shrunk) schedule as a Gherkin scenario a person can paste into a feature file. Every
- * line is a step of the suite, in the product's words; gaps between items become "the cluster
- * runs for …"; a write the cluster refused in the run becomes "tries to write"; an item that had
+ * line is a step of the suite, in the product's words; gaps between items become "… ms
+ * pass"; a write the cluster refused in the run becomes "tries to write"; an item that had
  * no effect (a failover that was refused, a crash of a replica already down) is left out. The
  * scenario carries the seed as a tag, so it replays the run message for message.
  */

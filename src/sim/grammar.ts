@@ -51,15 +51,23 @@ export interface Sentence {
 /** `expression` with each parameter replaced by its value as the parameter type reads it. */
 export function fill(expression: string, values: readonly Value[]): string {
   const rest = [...values];
-  const text = expression.replace(/\{(\w*)\}/g, (_, type: string) => {
-    const v = rest.shift();
-    if (v === undefined || typeof v === 'object')
-      throw new Error(`no value for {${type}} in "${expression}"`);
-    if (type === 'string') return `"${v}"`;
-    if (type === 'duration') return `${v} ms`;
-    if (type === 'entity' && !/^[A-Za-z0-9][\w.:/-]*$/.test(String(v))) return `"${v}"`;
-    return String(v);
-  });
+  // Optional text agrees with the quantity before it: a noun's "(s)" is printed unless that
+  // quantity is 1 ("2 shards"), a verb's "(es)" only when it is ("1 ms passes", "5 ms pass").
+  let quantity: Value | undefined;
+  const text = expression.replace(
+    /\{(\w*)\}|\((\w+)\)/g,
+    (_, type: string | undefined, optional?: string) => {
+      if (type === undefined) return (optional === 'es') === (quantity === 1) ? optional! : '';
+      const v = rest.shift();
+      if (v === undefined || typeof v === 'object')
+        throw new Error(`no value for {${type}} in "${expression}"`);
+      quantity = v;
+      if (type === 'string') return `"${v}"`;
+      if (type === 'duration') return `${v} ms`;
+      if (type === 'entity' && !/^[A-Za-z0-9][\w.:/-]*$/.test(String(v))) return `"${v}"`;
+      return String(v);
+    },
+  );
   const table = rest.shift();
   if (rest.length || (table !== undefined && typeof table !== 'object'))
     throw new Error(`too many values for "${expression}": ${JSON.stringify(values)}`);

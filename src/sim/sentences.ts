@@ -47,7 +47,7 @@ export const SENTENCES: readonly Sentence[] = [
     (v) => ({ say: 'bug', bug: bugName(str(v[0])) }),
   ),
   frame(
-    'the cluster runs for {duration}',
+    '{duration} pass(es)',
     'steps/cluster.steps.ts',
     (s) => (s.say === 'wait' ? [s.ms] : undefined),
     (v) => ({ say: 'wait', ms: num(v[0]) }),
@@ -169,28 +169,28 @@ export const SENTENCES: readonly Sentence[] = [
   // Partitions, both ways and one way.
   start(
     'partition',
-    'the link between {region} and {region} is partitioned',
-    'steps/replication.steps.ts',
+    'the link between {region} and {region} is cut',
+    'steps/partitions.steps.ts',
     (op) => [op.a, op.b],
     (v) => ({ kind: 'partition', a: str(v[0]), b: str(v[1]) }),
   ),
   end(
     'partition',
-    'the partition between {region} and {region} heals',
-    'steps/replication.steps.ts',
+    'the link between {region} and {region} heals',
+    'steps/partitions.steps.ts',
     (h) => [h.a, h.b],
     (v) => ({ kind: 'partition', a: str(v[0]), b: str(v[1]) }),
   ),
   start(
     'one-way-partition',
-    'traffic from {region} to {region} is cut',
+    'the link from {region} to {region} is cut',
     'steps/partitions.steps.ts',
     (op) => [op.from, op.to],
     (v) => ({ kind: 'one-way-partition', ...link(v) }),
   ),
   end(
     'one-way-partition',
-    'the cut from {region} to {region} heals',
+    'the link from {region} to {region} heals',
     'steps/partitions.steps.ts',
     (h) => [h.from, h.to],
     (v) => ({ kind: 'one-way-partition', ...link(v) }),

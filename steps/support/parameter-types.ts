@@ -6,6 +6,7 @@
  * errors by its class name ("CorruptBatchError"), resolved to the class itself.
  */
 import { defineParameterType } from '@cucumber/cucumber';
+import { SCENARIO_SCHEMA } from '../../src/cluster';
 import * as engine from '../../src/engine';
 import { checkRegionId } from '../../src/engine';
 
@@ -86,4 +87,17 @@ defineParameterType({
   name: 'regions',
   regexp: /[a-z][a-z0-9-]*(?:(?:, | and |, and )[a-z][a-z0-9-]*)+/,
   transformer: (s: string) => s.split(/, and |, | and /).map((r) => checkRegionId(r.trim())),
+});
+
+/** The signals scenarios write, singular or plural ("1 click", "40 clicks", "a view"). */
+const SIGNALS = Object.keys(SCENARIO_SCHEMA.signals);
+
+defineParameterType({
+  name: 'signal',
+  regexp: new RegExp(SIGNALS.map((s) => `${s}s?`).join('|')),
+  transformer: (text: string): string => {
+    const signal = SIGNALS.find((s) => text === s || text === `${s}s`);
+    if (!signal) throw new Error(`"${text}" is not a signal; the schema declares ${SIGNALS.join(', ')}`);
+    return signal;
+  },
 });
