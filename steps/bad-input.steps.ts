@@ -39,15 +39,15 @@ Then(
 );
 
 When(
-  'a client tries to write {weight} {string} to {entity}',
-  async function (this: TidalWorld, weight: number, signal: string, entity: string) {
+  'a client tries to write a {signal} of weight {weight} to {entity}',
+  async function (this: TidalWorld, signal: string, weight: number, entity: string) {
     await this.attempt(() => this.cluster.writeSignal(signal, entity, weight));
   },
 );
 
 When(
-  'a client tries to write {weight} {string} to {entity} through region {string}',
-  async function (this: TidalWorld, weight: number, signal: string, entity: string, via: string) {
+  'a client tries to write a {signal} of weight {weight} to {entity} through region {string}',
+  async function (this: TidalWorld, signal: string, weight: number, entity: string, via: string) {
     await this.attempt(() => this.cluster.writeSignal(signal, entity, weight, { via }));
   },
 );
@@ -60,15 +60,15 @@ When(
 );
 
 When(
-  'a client tries to write {weight} {string} to an entity id of {int} {string} characters',
-  async function (this: TidalWorld, weight: number, signal: string, n: number, char: string) {
+  'a client tries to write a {signal} of weight {weight} to an entity id of {int} {string} characters',
+  async function (this: TidalWorld, signal: string, weight: number, n: number, char: string) {
     await this.attempt(() => this.acks.push(this.cluster.writeSignal(signal, char.repeat(n), weight)));
   },
 );
 
 When(
-  'a client tries to write {weight} {string} to an entity id of {int} {string} characters through {region}',
-  async function (this: TidalWorld, weight: number, signal: string, n: number, char: string, via: string) {
+  'a client tries to write a {signal} of weight {weight} to an entity id of {int} {string} characters through {region}',
+  async function (this: TidalWorld, signal: string, weight: number, n: number, char: string, via: string) {
     await this.attempt(() =>
       this.acks.push(this.cluster.writeSignal(signal, char.repeat(n), weight, { via })),
     );

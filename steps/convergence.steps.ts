@@ -21,8 +21,8 @@ Given('regions cut off from the leader accept writes locally', function (this: T
 });
 
 When(
-  'a client writes {weight} {string} to {entity} through {region}',
-  function (this: TidalWorld, weight: number, signal: string, entity: string, via: string) {
+  'a client writes a {signal} of weight {weight} to {entity} through {region}',
+  function (this: TidalWorld, signal: string, weight: number, entity: string, via: string) {
     this.acks.push(this.cluster.writeSignal(signal, entity, weight, { via }));
   },
 );

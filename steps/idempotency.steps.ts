@@ -18,26 +18,26 @@ Given(
 );
 
 When(
-  'a client writes {weight} {string} to {entity} with idempotency key {string}',
-  function (this: TidalWorld, weight: number, signal: string, entity: string, key: string) {
+  'a client writes a {signal} of weight {weight} to {entity} with idempotency key {string}',
+  function (this: TidalWorld, signal: string, weight: number, entity: string, key: string) {
     this.acks.push(this.cluster.writeSignal(signal, entity, weight, { idempotencyKey: key }));
   },
 );
 
 When(
-  'a client tries to write {weight} {string} to {entity} with idempotency key {string}',
-  async function (this: TidalWorld, weight: number, signal: string, entity: string, key: string) {
+  'a client tries to write a {signal} of weight {weight} to {entity} with idempotency key {string}',
+  async function (this: TidalWorld, signal: string, weight: number, entity: string, key: string) {
     await this.attempt(() => this.cluster.writeSignal(signal, entity, weight, { idempotencyKey: key }));
   },
 );
 
 When(
-  'a client in {region} tries to write {weight} {string} to {entity} with idempotency key {string}',
+  'a client in {region} tries to write a {signal} of weight {weight} to {entity} with idempotency key {string}',
   async function (
     this: TidalWorld,
     via: string,
-    weight: number,
     signal: string,
+    weight: number,
     entity: string,
     key: string,
   ) {
@@ -46,12 +46,12 @@ When(
 );
 
 When(
-  'a client in {region} sends {weight} {string} to {entity} with idempotency key {string} {int} more time(s)',
+  'a client in {region} sends a {signal} of weight {weight} to {entity} with idempotency key {string} {int} more time(s)',
   function (
     this: TidalWorld,
     via: string,
-    weight: number,
     signal: string,
+    weight: number,
     entity: string,
     key: string,
     times: number,

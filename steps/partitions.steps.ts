@@ -101,8 +101,8 @@ Then(
 );
 
 When(
-  'a client tries to write {weight} {string} to {entity} through {region}',
-  async function (this: TidalWorld, weight: number, signal: string, entity: string, via: string) {
+  'a client tries to write a {signal} of weight {weight} to {entity} through {region}',
+  async function (this: TidalWorld, signal: string, weight: number, entity: string, via: string) {
     await this.attempt(() => this.acks.push(this.cluster.writeSignal(signal, entity, weight, { via })));
   },
 );

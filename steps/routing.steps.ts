@@ -14,8 +14,8 @@ Given(
 );
 
 When(
-  'tenant {word} writes {weight} {string} to {entity}',
-  function (this: TidalWorld, tenant: string, weight: number, signal: string, entity: string) {
+  'tenant {word} writes a {signal} of weight {weight} to {entity}',
+  function (this: TidalWorld, tenant: string, signal: string, weight: number, entity: string) {
     this.acks.push(this.cluster.tenant(tenant).writeSignal(signal, entity, weight));
   },
 );

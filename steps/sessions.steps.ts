@@ -33,14 +33,14 @@ Given(
 );
 
 When(
-  'the session writes {weight} {string} to {entity}',
-  function (this: TidalWorld, weight: number, signal: string, entity: string) {
+  'the session writes a {signal} of weight {weight} to {entity}',
+  function (this: TidalWorld, signal: string, weight: number, entity: string) {
     this.acks.push(session(this).write(signal, entity, weight));
   },
 );
 
 When(
-  'the session writes {int} {string} signals to {entity}',
+  'the session writes {int} {signal} to {entity}',
   function (this: TidalWorld, n: number, signal: string, entity: string) {
     for (let i = 0; i < n; i++) this.acks.push(session(this).write(signal, entity, 1));
   },

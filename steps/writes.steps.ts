@@ -4,8 +4,8 @@ import { expect } from 'expect';
 import type { TidalWorld } from './support/world';
 
 When(
-  'a client writes {weight} {string} to {entity}',
-  function (this: TidalWorld, weight: number, signal: string, entity: string) {
+  'a client writes a {signal} of weight {weight} to {entity}',
+  function (this: TidalWorld, signal: string, weight: number, entity: string) {
     this.acks.push(this.cluster.writeSignal(signal, entity, weight));
   },
 );

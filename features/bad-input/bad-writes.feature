@@ -8,7 +8,7 @@ Feature: A client's bad write or read is refused with a clear error and changes 
     And a client writes 5 clicks to article-1
     And the regions agree within 2 s
     And every region's state is noted
-    When a client tries to write <weight> "<signal>" to article-1
+    When a client tries to write a "<signal>" of weight <weight> to article-1
     Then it is refused with <error>: '<reason>'
     And every region still holds its noted state
     And the regions agree within 2 s
@@ -24,7 +24,7 @@ Feature: A client's bad write or read is refused with a clear error and changes 
   Scenario Outline: A region name that is <problem> is refused with a clear error
     Given a cluster of regions us-east, eu-west with 1 shard each, led from us-east
     And every region's state is noted
-    When a client tries to write 1.0 "click" to article-1 through region "<region>"
+    When a client tries to write a click of weight 1.0 to article-1 through region "<region>"
     Then it is refused with InvalidInputError: '<reason>'
     When a client tries to read article-1 "click" in region "<region>"
     Then it is refused with InvalidInputError: '<reason>'
@@ -39,12 +39,12 @@ Feature: A client's bad write or read is refused with a clear error and changes 
   Scenario: An entity id over 256 UTF-8 bytes is refused; one of exactly 256 bytes is accepted
     Given a cluster of regions us-east, eu-west with 1 shard each, led from us-east
     And every region's state is noted
-    When a client tries to write 1.0 "click" to an entity id of 257 "x" characters
+    When a client tries to write a click of weight 1.0 to an entity id of 257 "x" characters
     Then it is refused with InvalidInputError: "it is 257 UTF-8 bytes; the limit is 256"
-    When a client tries to write 1.0 "click" to an entity id of 86 "€" characters
+    When a client tries to write a click of weight 1.0 to an entity id of 86 "€" characters
     Then it is refused with InvalidInputError: "it is 258 UTF-8 bytes; the limit is 256"
     And every region still holds its noted state
-    When a client tries to write 1.0 "click" to an entity id of 256 "x" characters
+    When a client tries to write a click of weight 1.0 to an entity id of 256 "x" characters
     Then it is accepted
     And the regions agree within 2 s
     And every region holds 1 writes

@@ -10,8 +10,8 @@ Feature: Writes accepted locally on both sides of a partition reconcile to one a
     Given a cluster of regions us-east, eu-west, ap-south with 1 shard each, led from us-east
     And the link between us-east and eu-west is cut
     When clients write 10 "click" signals to article-42 through each of us-east and eu-west, one every 50 ms
-    And a client writes -1 "click" to article-42 through eu-west
-    And a client writes 2.5 "click" to article-42 through ap-south
+    And a client writes a click of weight -1 to article-42 through eu-west
+    And a client writes a click of weight 2.5 to article-42 through ap-south
     Then the 11 writes that entered at eu-west were acknowledged as local, without a sequence number
     When the link between us-east and eu-west heals
     Then the regions agree within 2 s of the heal

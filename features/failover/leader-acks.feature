@@ -9,11 +9,11 @@ Feature: Under leader acks, a failover loses exactly the writes the old leader h
     When a client writes 10 clicks across 5 entities
     And the regions agree within 2 s
     And us-east is cut off from eu-west and ap-south
-    And a client writes 2.0 "click" to article-41
-    And a client writes 3.0 "view" to article-42
-    And a client writes -1.0 "click" to entity-0
+    And a client writes a click of weight 2.0 to article-41
+    And a client writes a view of weight 3.0 to article-42
+    And a client writes a click of weight -1.0 to entity-0
     And shard 0 fails over to eu-west
-    And a client writes 4.0 "click" to article-43
+    And a client writes a click of weight 4.0 to article-43
     And every link heals
     Then the regions agree within 2 s
     And exactly these acknowledged writes were lost in the failover:

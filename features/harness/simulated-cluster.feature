@@ -24,7 +24,7 @@ Feature: A simulated multi-region cluster for acceptance testing
 
   Scenario: A write goes through the leader and is acknowledged at once
     Given a cluster of regions us-east, eu-west with 1 shard each, led from us-east
-    When a client writes 1.0 "click" to article-42
+    When a client writes a click of weight 1.0 to article-42
     Then the write is acknowledged by us-east with sequence number 1 in epoch 1
 
   Scenario: Waiting for convergence returns once every follower has caught up
@@ -36,7 +36,7 @@ Feature: A simulated multi-region cluster for acceptance testing
   Scenario: A region's score is read from that region's own replica
     Given a cluster of regions us-east, eu-west with 1 shard each, led from us-east
     And the link between us-east and eu-west is cut
-    When a client writes 2.0 "click" to article-7
+    When a client writes a click of weight 2.0 to article-7
     Then us-east scores article-7 "click" at 2.0
     And eu-west has no score for article-7 "click"
 

@@ -28,7 +28,7 @@ Feature: One-way partitions: a region that can only hear, or can only be heard
     And the lag gauge shows eu-west caught up
     But the leader has heard eu-west confirm 5 events
     And eu-west received resent batches and applied each event once
-    When a client tries to write 1 "click" to article-1 through eu-west
+    When a client tries to write a click of weight 1 to article-1 through eu-west
     Then the write is refused because eu-west cannot reach the leader
     When the link from eu-west to us-east heals
     And 1 s passes

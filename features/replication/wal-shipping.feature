@@ -44,7 +44,7 @@ Feature: Writes replicate from each shard's leader to every region
 
   Scenario: A decay score halves after one half-life and matches across regions
     Given a cluster of regions us-east, eu-west, ap-south with 1 shard each, led from us-east
-    When a client writes 8.0 "click" to article-9
+    When a client writes a click of weight 8.0 to article-9
     And the regions agree within 2 s
     And the scores of article-9 "click" in every region are noted
     And 1 hour passes

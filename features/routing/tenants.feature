@@ -5,8 +5,8 @@ Feature: Each tenant sees only its own data
 
   Scenario: Two tenants write the same entity id and neither sees the other's scores
     Given a cluster of regions us-east, eu-west, ap-south with 2 shards each, led from us-east
-    When tenant acme writes 3.0 "click" to article-1
-    And tenant globex writes 5.0 "click" to article-1
+    When tenant acme writes a click of weight 3.0 to article-1
+    And tenant globex writes a click of weight 5.0 to article-1
     And the regions agree within 2 s
     Then tenant acme reads article-1 "click" as 3.0 within 0.001 in every region
     And tenant globex reads article-1 "click" as 5.0 within 0.001 in every region
@@ -17,9 +17,9 @@ Feature: Each tenant sees only its own data
     Given tenant acme is placed in us-east on shards 0 and 1
     And tenant globex is placed in eu-west on shards 2 and 3
     And a cluster of regions us-east, eu-west with 4 shards each, led from us-east
-    When tenant globex writes 5.0 "click" to article-1
-    And tenant globex writes 2.0 "click" to article-2
-    And tenant acme writes 1.0 "click" to article-1
+    When tenant globex writes a click of weight 5.0 to article-1
+    And tenant globex writes a click of weight 2.0 to article-2
+    And tenant acme writes a click of weight 1.0 to article-1
     And the regions agree within 2 s
     Then every write of tenant globex landed on shards 2 and 3
     And every write of tenant acme landed on shards 0 and 1

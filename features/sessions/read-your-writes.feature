@@ -9,7 +9,7 @@ Feature: A client session reads its own writes and never goes back in time, in a
   Scenario: A session that waits reads its own write from a lagging follower once it has caught up
     Given replication from us-east to eu-west is delayed by 300 ms
     And a client session in eu-west that waits up to 1 s for stale replicas
-    When the session writes 2.0 "click" to article-1
+    When the session writes a click of weight 2.0 to article-1
     And the session reads article-1 "click"
     Then the read is served by eu-west after waiting between 300 ms and 400 ms
     And the read returns 2.0 within 0.001
@@ -17,7 +17,7 @@ Feature: A client session reads its own writes and never goes back in time, in a
   Scenario: A session that redirects is served by the leader while its follower lags
     Given replication from us-east to eu-west is delayed by 300 ms
     And a client session in eu-west that redirects stale reads to the leader
-    When the session writes 2.0 "click" to article-1
+    When the session writes a click of weight 2.0 to article-1
     And the session reads article-1 "click"
     Then the read is redirected to the leader in us-east without waiting
     And the read returns 2.0 within 0.001
@@ -30,10 +30,10 @@ Feature: A client session reads its own writes and never goes back in time, in a
 
   Scenario: A partitioned follower fails a waiting read with a stale-read error once the session's limit passes
     Given a client session in us-east that waits up to 1 s for stale replicas
-    When the session writes 2 "click" signals to article-1
+    When the session writes 2 clicks to article-1
     And the regions agree within 2 s
     And the link between us-east and eu-west is cut
-    And the session writes 3 "click" signals to article-1
+    And the session writes 3 clicks to article-1
     And the session moves to eu-west
     And the session reads article-1 "click"
     Then the read fails as stale after waiting exactly 1 s of cluster time

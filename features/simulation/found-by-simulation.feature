@@ -7,11 +7,11 @@ Feature: Failures the randomized simulation found stay fixed
   Scenario: A leader that two partitions cut off rejoins a failover without breaking its log
     Given a cluster of 3 regions with 4 shards each
     When 5 ms pass
-    And a client writes 0.5 "view" to e-10
+    And a client writes a view of weight 0.5 to e-10
     And 5 ms pass
     And the link between us-east and eu-west is cut
     And the link between us-east and ap-south is cut
-    And a client writes -0.5 "click" to e-1
+    And a client writes a click of weight -0.5 to e-1
     And 1 ms passes
     And the link between us-east and ap-south heals
     And 4 ms pass
@@ -28,7 +28,7 @@ Feature: Failures the randomized simulation found stay fixed
     And the link between us-east and eu-west is cut
     And shard 2 fails over
     And 1 ms passes
-    And a client writes -0.5 "click" to e-3 through eu-west
+    And a client writes a click of weight -0.5 to e-3 through eu-west
     And 1 ms passes
     And the link between us-east and eu-west heals
     Then every promise holds once every fault has healed
@@ -41,9 +41,9 @@ Feature: Failures the randomized simulation found stay fixed
     When 10 ms pass
     And the clock of us-east runs 3651 ms behind
     And 135 ms pass
-    And client s4 writes 1 "click" to e-16 through its session
+    And client s4 writes a click of weight 1 to e-16 through its session
     And client s4 reads e-17 "view" through its session
-    And a client writes 1 "click" to e-2
+    And a client writes a click of weight 1 to e-2
     And 5 ms pass
     And the clock of us-east is corrected
     And 105 ms pass
@@ -56,14 +56,14 @@ Feature: Failures the randomized simulation found stay fixed
     And a cluster of 3 regions with 4 shards each
     When the replica of shard 3 in eu-west crashes
     And shard 3 fails over
-    And tenant acme writes 1.5 "click" to e-7 with idempotency key "k-84"
+    And tenant acme writes a click of weight 1.5 to e-7 with idempotency key "k-84"
     And 1 ms passes
     And the replica of shard 3 in ap-south crashes
     And 517 ms pass
     And the replica of shard 3 in eu-west restarts
     And 242 ms pass
     And shard 3 fails over to eu-west
-    And tenant acme writes 1.5 "click" to e-7 with idempotency key "k-84"
+    And tenant acme writes a click of weight 1.5 to e-7 with idempotency key "k-84"
     And 205 ms pass
     And the replica of shard 3 in ap-south restarts
     Then every promise holds once every fault has healed
@@ -84,12 +84,12 @@ Feature: Failures the randomized simulation found stay fixed
       | storage           | ephemeral    |
     When shard 0 fails over
     And the link between eu-west and us-east is cut
-    And a client writes 3 "click" to e-14 through us-east with idempotency key "k-29"
+    And a client writes a click of weight 3 to e-14 through us-east with idempotency key "k-29"
     And shard 0 fails over
-    And a client writes 1 "click" to e-28 with idempotency key "k-47"
+    And a client writes a click of weight 1 to e-28 with idempotency key "k-47"
     And shard 0 fails over
     And shard 0 fails over
-    And a client writes 3 "click" to e-14 with idempotency key "k-29"
+    And a client writes a click of weight 3 to e-14 with idempotency key "k-29"
     And 1 ms passes
     And the link between eu-west and us-east heals
     Then every promise holds once every fault has healed
@@ -113,7 +113,7 @@ Feature: Failures the randomized simulation found stay fixed
     And client s3 has a session in us-east that waits up to 3000 ms for stale replicas
     When 6 ms pass
     And the link between eu-west and us-east is cut
-    And a client writes 1.5 "view" to e-2
+    And a client writes a view of weight 1.5 to e-2
     And shard 1 fails over
     And 100 ms pass
     And the link between eu-west and us-east heals
@@ -123,6 +123,6 @@ Feature: Failures the randomized simulation found stay fixed
       | 0.2       | 200 ms | 20 ms  |
     And 147 ms pass
     And the link from eu-west to us-east behaves again
-    And client s3 writes 0.5 "click" to e-3 through its session
+    And client s3 writes a click of weight 0.5 to e-3 through its session
     And client s3 reads e-3 "click" through its session
     Then every promise holds once every fault has healed

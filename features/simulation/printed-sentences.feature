@@ -24,30 +24,30 @@ Feature: Every sentence of a printed schedule replays
     And client s4 of tenant acme has a session in eu-west that redirects stale reads to the leader
     When the replica of shard 0 in us-east crashes in the middle of a write
     And 1 ms passes
-    And a client tries to write 1 "click" to e-0
-    And a client tries to write 1 "click" to e-0 with idempotency key "down-0"
-    And a client tries to write 1 "click" to e-1 through eu-west
-    And a client tries to write 1 "click" to e-1 through eu-west with idempotency key "down-1"
-    And tenant acme tries to write 1 "click" to e-2
-    And tenant acme tries to write 1 "click" to e-2 with idempotency key "down-2"
-    And tenant acme tries to write 1 "click" to e-3 through eu-west
-    And tenant acme tries to write 1 "click" to e-3 through eu-west with idempotency key "down-3"
+    And a client tries to write a click of weight 1 to e-0
+    And a client tries to write a click of weight 1 to e-0 with idempotency key "down-0"
+    And a client tries to write a click of weight 1 to e-1 through eu-west
+    And a client tries to write a click of weight 1 to e-1 through eu-west with idempotency key "down-1"
+    And tenant acme tries to write a click of weight 1 to e-2
+    And tenant acme tries to write a click of weight 1 to e-2 with idempotency key "down-2"
+    And tenant acme tries to write a click of weight 1 to e-3 through eu-west
+    And tenant acme tries to write a click of weight 1 to e-3 through eu-west with idempotency key "down-3"
     And 1 ms passes
-    And client s1 tries to write 2 "view" to e-1 through its session
+    And client s1 tries to write a view of weight 2 to e-1 through its session
     And client s2 reads e-1 "view" through its session
     And 8 ms pass
     And the replica of shard 0 in us-east restarts
     And 10 ms pass
-    And a client writes 1 "click" to e-0
-    And a client writes 1 "click" to e-0 with idempotency key "up-0"
-    And a client writes 1 "click" to e-1 through eu-west
-    And a client writes 1 "click" to e-1 through eu-west with idempotency key "up-1"
-    And tenant acme writes 1 "click" to e-2
-    And tenant acme writes 1 "click" to e-2 with idempotency key "up-2"
-    And tenant acme writes 1 "click" to e-3 through eu-west
-    And tenant acme writes 1 "click" to e-3 through eu-west with idempotency key "up-3"
+    And a client writes a click of weight 1 to e-0
+    And a client writes a click of weight 1 to e-0 with idempotency key "up-0"
+    And a client writes a click of weight 1 to e-1 through eu-west
+    And a client writes a click of weight 1 to e-1 through eu-west with idempotency key "up-1"
+    And tenant acme writes a click of weight 1 to e-2
+    And tenant acme writes a click of weight 1 to e-2 with idempotency key "up-2"
+    And tenant acme writes a click of weight 1 to e-3 through eu-west
+    And tenant acme writes a click of weight 1 to e-3 through eu-west with idempotency key "up-3"
     And 1 ms passes
-    And client s1 writes 2 "view" to e-1 through its session
+    And client s1 writes a view of weight 2 to e-1 through its session
     And client s3 reads e-1 "view" through its session
     And 1 ms passes
     And client s4 reads e-1 "view" through its session
@@ -96,17 +96,17 @@ Feature: Every sentence of a printed schedule replays
     And 10 ms pass
     And shard 0 fails over to eu-west
     And 1 ms passes
-    And a client writes 5 "purchase" to e-9
+    And a client writes a purchase of weight 5 to e-9
     And 49 ms pass
     And shard 0 fails over
     And 1 ms passes
-    And a client tries to write 1 "clack" to e-0 through eu-west
+    And a client tries to write a "clack" of weight 1 to e-0 through eu-west
     And the request is refused as bad input
     And 1 ms passes
-    And a client tries to write 1 "click" to an entity id of 257 "x" characters through us-east
+    And a client tries to write a click of weight 1 to an entity id of 257 "x" characters through us-east
     And the request is refused as bad input
     And 1 ms passes
-    And a client tries to write 1 "click" to e-0 through region "zz-nowhere"
+    And a client tries to write a click of weight 1 to e-0 through region "zz-nowhere"
     And the request is refused as bad input
     And 1 ms passes
     And a client tries to open a session in eu-west that waits up to -5 ms
@@ -132,5 +132,5 @@ Feature: Every sentence of a printed schedule replays
       | storage           | ephemeral   |
     And the test-only bug "sessions-forgive-bad-options" is switched on
     When 5 ms pass
-    And a client writes 1 "click" to e-1
+    And a client writes a click of weight 1 to e-1
     Then every promise holds once every fault has healed

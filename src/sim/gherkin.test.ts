@@ -41,7 +41,7 @@ test('gherkin: a schedule prints as a scenario in the product words, gaps as tim
       | window            | 8 batches   |
       | storage           | ephemeral   |
     And client s1 has a session in eu-west that waits up to 200 ms for stale replicas
-    When a client tries to write -0.5 "click" to e-1 through eu-west
+    When a client tries to write a click of weight -0.5 to e-1 through eu-west
     And 5 ms pass
     And the link between us-east and eu-west is cut
     And client s1 reads e-1 "click" through its session

@@ -131,5 +131,5 @@ test('grammar: features/simulation/printed-sentences.feature is what the printer
 
 test('grammar: a sentence that states what the simulator does not send reads back as an error', () => {
   const row = SENTENCES.find((r) => r.expression.includes('an entity id of'))!;
-  assert.throws(() => row.read([1, 'click', 300, 'y', 'eu-west']), /not a bad request the simulator sends/);
+  assert.throws(() => row.read(['click', 1, 300, 'y', 'eu-west']), /not a bad request the simulator sends/);
 });

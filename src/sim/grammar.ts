@@ -4,6 +4,7 @@
  * are made with, and how values fill a Cucumber Expression the way the suite's parameter types
  * read them back.
  */
+import { SCENARIO_SCHEMA } from '../cluster';
 import type { Heal, Op } from './apply';
 import { bugSwitch, type BugName } from './bugs';
 import { UNKNOWN_REGION, type BadRequest, type ClusterShape, type Item, type SessionSpec } from './schedule';
@@ -48,6 +49,9 @@ export interface Sentence {
   read(values: readonly unknown[]): Said;
 }
 
+/** The signals a scenario's schema declares (printed as bare words). */
+const SIGNAL_NAMES = Object.keys(SCENARIO_SCHEMA.signals);
+
 /** `expression` with each parameter replaced by its value as the parameter type reads it. */
 export function fill(expression: string, values: readonly Value[]): string {
   const rest = [...values];
@@ -63,6 +67,8 @@ export function fill(expression: string, values: readonly Value[]): string {
         throw new Error(`no value for {${type}} in "${expression}"`);
       quantity = v;
       if (type === 'string') return `"${v}"`;
+      // A declared signal is a bare word ("a click"), any other name a quoted one ('a "klick"').
+      if (type === 'signal') return SIGNAL_NAMES.includes(String(v)) ? String(v) : `"${v}"`;
       if (type === 'duration') return `${v} ms`;
       if (type === 'entity' && !/^[A-Za-z0-9][\w.:/-]*$/.test(String(v))) return `"${v}"`;
       return String(v);
@@ -182,8 +188,8 @@ export function write(expression: string, home: Home): Sentence {
       form(op)
         ? [
             ...(tenant ? [op.tenant!] : []),
-            op.weight,
             op.signal,
+            op.weight,
             op.entity,
             ...(via ? [op.via!] : []),
             ...(key ? [op.idempotencyKey!] : []),
@@ -194,8 +200,8 @@ export function write(expression: string, home: Home): Sentence {
       return {
         kind: 'write',
         ...(tenant ? { tenant: str(v.shift()) } : {}),
-        weight: num(v.shift()),
         signal: str(v.shift()),
+        weight: num(v.shift()),
         entity: str(v.shift()),
         ...(via ? { via: str(v.shift()) } : {}),
         ...(key ? { idempotencyKey: str(v.shift()) } : {}),
@@ -266,12 +272,12 @@ export const sessionWrite = (expression: string, refused = false): Sentence =>
     'session-write',
     expression,
     SIMULATION_STEPS,
-    (op) => [sessionName(op.session), op.weight, op.signal, op.entity],
+    (op) => [sessionName(op.session), op.signal, op.weight, op.entity],
     (v) => ({
       kind: 'session-write',
       session: sessionId(str(v[0])),
-      weight: num(v[1]),
-      signal: str(v[2]),
+      signal: str(v[1]),
+      weight: num(v[2]),
       entity: str(v[3]),
     }),
     refused,

@@ -89,13 +89,17 @@ defineParameterType({
   transformer: (s: string) => s.split(/, and |, | and /).map((r) => checkRegionId(r.trim())),
 });
 
-/** The signals scenarios write, singular or plural ("1 click", "40 clicks", "a view"). */
+/**
+ * The signals scenarios write, singular or plural ("1 click", "40 clicks", "a view"); a quoted
+ * name is taken as it is, so a bad-input scenario can write an undeclared signal ('a "klick"').
+ */
 const SIGNALS = Object.keys(SCENARIO_SCHEMA.signals);
 
 defineParameterType({
   name: 'signal',
-  regexp: new RegExp(SIGNALS.map((s) => `${s}s?`).join('|')),
+  regexp: new RegExp([...SIGNALS.map((s) => `${s}s?`), '"[^"]*"'].join('|')),
   transformer: (text: string): string => {
+    if (text.startsWith('"')) return text.slice(1, -1);
     const signal = SIGNALS.find((s) => text === s || text === `${s}s`);
     if (!signal) throw new Error(`"${text}" is not a signal; the schema declares ${SIGNALS.join(', ')}`);
     return signal;
