@@ -36,11 +36,19 @@ export class SimulatedNode {
     return `${this.regionId}/${this.shardId}`;
   }
 
-  /** Starts a new incarnation on fresh timers: it recovers from the WAL its disk holds. */
+  /**
+   * Starts a new incarnation on fresh timers: it recovers from the WAL its disk holds. A recovery
+   * that refuses the log (a foreign or gapped segment) leaves the replica down, its timers dead.
+   */
   start(timers: NodeTimers): void {
     this.timers = timers;
+    try {
+      this.db = this.openDb(this);
+    } catch (err) {
+      timers.alive = false;
+      throw err;
+    }
     this.up = true;
-    this.db = this.openDb(this);
     this.lastRecovery = this.db.recovery;
   }
 
