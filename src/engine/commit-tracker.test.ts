@@ -6,7 +6,7 @@ import { WriteNotCommittedError } from './errors';
 import type { Hlc } from './hlc';
 import type { AckPolicy, WriteAck } from './write-ack';
 
-const HLC: Hlc = { wallMs: 1, logical: 0 };
+const HLC: Hlc = { wallMs: 1, logical: 0, node: 'us-east' };
 
 /** A tracker for shard 3 that records what it reports; `refusal` is what `whyNotCommittable` says. */
 function tracker(ackPolicy: AckPolicy, refusal: { reason?: string; epochs: number[] } = { epochs: [] }) {
