@@ -68,6 +68,11 @@ export class CommitTracker {
     return this.commitIndex;
   }
 
+  /** How many `committed` promises wait for a count still to come (each leaves once settled). */
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
   /** Hands out the next SeqNo. */
   assign(): number {
     return ++this.lastAssignedSeq;
