@@ -1,9 +1,9 @@
 // Mutation testing of the replication engine (`npm run mutate`; not part of `npm test`).
-// It mutates the modules the replication goal names and runs the engine's unit and property
-// tests against each mutant: node's test runner over ts-node, one process per test file, through
-// Stryker's tap runner. Per-test coverage runs, for each mutant, only the test files that reach
-// it. Incremental: a rerun tests only mutants whose code or tests changed since the last run
-// (`npm run mutate -- --force` tests them all). Narrow a run with
+// It mutates the modules the replication goal names, and the leader's commit counting, and runs
+// the engine's unit and property tests against each mutant: node's test runner over ts-node, one
+// process per test file, through Stryker's tap runner. Per-test coverage runs, for each mutant,
+// only the test files that reach it. Incremental: a rerun tests only mutants whose code or tests
+// changed since the last run (`npm run mutate -- --force` tests them all). Narrow a run with
 // `npm run mutate -- --mutate src/engine/hlc.ts`. Reports: reports/mutation/.
 // Equivalent mutants that survive on purpose are listed in mutation-equivalents.md.
 
@@ -24,6 +24,7 @@ module.exports = {
       'src/engine/idempotency.test.ts',
       'src/engine/store.test.ts',
       'src/engine/tidal-db.test.ts',
+      'src/engine/commit-tracker.test.ts',
     ],
     nodeArgs: ['-r', 'ts-node/register'],
     forceBail: true,
@@ -35,6 +36,7 @@ module.exports = {
     'src/engine/hlc.ts',
     'src/engine/session.ts',
     'src/engine/idempotency.ts',
+    'src/engine/commit-tracker.ts',
     '!**/*.test.ts',
     '!src/**/testing/**',
   ],

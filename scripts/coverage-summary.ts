@@ -26,7 +26,12 @@ export const GROUPS: Group[] = [
   { name: 'crdt', paths: ['src/engine/crdt/'] },
   { name: 'session', paths: ['src/engine/session.ts'] },
   { name: 'idempotency', paths: ['src/engine/idempotency.ts'] },
-  { name: 'leader write path', paths: ['src/engine/tidal-db.ts'] },
+  // The replica's facade checks and routes a write, the write path applies and logs it, the
+  // commit tracker counts it committed under the ack policy.
+  {
+    name: 'leader write path',
+    paths: ['src/engine/tidal-db.ts', 'src/engine/write-path.ts', 'src/engine/commit-tracker.ts'],
+  },
 ];
 
 /** The part of an istanbul json-summary entry this script reads. */

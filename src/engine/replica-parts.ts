@@ -14,6 +14,12 @@ import type { RecoveryReport, Wal } from './wal/wal';
 
 export type NodeRole = 'leader' | 'follower';
 
+/** What a replica counts of its own: writes accepted locally, messages refused. */
+export interface NodeStats {
+  localWrites: number;
+  rejected: number;
+}
+
 /** What a replica tells its host (the simulator logs these; nothing here fails a write). */
 export type EngineEvent =
   | { type: 'rejected'; from: string; error: TidalError }

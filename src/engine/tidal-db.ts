@@ -1,49 +1,39 @@
 /**
  * TidalDb: one replica of one shard in one region (DESIGN §3), a facade over its parts. The
- * replica holds its identity and data (role, epoch, CRDT store, idempotency store) and the
- * leader's write path: it assigns SeqNos, applies, logs (group commit into the WAL at the end of
- * the instant), counts commits and hands the log to its `WalShipper`. A `FollowerDb` validates
- * incoming batches, a `LogApplier` applies them (and rebuilds state from the WAL on open), a
- * `ReconciliationEngine` runs anti-entropy and a `FrameLink` speaks frames; each part is given
- * only the collaborators and callbacks its interface names.
+ * replica holds its identity and data (role, epoch, CRDT store, idempotency store), checks and
+ * routes each write, and changes role and epoch. A `WritePath` takes the writes it accepts (apply,
+ * log, group commit), a `CommitTracker` counts the leader's commits under the ack policy, a
+ * `WalShipper` ships the log, a `FollowerDb` validates incoming batches, a `LogApplier` applies
+ * them (and rebuilds state from the WAL on open), a `ReconciliationEngine` runs anti-entropy and a
+ * `FrameLink` speaks frames; each part is given only the collaborators and callbacks it names.
  */
-import { BatchCodec, originKey, type SignalEvent } from './batch/codec';
-import { FLAG_LOCAL } from './batch/header';
+import type { BatchCodec, SignalEvent } from './batch/codec';
 import type { Clock, Timers } from './clock';
+import { CommitTracker } from './commit-tracker';
 import type { ControlPlane } from './control-plane';
-import { NodeStateError, WriteNotCommittedError, type TidalError } from './errors';
-import { HybridClock, type Hlc } from './hlc';
+import { NodeStateError, type TidalError } from './errors';
+import { HybridClock } from './hlc';
 import { checkKey, checkTimeMs, checkWeight } from './ids';
-import { IdempotencyStore, fingerprintOf } from './idempotency';
+import { IdempotencyStore } from './idempotency';
 import { FrameLink } from './frame-link';
 import { LogApplier } from './log-applier';
-import type { EngineEvent, NodeRole, ReplicaParts, ResolvedOptions } from './replica-parts';
-import { FollowerDb, type FollowerHost } from './replication/follower';
+import { followerHost, reconciliationHost, shipperHost } from './replica-hosts';
+import type { EngineEvent, NodeRole, NodeStats, ReplicaParts, ResolvedOptions } from './replica-parts';
+import { FollowerDb } from './replication/follower';
 import { AckStatus, FrameCodec, FrameType, isBatch } from './replication/messages';
-import { ReconciliationEngine, type ReconciliationHost } from './replication/reconciliation';
+import { ReconciliationEngine } from './replication/reconciliation';
 import { WalShipper, type ShipperHost } from './replication/shipper';
 import type { Schema } from './schema';
 import { SignalStore } from './store';
 import type { Transport } from './transport';
 import type { RecoveryReport, Wal } from './wal/wal';
 import { TidalDbBuilder } from './builder';
-import {
-  pendingAck,
-  resolved,
-  settledAck,
-  type AckFields,
-  type WriteAck,
-  type WriteOptions,
-} from './write-ack';
+import type { WriteAck, WriteOptions } from './write-ack';
+import { WritePath } from './write-path';
 
-export type { EngineEvent, NodeRole } from './replica-parts';
+export type { EngineEvent, NodeRole, NodeStats } from './replica-parts';
 export type { AckPolicy, WriteAck, WriteOptions } from './write-ack';
 export { TidalDbBuilder, type NodeConfig, type TidalDbOptions } from './builder';
-
-export interface NodeStats {
-  localWrites: number;
-  rejected: number;
-}
 
 export class TidalDb {
   readonly region: string;
@@ -66,22 +56,16 @@ export class TidalDb {
   readonly follower: FollowerDb;
   readonly recon: ReconciliationEngine;
   shipper: WalShipper | undefined;
+  /** The leader's commit counting (its `majority` rule is a test-only seam, see CommitTracker). */
+  readonly commits: CommitTracker;
   readonly stats: NodeStats = { localWrites: 0, rejected: 0 };
   recovery: RecoveryReport = { segments: 0, batches: 0, events: 0, truncatedBytes: 0 };
   private closed = false;
   private readonly onEvent: ((e: EngineEvent) => void) | undefined;
   private readonly log: LogApplier;
   private readonly link: FrameLink;
+  private readonly writes: WritePath;
   private readonly shipperHost: ShipperHost;
-  private staged: SignalEvent[] = [];
-  private lastAssigned = 0;
-  private commitIndex = 0;
-  private waiters: { seq: number; resolve: () => void; reject: (e: Error) => void }[] = [];
-  private followerSeq = new Map<string, number>();
-  private followers: string[] = [];
-  private originEpoch = 0;
-  private origin = '';
-  private readonly reconcilableCache = new Map<string, boolean>();
 
   /** Starts building a replica: `TidalDb.builder().ephemeral().withSchema(…)….open()`. */
   static builder(): TidalDbBuilder<TidalDb> {
@@ -130,9 +114,21 @@ export class TidalDb {
       hlc: this.hlc,
       reject: (from, error) => this.reject(from, error),
     });
+    this.commits = new CommitTracker({
+      shard: p.shard,
+      ackPolicy: p.options.ackPolicy,
+      whyNotCommittable: (epoch) =>
+        this.role !== 'leader' || this.epoch !== epoch
+          ? 'its leader was deposed before a majority applied it'
+          : this.closed
+            ? 'its leader stopped before a majority applied it'
+            : undefined,
+      committed: (seqNo) => this.emit({ type: 'committed', epoch: this.epoch, seqNo }),
+    });
+    this.writes = new WritePath(this, this.log, this.commits);
     this.follower = new FollowerDb(followerHost(this, this.log));
     this.recon = new ReconciliationEngine(reconciliationHost(this, this.log));
-    this.shipperHost = shipperHost(this);
+    this.shipperHost = shipperHost(this, this.commits);
   }
 
   /** Starts replication after recovery (called by the builder). */
@@ -172,46 +168,7 @@ export class TidalDb {
       );
     }
     if (tenant) this.controlPlane?.tenantRouter.checkOwns(tenant, this.shard, entity);
-    const now = this.clock.nowMs();
-    if (key) {
-      const fingerprint = fingerprintOf(signal, entity, weight, undefined);
-      const prior = this.idempotency.check(tenant, key, fingerprint, now);
-      if (prior)
-        return this.ack(prior.seqNo, prior.epoch, prior.hlc, prior.timeMs, prior.origin, prior.local, true);
-    }
-    const hlc = this.hlc.now();
-    if (this.originEpoch !== this.epoch) {
-      this.originEpoch = this.epoch; // one origin string per epoch, not one per write
-      this.origin = originKey(this.region, this.epoch);
-    }
-    const origin = this.origin;
-    const event: SignalEvent = {
-      seqNo: local ? 0 : ++this.lastAssigned,
-      signal: sig,
-      tenant,
-      entity,
-      weight,
-      timeMs: opts.timeMs ?? now,
-      hlc,
-      origin,
-      originVersion: this.store.nextVersion(tenant, entity, sig, origin),
-      idempotencyKey: key,
-    };
-    this.store.apply(event);
-    if (key) this.log.rememberKey(event, signal);
-    if (local) {
-      const bytes = this.codec.encode(this.shard, this.epoch, this.region, FLAG_LOCAL, 0, [event]);
-      this.wal.append(bytes, this.codec.header(bytes));
-      this.stats.localWrites++;
-    } else {
-      this.staged.push(event);
-      if (this.durable) this.flush();
-      if (this.options.ackPolicy === 'leader') this.commitIndex = this.lastAssigned;
-      else this.advanceCommit(); // a replica with no followers is its own majority
-      this.controlPlane?.lag.leaderAppended(this.shard, event.seqNo, now, this.followers);
-      this.shipper?.notify();
-    }
-    return this.ack(event.seqNo, this.epoch, hlc, event.timeMs, this.region, local, false);
+    return this.writes.write({ signal, sig, tenant, entity, weight, key, timeMs: opts.timeMs, local });
   }
 
   /** The decay score of `entity`'s `signal` at `atMs` (undefined if never written). */
@@ -230,24 +187,17 @@ export class TidalDb {
 
   /** SeqNo of the last replicated event this replica applied (leader: the last it assigned). */
   appliedSeqNo(): number {
-    return this.role === 'leader' ? this.lastAssigned : this.wal.lastSeq;
+    return this.role === 'leader' ? this.commits.lastAssigned : this.wal.lastSeq;
   }
 
   /** Highest SeqNo known committed under the ack policy (leader only). */
   get committedSeqNo(): number {
-    return this.commitIndex;
+    return this.commits.committedSeqNo;
   }
 
   /** Group commit: staged writes become WAL records (at most one batch's worth each). */
   flush(): void {
-    if (this.staged.length === 0) return;
-    const max = this.shipper?.maxBatchEvents ?? 512;
-    for (let i = 0; i < this.staged.length; i += max) {
-      const part = this.staged.slice(i, i + max);
-      const bytes = this.codec.encode(this.shard, this.epoch, this.region, 0, part[0]!.seqNo, part);
-      this.wal.append(bytes, this.codec.header(bytes));
-    }
-    this.staged = [];
+    this.writes.flush();
   }
 
   /** Makes this replica the leader of its shard at `epoch` (failover). */
@@ -287,21 +237,9 @@ export class TidalDb {
       this.role = 'follower';
       this.shipper?.stop();
       this.shipper = undefined;
-      this.rejectWaiters(0, `it was deposed by ${leader} at epoch ${epoch}`);
+      this.commits.refuseWaiting(`it was deposed by ${leader} at epoch ${epoch}`);
     }
     this.emit({ type: 'epoch', epoch, leader, wasLeader, dropped });
-  }
-
-  /** Whether anti-entropy carries `origin`: not an epoch's leader stream, which the log carries. */
-  reconcilable(origin: string): boolean {
-    let yes = this.reconcilableCache.get(origin);
-    if (yes === undefined) {
-      const at = origin.lastIndexOf('@');
-      const leader = this.controlPlane?.leaderAt(this.shard, Number(origin.slice(at + 1)));
-      yes = leader === undefined || leader !== origin.slice(0, at);
-      if (leader !== undefined) this.reconcilableCache.set(origin, yes); // an epoch's leader never changes
-    }
-    return yes;
   }
 
   /** Starts an anti-entropy round with every other replica of the shard. */
@@ -331,7 +269,7 @@ export class TidalDb {
     this.follower.stop();
     this.recon.stop();
     this.transport.close();
-    this.rejectWaiters(0, 'the replica stopped');
+    this.commits.refuseWaiting('the replica stopped');
   }
 
   get isClosed(): boolean {
@@ -341,73 +279,11 @@ export class TidalDb {
   // --- leader internals ---------------------------------------------------------------
 
   private becomeLeader(epoch: number): void {
-    this.lastAssigned = this.wal.lastSeq;
-    this.commitIndex = this.options.ackPolicy === 'leader' ? this.lastAssigned : 0;
-    this.followerSeq = new Map();
-    this.followers = this.peers();
+    this.commits.lead(this.wal.lastSeq, this.peers());
     this.shipper?.stop();
-    this.shipper = new WalShipper(this.shipperHost, this.followers, this.options.shipper);
+    this.shipper = new WalShipper(this.shipperHost, this.commits.followers, this.options.shipper);
     this.shipper.start();
-    this.emit({ type: 'leader', epoch, lastSeq: this.lastAssigned });
-  }
-
-  /** A follower confirmed `seq` in the current epoch (the shipper reports it). */
-  followerApplied(region: string, seq: number): void {
-    this.followerSeq.set(region, seq);
-    if (this.options.ackPolicy === 'quorum') this.advanceCommit();
-  }
-
-  /** Under 'quorum': the highest SeqNo a majority of the shard's replicas applied is committed. */
-  private advanceCommit(): void {
-    const seqs = [this.lastAssigned, ...this.followers.map((r) => this.followerSeq.get(r) ?? 0)].sort(
-      (a, b) => b - a,
-    );
-    const majority = Math.floor(seqs.length / 2) + 1;
-    const idx = seqs[majority - 1]!;
-    if (idx <= this.commitIndex) return;
-    this.commitIndex = idx;
-    this.emit({ type: 'committed', epoch: this.epoch, seqNo: idx });
-    // Waiters are made lazily (when someone asks for `committed`), so they need not be in order.
-    const due = this.waiters.filter((w) => w.seq <= idx);
-    if (due.length === 0) return;
-    this.waiters = this.waiters.filter((w) => w.seq > idx);
-    for (const w of due) w.resolve();
-  }
-
-  private ack(
-    seqNo: number,
-    epoch: number,
-    hlc: Hlc,
-    timeMs: number,
-    origin: string,
-    local: boolean,
-    retry: boolean,
-  ): WriteAck {
-    const policy = this.options.ackPolicy;
-    const fields: AckFields = { shard: this.shard, seqNo, epoch, hlc, timeMs, origin, local, policy, retry };
-    if (local || (policy === 'leader' && seqNo <= this.commitIndex)) return settledAck(fields);
-    return pendingAck(fields, () => this.commitment(seqNo, epoch, local));
-  }
-
-  /** A promise for the ack policy holding for `seqNo` (made only when someone asks). */
-  private commitment(seqNo: number, epoch: number, local: boolean): Promise<void> {
-    if (local || seqNo <= this.commitIndex) return resolved();
-    const reason =
-      this.role !== 'leader' || this.epoch !== epoch
-        ? 'its leader was deposed before a majority applied it'
-        : this.closed
-          ? 'its leader stopped before a majority applied it'
-          : undefined;
-    const p = reason
-      ? Promise.reject(new WriteNotCommittedError(this.shard, seqNo, reason))
-      : new Promise<void>((resolve, reject) => this.waiters.push({ seq: seqNo, resolve, reject }));
-    p.catch(() => undefined);
-    return p;
-  }
-
-  private rejectWaiters(_upTo: number, reason: string): void {
-    for (const w of this.waiters) w.reject(new WriteNotCommittedError(this.shard, w.seq, reason));
-    this.waiters = [];
+    this.emit({ type: 'leader', epoch, lastSeq: this.commits.lastAssigned });
   }
 
   // --- messages -------------------------------------------------------------------------
@@ -453,57 +329,4 @@ export class TidalDb {
         `replica ${this.region}/${this.shard} is stopped (crashed or closed); restart it first`,
       );
   }
-}
-
-/** The follower's collaborators, and the replica's epoch and applied SeqNo as they are now. */
-function followerHost(db: TidalDb, log: LogApplier): FollowerHost {
-  return {
-    shard: db.shard,
-    codec: db.codec,
-    hlc: db.hlc,
-    clock: db.clock,
-    timers: db.timers,
-    get epoch() {
-      return db.epoch;
-    },
-    appliedSeqNo: () => db.appliedSeqNo(),
-    applyBatch: (batch, bytes) => log.applyBatch(batch, bytes),
-    adoptEpoch: (epoch, leader) => db.adoptEpoch(epoch, leader),
-    sendAck: (to, status) => db.sendAck(to, status),
-    reject: (from, error) => db.reject(from, error),
-  };
-}
-
-/** Anti-entropy's collaborators; the store is read each time (recovery replaces it). */
-function reconciliationHost(db: TidalDb, log: LogApplier): ReconciliationHost {
-  return {
-    shard: db.shard,
-    frames: db.frames,
-    transport: db.transport,
-    timers: db.timers,
-    hlc: db.hlc,
-    get store() {
-      return db.store;
-    },
-    reconcilable: (origin) => db.reconcilable(origin),
-    mergeStates: (items) => log.mergeStates(items),
-    reject: (from, error) => db.reject(from, error),
-  };
-}
-
-/** The shipper's collaborators, and the leader's epoch as it is now. */
-function shipperHost(db: TidalDb): ShipperHost {
-  return {
-    region: db.region,
-    shard: db.shard,
-    wal: db.wal,
-    codec: db.codec,
-    transport: db.transport,
-    timers: db.timers,
-    get epoch() {
-      return db.epoch;
-    },
-    flush: () => db.flush(),
-    followerApplied: (region, seq) => db.followerApplied(region, seq),
-  };
 }

@@ -1,9 +1,11 @@
 /**
  * Test-only bug switches: deliberately broken behaviour that proves the checkers can fail. Each
  * wraps a live cluster from the outside — its network link, a replica's idempotency store or
- * write path, a session's read check — and never touches the product's code paths: without a
- * switch nothing here runs. Each switch breaks one promise once a run reaches the right moment,
- * and the simulator must report it, with a shrunk schedule, on some seed within the first 100.
+ * write path, a session's read check — or replaces the one rule the engine opens as a test-only
+ * seam (the commit tracker's majority), and never touches the product's code paths otherwise:
+ * without a switch nothing here runs. Each switch breaks one promise once a run reaches the right
+ * moment, and the simulator must report it, with a shrunk schedule, on some seed within the first
+ * 100.
  */
 import type { ClusterSession, SimulatedCluster, TenantView, Violation } from '../cluster';
 import {
@@ -286,32 +288,13 @@ function installSessionsIgnoreTenant(cluster: SimulatedCluster): void {
   };
 }
 
-/** The leader's commit rule, with a majority of ⌈n/2⌉ instead of ⌊n/2⌋ + 1 (wrong for even n). */
+/**
+ * The leader's commit rule, with a majority of ⌈n/2⌉ instead of ⌊n/2⌋ + 1 (wrong for even n),
+ * through the commit tracker's test-only majority seam.
+ */
 function installQuorumMiscount(cluster: SimulatedCluster): void {
-  interface Internals {
-    lastAssigned: number;
-    followers: string[];
-    followerSeq: Map<string, number>;
-    commitIndex: number;
-    waiters: { seq: number; resolve: () => void }[];
-    epoch: number;
-    emit(e: { type: 'committed'; epoch: number; seqNo: number }): void;
-    advanceCommit(): void;
-  }
   onEveryReplica(cluster, (db) => {
-    const d = db as unknown as Internals;
-    d.advanceCommit = () => {
-      const seqs = [d.lastAssigned, ...d.followers.map((r) => d.followerSeq.get(r) ?? 0)].sort(
-        (a, b) => b - a,
-      );
-      const idx = seqs[Math.ceil(seqs.length / 2) - 1]!;
-      if (idx <= d.commitIndex) return;
-      d.commitIndex = idx;
-      d.emit({ type: 'committed', epoch: d.epoch, seqNo: idx });
-      const due = d.waiters.filter((w) => w.seq <= idx);
-      d.waiters = d.waiters.filter((w) => w.seq > idx);
-      for (const w of due) w.resolve();
-    };
+    db.commits.majority = (replicas) => Math.ceil(replicas / 2);
   });
 }
 
