@@ -81,7 +81,8 @@ Then(
   '{int} writes are acknowledged by a majority within {duration}',
   async function (this: TidalWorld, n: number, ms: number) {
     const deadline = this.cluster.now() + ms;
-    while (commitCounts(this).acknowledged < n && this.cluster.now() < deadline) await this.cluster.advance(1);
+    while (commitCounts(this).acknowledged < n && this.cluster.now() < deadline)
+      await this.cluster.advance(1);
     expect(commitCounts(this)).toMatchObject({ acknowledged: n, waiting: 0 });
   },
 );
@@ -113,9 +114,12 @@ When('shard {int} fails over', async function (this: TidalWorld, shard: number) 
   this.failovers.push(await this.cluster.failover(shard));
 });
 
-Given('shard {int} failed over to {region}', async function (this: TidalWorld, shard: number, region: string) {
-  this.failovers.push(await this.cluster.failover(shard, region));
-});
+Given(
+  'shard {int} failed over to {region}',
+  async function (this: TidalWorld, shard: number, region: string) {
+    this.failovers.push(await this.cluster.failover(shard, region));
+  },
+);
 
 Given(
   'the shard holding {entity} failed over to {region}',
@@ -222,7 +226,7 @@ When(
 );
 
 Then(
-  "within {duration}, {regions} refuse what {region} sends them as coming from an old leadership term",
+  'within {duration}, {regions} refuse what {region} sends them as coming from an old leadership term',
   async function (this: TidalWorld, ms: number, replicas: string[], sender: string) {
     const refusedBy = (): string[] =>
       [
@@ -234,7 +238,8 @@ Then(
       ].sort();
     const want = [...replicas].sort();
     const deadline = this.cluster.now() + ms;
-    while (refusedBy().join() !== want.join() && this.cluster.now() < deadline) await this.cluster.advance(10);
+    while (refusedBy().join() !== want.join() && this.cluster.now() < deadline)
+      await this.cluster.advance(10);
     this.figures.staleEpochRefusals = this.cluster.rejections.filter((r) => r.from === sender).length;
     expect(refusedBy()).toEqual(want);
   },

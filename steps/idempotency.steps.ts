@@ -40,7 +40,14 @@ When(
 
 Given(
   'a client tried to write a {signal} of weight {weight} to {entity} through {region} with idempotency key {string}',
-  async function (this: TidalWorld, signal: string, weight: number, entity: string, via: string, key: string) {
+  async function (
+    this: TidalWorld,
+    signal: string,
+    weight: number,
+    entity: string,
+    via: string,
+    key: string,
+  ) {
     await this.attempt(() => this.cluster.writeSignal(signal, entity, weight, { via, idempotencyKey: key }));
   },
 );
@@ -79,14 +86,11 @@ Then(
   },
 );
 
-Then(
-  'the write is answered with the original acknowledgement',
-  function (this: TidalWorld) {
-    const last = this.cluster.history.writes.at(-1);
-    if (!last?.idempotencyKey) throw new Error('the last write had no idempotency key');
-    expect(checkRetries(this.cluster.history, last.idempotencyKey)).toEqual({ retries: 1, mismatches: [] });
-  },
-);
+Then('the write is answered with the original acknowledgement', function (this: TidalWorld) {
+  const last = this.cluster.history.writes.at(-1);
+  if (!last?.idempotencyKey) throw new Error('the last write had no idempotency key');
+  expect(checkRetries(this.cluster.history, last.idempotencyKey)).toEqual({ retries: 1, mismatches: [] });
+});
 
 Then('the write counts as a new write', function (this: TidalWorld) {
   const last = this.cluster.history.writes.at(-1);

@@ -187,17 +187,14 @@ When(
   },
 );
 
-Then(
-  'recovery is refused, naming that segment: {string}',
-  function (this: TidalWorld, reason: string) {
-    const damage = damages.get(this);
-    if (!damage) throw new Error('no segment of this scenario was damaged');
-    const err = this.caught();
-    expect(err).toBeInstanceOf(WalRecoveryError);
-    expect((err as WalRecoveryError).path).toBe(`${damage.region}/${damage.shard}/${damage.segment}`);
-    expect(err.message).toContain(reason);
-  },
-);
+Then('recovery is refused, naming that segment: {string}', function (this: TidalWorld, reason: string) {
+  const damage = damages.get(this);
+  if (!damage) throw new Error('no segment of this scenario was damaged');
+  const err = this.caught();
+  expect(err).toBeInstanceOf(WalRecoveryError);
+  expect((err as WalRecoveryError).path).toBe(`${damage.region}/${damage.shard}/${damage.segment}`);
+  expect(err.message).toContain(reason);
+});
 
 Then('the log is left as it was', function (this: TidalWorld) {
   const damage = damages.get(this);

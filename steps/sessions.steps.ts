@@ -64,9 +64,12 @@ async function read(world: TidalWorld, entity: string, signal: string): Promise<
   if (world.lastError instanceof StaleReadError) world.figures.staleReadWaitedMs = world.lastError.waitedMs;
 }
 
-When('the session reads {entity} {string}', async function (this: TidalWorld, entity: string, signal: string) {
-  await read(this, entity, signal);
-});
+When(
+  'the session reads {entity} {string}',
+  async function (this: TidalWorld, entity: string, signal: string) {
+    await read(this, entity, signal);
+  },
+);
 
 When(
   'the session reads {entity} {string} in {region}',
@@ -78,7 +81,9 @@ When(
 
 function served(world: TidalWorld): SessionRead {
   if (!world.lastRead)
-    throw new Error(`the read was refused: ${(world.lastError as Error | undefined)?.message ?? 'no read yet'}`);
+    throw new Error(
+      `the read was refused: ${(world.lastError as Error | undefined)?.message ?? 'no read yet'}`,
+    );
   return world.lastRead;
 }
 
