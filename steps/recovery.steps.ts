@@ -96,8 +96,11 @@ Then(
 );
 
 Then(
-  '{region} caught up {int} events from the leader',
-  function (this: TidalWorld, region: string, n: number) {
+  '{region} caught up {int} events from the leader within {duration}',
+  async function (this: TidalWorld, region: string, n: number, ms: number) {
+    const deadline = this.cluster.now() + ms;
+    while (caughtUp(this, region) < n && this.cluster.now() < deadline) await this.cluster.advance(1);
+    await this.cluster.advance(100); // and nothing more arrives
     expect(caughtUp(this, region)).toBe(n);
   },
 );
