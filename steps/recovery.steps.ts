@@ -13,10 +13,6 @@ Given('write-ahead log segments roll at {int} bytes', function (this: TidalWorld
   this.config.wal = { segmentBytes: bytes };
 });
 
-When('{region} crashes', function (this: TidalWorld, region: string) {
-  this.cluster.crashRegion(region);
-});
-
 Given('{region} crashed', function (this: TidalWorld, region: string) {
   this.cluster.crashRegion(region);
 });
