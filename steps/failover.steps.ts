@@ -1,6 +1,8 @@
 /**
- * Steps about leader failover: the ack policy a cluster runs under, cutting a leader off,
- * promoting a follower, fencing the deposed leader, and which acknowledged writes survived.
+ * Steps about leader failover: the acknowledgement policy a cluster runs under, promoting a
+ * follower, fencing the deposed leader, and which acknowledged writes survived. Also the
+ * past-tense context the failover, recovery, idempotency and session features start from
+ * ("Given a client wrote …", "Given every region has caught up").
  */
 import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
 import { expect } from 'expect';
@@ -8,7 +10,42 @@ import { FailoverRefusedError, lostWriteRows, writesMissing } from '../src/clust
 import { StaleEpochError } from '../src/engine';
 import type { TidalWorld } from './support/world';
 
-Given('writes are committed once a majority of regions applied them', function (this: TidalWorld) {
+// --- context: what happened before the example's action ------------------------------------
+
+Given(
+  'a client wrote {int} {signal} across {int} entities',
+  function (this: TidalWorld, n: number, signal: string, entities: number) {
+    for (let i = 0; i < n; i++) this.acks.push(this.cluster.writeSignal(signal, `entity-${i % entities}`, 1));
+  },
+);
+
+Given(
+  'a client wrote {int} {signal} to {entity}',
+  function (this: TidalWorld, n: number, signal: string, entity: string) {
+    for (let i = 0; i < n; i++) this.acks.push(this.cluster.writeSignal(signal, entity, 1));
+  },
+);
+
+Given('a client wrote these writes:', function (this: TidalWorld, table: DataTable) {
+  for (const w of table.hashes())
+    this.acks.push(this.cluster.writeSignal(w.signal!, w.entity!, Number(w.weight)));
+});
+
+// Caught up includes the leader hearing so: under majority acknowledgement the writes are then
+// acknowledged, not still waiting for the followers' word.
+Given('every region has caught up', async function (this: TidalWorld) {
+  await this.cluster.awaitFullConvergence();
+  const deadline = this.cluster.now() + 1_000;
+  while (commitCounts(this).waiting > 0 && this.cluster.now() < deadline) await this.cluster.advance(1);
+});
+
+Given('every link healed', function (this: TidalWorld) {
+  this.cluster.healAllPartitions();
+});
+
+// --- acknowledgement policies ---------------------------------------------------------------
+
+Given('writes are acknowledged once a majority of regions hold them', function (this: TidalWorld) {
   this.config.ackPolicy = 'quorum';
 });
 
@@ -16,15 +53,58 @@ Given('writes are acknowledged as soon as the leader logged them', function (thi
   this.config.ackPolicy = 'leader';
 });
 
-When(
-  '{region} can reach {regions} again but still hears nothing from them',
-  function (this: TidalWorld, region: string, others: string[]) {
-    for (const other of others) {
-      this.partitionBetween(region, other)?.heal();
-      this.partitions.push(this.cluster.injectOneWayPartition(other, region));
-    }
+Then('every write was acknowledged as soon as the leader logged it', function (this: TidalWorld) {
+  expect(this.acks.length).toBeGreaterThan(0);
+  expect(new Set(this.acks.map((a) => a.policy))).toEqual(new Set(['leader']));
+});
+
+Then('every write was acknowledged only once a majority of regions held it', function (this: TidalWorld) {
+  expect(this.acks.length).toBeGreaterThan(0);
+  expect(new Set(this.acks.map((a) => a.policy))).toEqual(new Set(['quorum']));
+});
+
+/** How many writes a majority acknowledged, are still waiting for one, or were refused. */
+function commitCounts(world: TidalWorld): { acknowledged: number; waiting: number; refused: number } {
+  const writes = world.cluster.history.writes.filter((w) => !w.retry);
+  return {
+    acknowledged: writes.filter((w) => w.committed === true).length,
+    waiting: writes.filter((w) => w.committed === 'pending').length,
+    refused: writes.filter((w) => w.committed === false).length,
+  };
+}
+
+Then('{int} writes are acknowledged by a majority', function (this: TidalWorld, n: number) {
+  expect(commitCounts(this).acknowledged).toBe(n);
+});
+
+Then(
+  '{int} writes are acknowledged by a majority within {duration}',
+  async function (this: TidalWorld, n: number, ms: number) {
+    const deadline = this.cluster.now() + ms;
+    while (commitCounts(this).acknowledged < n && this.cluster.now() < deadline)
+      await this.cluster.advance(1);
+    expect(commitCounts(this)).toMatchObject({ acknowledged: n, waiting: 0 });
   },
 );
+
+Then('{int} writes are still waiting for a majority', function (this: TidalWorld, n: number) {
+  expect(commitCounts(this)).toMatchObject({ waiting: n });
+});
+
+Then(
+  'the {int} writes to {entity} were refused to their client: their leader was replaced before a majority held them',
+  function (this: TidalWorld, n: number, entity: string) {
+    const refused = this.cluster.history.writes.filter((w) => !w.retry && w.committed === false);
+    expect(refused.map((w) => w.entity)).toEqual(Array<string>(n).fill(entity));
+  },
+);
+
+Then('every write a majority acknowledged is present in every region', function (this: TidalWorld) {
+  expect(commitCounts(this).acknowledged).toBeGreaterThan(0);
+  expect(writesMissing(this.sim, (w) => w.committed === true)).toEqual([]);
+});
+
+// --- failover -------------------------------------------------------------------------------
 
 When('shard {int} fails over to {region}', async function (this: TidalWorld, shard: number, region: string) {
   this.failovers.push(await this.cluster.failover(shard, region));
@@ -33,6 +113,21 @@ When('shard {int} fails over to {region}', async function (this: TidalWorld, sha
 When('shard {int} fails over', async function (this: TidalWorld, shard: number) {
   this.failovers.push(await this.cluster.failover(shard));
 });
+
+Given(
+  'shard {int} failed over to {region}',
+  async function (this: TidalWorld, shard: number, region: string) {
+    this.failovers.push(await this.cluster.failover(shard, region));
+  },
+);
+
+Given(
+  'the shard holding {entity} failed over to {region}',
+  async function (this: TidalWorld, entity: string, region: string) {
+    const shard = this.sim.controlPlane.tenantRouter.shardFor('', entity);
+    this.failovers.push(await this.cluster.failover(shard, region));
+  },
+);
 
 When(
   'shard {int} tries to fail over to {region}',
@@ -46,104 +141,106 @@ Then('the failover is refused: {string}', function (this: TidalWorld, reason: st
   expect(this.caught().message).toContain(reason);
 });
 
-Then(
-  "every write's acknowledgement names the {string} ack policy",
-  function (this: TidalWorld, policy: string) {
-    expect(new Set(this.acks.map((a) => a.policy))).toEqual(new Set([policy]));
-  },
-);
-
-/** How many acknowledged writes are committed, still waiting, or were reported as not committed. */
-function commitCounts(world: TidalWorld): { committed: number; waiting: number; notCommitted: number } {
-  const writes = world.cluster.history.writes.filter((w) => !w.retry);
-  return {
-    committed: writes.filter((w) => w.committed === true).length,
-    waiting: writes.filter((w) => w.committed === 'pending').length,
-    notCommitted: writes.filter((w) => w.committed === false).length,
-  };
-}
-
-Then('{int} writes are committed', function (this: TidalWorld, n: number) {
-  expect(commitCounts(this)).toMatchObject({ committed: n });
-});
-
-Then('{int} writes are still waiting for a majority', function (this: TidalWorld, n: number) {
-  expect(commitCounts(this)).toMatchObject({ waiting: n });
-});
-
-Then('{int} writes were reported to their clients as not committed', function (this: TidalWorld, n: number) {
-  expect(commitCounts(this)).toMatchObject({ notCommitted: n });
-});
-
-Then('every committed write is present in every region', function (this: TidalWorld) {
-  expect(writesMissing(this.sim, (w) => w.committed === true)).toEqual([]);
-});
-
-Then('every acknowledged write that was not lost is present in every region', function (this: TidalWorld) {
-  const lost = new Set(this.cluster.lostWrites());
-  expect(writesMissing(this.sim, (w) => !lost.has(w))).toEqual([]);
-});
+// --- what was lost, what survived -----------------------------------------------------------
 
 Then(
-  'exactly these acknowledged writes were lost in the failover:',
+  'exactly these acknowledged writes were lost, and every other is present in every region:',
   function (this: TidalWorld, table: DataTable) {
-    const rows = lostWriteRows(this.cluster.lostWrites());
+    const lost = this.cluster.lostWrites();
+    const rows = lostWriteRows(lost).map((r) => ({
+      entity: r.entity,
+      signal: r.signal,
+      weight: r.weight,
+      'acknowledged by': r['acknowledged by'],
+    }));
     this.figures.lostWrites = rows.length;
     expect(rows).toEqual(table.hashes());
+    const lostSet = new Set(lost);
+    expect(writesMissing(this.sim, (w) => !lostSet.has(w))).toEqual([]);
   },
 );
 
 Then('no acknowledged write was lost', function (this: TidalWorld) {
+  expect(this.cluster.history.writes.length).toBeGreaterThan(0);
   expect(lostWriteRows(this.cluster.lostWrites())).toEqual([]);
+  expect(writesMissing(this.sim, () => true)).toEqual([]);
 });
 
+// --- leadership terms and fencing -----------------------------------------------------------
+
 Then(
-  '{region} leads shard {int} in epoch {int}',
-  function (this: TidalWorld, region: string, shard: number, epoch: number) {
+  '{region} leads shard {int} in leadership term {int}',
+  function (this: TidalWorld, region: string, shard: number, term: number) {
     const node = this.sim.node(region, shard);
-    expect({
-      leader: this.sim.controlPlane.leaderOf(shard),
-      role: node.role,
-      epoch: node.db.epoch,
-    }).toEqual({ leader: region, role: 'leader', epoch });
+    expect({ leader: this.cluster.leaderOf(shard), role: node.role, term: node.db.epoch }).toEqual({
+      leader: region,
+      role: 'leader',
+      term,
+    });
   },
 );
 
 Then(
-  '{region} still believes it leads shard {int} in epoch {int}',
-  function (this: TidalWorld, region: string, shard: number, epoch: number) {
+  '{region} still believes it leads shard {int} in leadership term {int}',
+  function (this: TidalWorld, region: string, shard: number, term: number) {
     const node = this.sim.node(region, shard);
-    expect({ role: node.role, epoch: node.db.epoch }).toEqual({ role: 'leader', epoch });
-    expect(this.sim.controlPlane.leaderOf(shard)).not.toBe(region);
+    expect({ role: node.role, term: node.db.epoch }).toEqual({ role: 'leader', term });
+    expect(this.cluster.leaderOf(shard)).not.toBe(region);
+  },
+);
+
+function expectFollows(world: TidalWorld, region: string, leader: string, shard: number, term: number): void {
+  const node = world.sim.node(region, shard);
+  expect({ leader: world.cluster.leaderOf(shard), role: node.role, term: node.db.epoch }).toEqual({
+    leader,
+    role: 'follower',
+    term,
+  });
+}
+
+Then(
+  '{region} follows {region} on shard {int} in leadership term {int}',
+  function (this: TidalWorld, region: string, leader: string, shard: number, term: number) {
+    expectFollows(this, region, leader, shard, term);
   },
 );
 
 Then(
-  '{region} follows {region} on shard {int} in epoch {int}',
-  function (this: TidalWorld, region: string, leader: string, shard: number, epoch: number) {
-    const node = this.sim.node(region, shard);
-    expect({
-      leader: this.sim.controlPlane.leaderOf(shard),
-      role: node.role,
-      epoch: node.db.epoch,
-    }).toEqual({ leader, role: 'follower', epoch });
+  '{region} follows {region} on shard {int} in leadership term {int}, without the {int} writes only it had',
+  function (this: TidalWorld, region: string, leader: string, shard: number, term: number, n: number) {
+    expectFollows(this, region, leader, shard, term);
+    const dropped = this.cluster.history.dropped.filter((d) => d.replica.startsWith(`${region}/`));
+    this.figures.droppedEvents = dropped.length;
+    expect(dropped).toHaveLength(n);
+  },
+);
+
+When(
+  '{region} can reach {regions} again but still hears nothing from them',
+  function (this: TidalWorld, region: string, others: string[]) {
+    for (const other of others) {
+      this.partitionBetween(region, other)?.heal();
+      this.partitions.push(this.cluster.injectOneWayPartition(other, region));
+    }
   },
 );
 
 Then(
-  "{regions} refused {region}'s batches as coming from a stale epoch",
-  function (this: TidalWorld, replicas: string[], sender: string) {
-    const refusals = this.cluster.rejections.filter(
-      (r) => r.from === sender && r.error instanceof StaleEpochError,
-    );
-    this.figures.staleEpochRefusals = refusals.length;
-    const refusedBy = new Set(refusals.map((r) => r.replica.split('/')[0]));
-    expect([...refusedBy].sort()).toEqual([...replicas].sort());
+  'within {duration}, {regions} refuse what {region} sends them as coming from an old leadership term',
+  async function (this: TidalWorld, ms: number, replicas: string[], sender: string) {
+    const refusedBy = (): string[] =>
+      [
+        ...new Set(
+          this.cluster.rejections
+            .filter((r) => r.from === sender && r.error instanceof StaleEpochError)
+            .map((r) => r.replica.split('/')[0]!),
+        ),
+      ].sort();
+    const want = [...replicas].sort();
+    const deadline = this.cluster.now() + ms;
+    while (refusedBy().join() !== want.join() && this.cluster.now() < deadline)
+      await this.cluster.advance(10);
+    this.figures.staleEpochRefusals = this.cluster.rejections.filter((r) => r.from === sender).length;
+    expect(refusedBy()).toEqual(want);
   },
 );
-
-Then('{region} dropped the {int} writes only it had', function (this: TidalWorld, region: string, n: number) {
-  const dropped = this.cluster.history.dropped.filter((d) => d.replica.startsWith(`${region}/`));
-  this.figures.droppedEvents = dropped.length;
-  expect(dropped).toHaveLength(n);
-});

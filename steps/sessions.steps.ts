@@ -2,7 +2,7 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'expect';
 import type { ClientSession, SessionRead } from '../src/cluster';
-import { StaleReadError } from '../src/engine';
+import { StaleReadError, UnavailableError } from '../src/engine';
 import type { TidalWorld } from './support/world';
 
 function session(world: TidalWorld): ClientSession {
@@ -12,7 +12,7 @@ function session(world: TidalWorld): ClientSession {
 }
 
 Given(
-  'replication from {region} to {region} is delayed by {duration}',
+  'the link from {region} to {region} delays every message by {duration}',
   function (this: TidalWorld, from: string, to: string, ms: number) {
     this.cluster.setNetworkFaults({ delayMs: ms }, { from, to });
   },
@@ -32,91 +32,117 @@ Given(
   },
 );
 
-When(
-  'the session writes a {signal} of weight {weight} to {entity}',
+Given(
+  'the session wrote a {signal} of weight {weight} to {entity}',
   function (this: TidalWorld, signal: string, weight: number, entity: string) {
     this.acks.push(session(this).write(signal, entity, weight));
   },
 );
 
-When(
-  'the session writes {int} {signal} to {entity}',
+Given(
+  'the session wrote {int} {signal} to {entity}',
   function (this: TidalWorld, n: number, signal: string, entity: string) {
     for (let i = 0; i < n; i++) this.acks.push(session(this).write(signal, entity, 1));
   },
 );
 
-When('the session moves to {region}', function (this: TidalWorld, region: string) {
-  session(this).moveTo(region);
-});
+Given(
+  'the session read {entity} {string} in {region}',
+  async function (this: TidalWorld, entity: string, signal: string, region: string) {
+    session(this).moveTo(region);
+    await session(this).read(entity, signal);
+  },
+);
+
+async function read(world: TidalWorld, entity: string, signal: string): Promise<void> {
+  let result: SessionRead | undefined;
+  const startMs = world.cluster.now();
+  await world.attempt(async () => (result = await session(world).read(entity, signal)));
+  world.noted.readWindow = { startMs, endMs: world.cluster.now() };
+  world.lastRead = result;
+  if (result) world.figures.sessionReadWaitedMs = result.waitedMs;
+  if (world.lastError instanceof StaleReadError) world.figures.staleReadWaitedMs = world.lastError.waitedMs;
+}
 
 When(
   'the session reads {entity} {string}',
   async function (this: TidalWorld, entity: string, signal: string) {
-    let read: SessionRead | undefined;
-    const startMs = this.cluster.now();
-    await this.attempt(async () => (read = await session(this).read(entity, signal)));
-    this.noted.readWindow = { startMs, endMs: this.cluster.now() };
-    this.lastRead = read;
-    if (read) this.figures.sessionReadWaitedMs = read.waitedMs;
-    if (this.lastError instanceof StaleReadError) this.figures.staleReadWaitedMs = this.lastError.waitedMs;
+    await read(this, entity, signal);
   },
 );
+
+When(
+  'the session reads {entity} {string} in {region}',
+  async function (this: TidalWorld, entity: string, signal: string, region: string) {
+    session(this).moveTo(region);
+    await read(this, entity, signal);
+  },
+);
+
+function served(world: TidalWorld): SessionRead {
+  if (!world.lastRead)
+    throw new Error(
+      `the read was refused: ${(world.lastError as Error | undefined)?.message ?? 'no read yet'}`,
+    );
+  return world.lastRead;
+}
 
 Then(
   'the read is served by {region} after waiting between {duration} and {duration}',
   function (this: TidalWorld, region: string, minMs: number, maxMs: number) {
-    expect(this.lastRead).toMatchObject({ servedBy: region, redirected: false });
-    expect(this.lastRead!.waitedMs).toBeGreaterThanOrEqual(minMs);
-    expect(this.lastRead!.waitedMs).toBeLessThanOrEqual(maxMs);
+    const r = served(this);
+    expect(r).toMatchObject({ servedBy: region, redirected: false });
+    expect(r.waitedMs).toBeGreaterThanOrEqual(minMs);
+    expect(r.waitedMs).toBeLessThanOrEqual(maxMs);
   },
 );
 
 Then('the read is served by {region} without waiting', function (this: TidalWorld, region: string) {
-  expect(this.lastRead).toMatchObject({ servedBy: region, redirected: false, waitedMs: 0 });
+  expect(served(this)).toMatchObject({ servedBy: region, redirected: false, waitedMs: 0 });
 });
 
 Then(
   'the read is redirected to the leader in {region} without waiting',
   function (this: TidalWorld, region: string) {
-    expect(this.lastRead).toMatchObject({ servedBy: region, redirected: true, waitedMs: 0 });
-    expect(this.sim.controlPlane.leaderOf(this.lastRead!.shard)).toBe(region);
+    const r = served(this);
+    expect(r).toMatchObject({ servedBy: region, redirected: true, waitedMs: 0 });
+    expect(this.cluster.leaderOf(r.shard)).toBe(region);
   },
 );
-
-Then('the read is served by {region}', function (this: TidalWorld, region: string) {
-  expect(this.lastRead?.servedBy).toBe(region);
-});
 
 Then(
   'the read returns {float} within {float}',
   function (this: TidalWorld, score: number, tolerance: number) {
-    expect(this.lastRead?.score).toBeDefined();
-    expect(Math.abs(this.lastRead!.score! - score)).toBeLessThanOrEqual(tolerance);
+    const r = served(this);
+    expect(r.score).toBeDefined();
+    expect(Math.abs(r.score! - score)).toBeLessThanOrEqual(tolerance);
   },
 );
 
-Then('the read reflects sequence number {int} or later', function (this: TidalWorld, seqNo: number) {
-  expect(this.lastRead?.appliedSeqNo).toBeGreaterThanOrEqual(seqNo);
-});
+/** The read was refused after waiting exactly `ms` of cluster time (the error says so too). */
+function refusedAfter(world: TidalWorld, ms: number): Error {
+  const err = world.caught();
+  const window = world.noted.readWindow;
+  expect(window && window.endMs - window.startMs).toBe(ms);
+  return err;
+}
 
 Then(
-  'the read fails as stale after waiting exactly {duration} of cluster time',
-  function (this: TidalWorld, ms: number) {
-    const err = this.caught();
+  'the read is refused after exactly {duration}: {region} holds only {int} of the {int} writes the session has seen',
+  function (this: TidalWorld, ms: number, region: string, held: number, seen: number) {
+    const err = refusedAfter(this, ms);
     expect(err).toBeInstanceOf(StaleReadError);
-    expect((err as StaleReadError).waitedMs).toBe(ms);
-    const window = this.noted.readWindow;
-    expect(window && window.endMs - window.startMs).toBe(ms);
+    expect(err).toMatchObject({ region, appliedSeqNo: held, sessionHwm: seen, waitedMs: ms });
+    expect(err.message).toContain(`at ${region} shard ${(err as StaleReadError).shard}`);
   },
 );
 
 Then(
-  "the stale-read error names {region}'s applied sequence number {int} and the session's mark {int}",
-  function (this: TidalWorld, region: string, applied: number, mark: number) {
-    const err = this.caught() as StaleReadError;
-    expect(err).toMatchObject({ region, appliedSeqNo: applied, sessionHwm: mark });
-    expect(err.message).toContain(`at ${region} shard ${err.shard}`);
-    expect(err.message).toContain(`applied SeqNo ${applied} < session high-water mark ${mark}`);
+  'the read is refused after exactly {duration}: {region} is down',
+  function (this: TidalWorld, ms: number, region: string) {
+    const err = refusedAfter(this, ms);
+    expect(err).toBeInstanceOf(UnavailableError);
+    expect(err).toMatchObject({ region });
+    expect(err.message).toContain('its replica is down');
   },
 );
