@@ -1,16 +1,19 @@
 // Cucumber profiles. `default`: progress on the console and every report under reports/
 // (Cucumber's HTML, JSON, messages, JUnit, and the stakeholder summary as HTML and Markdown).
 // `ci`: the same plus no colours and the Markdown summary on $GITHUB_STEP_SUMMARY when set;
-// strict (undefined or pending steps fail the run).
+// strict (undefined or pending steps fail the run), and a run that selects no scenario fails
+// (steps/support/require-a-scenario.js: Cucumber alone exits 0 when nothing matched).
 // `smoke`: the quick subset tagged @smoke.
+// TIDAL_REPORTS_DIR moves them elsewhere (the tests that run the profiles write to a temp dir).
+const dir = process.env.TIDAL_REPORTS_DIR || 'reports';
 const reports = [
   'progress-bar',
-  'html:reports/cucumber.html',
-  'json:reports/cucumber.json',
-  'message:reports/messages.ndjson',
-  'junit:reports/junit.xml',
-  './src/report/summary-html-formatter.js:reports/summary.html',
-  './src/report/summary-md-formatter.js:reports/summary.md',
+  `html:${dir}/cucumber.html`,
+  `json:${dir}/cucumber.json`,
+  `message:${dir}/messages.ndjson`,
+  `junit:${dir}/junit.xml`,
+  `./src/report/summary-html-formatter.js:${dir}/summary.html`,
+  `./src/report/summary-md-formatter.js:${dir}/summary.md`,
 ];
 // In CI on GitHub, the Markdown summary also goes to the job's summary page.
 const jobSummary = process.env.GITHUB_STEP_SUMMARY
@@ -40,6 +43,7 @@ module.exports = {
   ci: {
     ...common,
     format: [...reports.map((f) => (f === 'progress-bar' ? 'progress' : f)), ...jobSummary],
+    plugin: ['./steps/support/require-a-scenario.js'],
   },
   smoke: { ...common, tags: demoRequested ? '@smoke' : '@smoke and not @demo-failure' },
 };
