@@ -113,7 +113,14 @@ When(
 // simulator delivers the write to a replica the cluster would never send it to.
 When(
   'a {signal} of tenant {word} to {entity} reaches the replica of shard {int} in {region}',
-  async function (this: TidalWorld, signal: string, tenant: string, entity: string, shard: number, region: string) {
+  async function (
+    this: TidalWorld,
+    signal: string,
+    tenant: string,
+    entity: string,
+    shard: number,
+    region: string,
+  ) {
     await this.attempt(() => this.sim.node(region, shard).db.signal(signal, entity, 1, { tenant }));
   },
 );
