@@ -10,7 +10,6 @@ Feature: A client's bad write or read is refused as bad input, with the reason, 
       Given a cluster of regions us-east, eu-west with 1 shard each, led from us-east
       And a client wrote 5 clicks to article-1
 
-    @smoke
     Scenario Outline: A write with <problem> is refused as bad input and nothing is written
       When a client tries to write a "<signal>" of weight <weight> to article-1
       Then the write is refused as bad input: '<reason>'
@@ -18,9 +17,13 @@ Feature: A client's bad write or read is refused as bad input, with the reason, 
       And the regions agree within 2 s
       And every region holds 5 writes
 
-      Examples:
+      @smoke
+      Examples: a signal the schema does not declare
         | problem              | signal | weight    | reason                                              |
         | an undeclared signal | clack  | 1.0       | unknown signal "clack": the schema declares "click" |
+
+      Examples: weights that are not finite numbers
+        | problem              | signal | weight    | reason                                              |
         | a NaN weight         | click  | NaN       | invalid weight NaN: a weight is a finite number     |
         | an infinite weight   | click  | Infinity  | invalid weight Infinity                             |
         | a -Infinity weight   | view   | -Infinity | NaN and Infinity are refused                        |

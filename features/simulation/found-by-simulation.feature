@@ -8,7 +8,7 @@ Feature: Failures the randomized simulation found stay fixed
   @failover
   Rule: A deposed leader rejoins as a follower: its log stays a prefix of its new leader's, and it takes no write in its old epoch
 
-    @seed-30
+    @seed-30 @smoke
     Example: A leader that two partitions cut off rejoins a failover without breaking its log
       What broke (found while the simulator was built, commit 1ece5f2): us-east, cut off from both other regions and
       healed again, was deposed by a failover of shard 3 to ap-south while its log ran past the new leader's; as a

@@ -8,7 +8,6 @@ Feature: Randomized fault simulation keeps every promise across a block of seeds
   @convergence @partitions @failover @clocks @durability
   Rule: Every seed keeps every promise, under every kind of fault
 
-    @smoke
     Example: Two hundred random runs under every kind of fault keep every promise
       When the simulator runs seeds 1 to 200 with 400 operations each
       Then all 200 seeds ran
