@@ -1,30 +1,62 @@
 /**
- * Steps about bad input: crafted batches put on the wire, and client calls with values the
- * product refuses. Each refusal is a typed error; noting every region's state first shows that
- * nothing changed.
+ * Steps about bad input: crafted batches put on the wire (and a well-formed batch of the previous
+ * version), and client calls with values the product refuses. A product scenario sees what the
+ * client is told ("refused as bad input" and the reason); the wire-format feature names the
+ * engine's typed errors. Each step that sends bad input first takes every replica's state, so
+ * "no region changed" can show that nothing did.
  */
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'expect';
 import { replicaStates, sendBadBatch, stateChanges } from '../src/cluster';
-import { InvalidInputError, UnknownSignalError, type SessionPolicy } from '../src/engine';
+import {
+  HEADER_V1_BYTES,
+  HEADER_V2_BYTES,
+  InvalidInputError,
+  UnknownSignalError,
+  writeHeaderV1,
+  type SessionPolicy,
+} from '../src/engine';
 import type { TidalWorld } from './support/world';
 import type { ErrorClass } from './support/parameter-types';
 
-Given("every region's state is noted", function (this: TidalWorld) {
-  this.noted.replicas = replicaStates(this.sim);
+/** Takes every replica's state (for "no region changed"), then runs `send`, keeping its refusal. */
+async function sendBadInput(world: TidalWorld, send: () => unknown): Promise<void> {
+  world.noted.replicas = replicaStates(world.sim);
+  await world.attempt(send);
+}
+
+Then('no region changed', function (this: TidalWorld) {
+  const before = this.noted.replicas;
+  if (!before) throw new Error('no bad input was sent: "no region changed" follows a "tries to" step');
+  expect(stateChanges(before, replicaStates(this.sim))).toEqual([]);
 });
 
-Then('every region still holds its noted state', function (this: TidalWorld) {
-  const noted = this.noted.replicas;
-  if (!noted) throw new Error('no state was noted; add "every region\'s state is noted" first');
-  expect(stateChanges(noted, replicaStates(this.sim))).toEqual([]);
-});
+// --- batches on the wire --------------------------------------------------------------------
+
+/** A leader logs the writes of an instant at its end; a batch is crafted from the leader's log. */
+async function leaderLogged(world: TidalWorld): Promise<void> {
+  await world.cluster.advance(1);
+}
+
+async function badBatch(world: TidalWorld, region: string, kind: string): Promise<void> {
+  await leaderLogged(world);
+  world.noted.replicas = replicaStates(world.sim);
+  const sent = sendBadBatch(world.sim, kind, region);
+  world.logger.info(sent, 'bad batch sent');
+}
 
 When(
   '{region} receives a bad batch from its leader: {string}',
-  function (this: TidalWorld, region: string, kind: string) {
-    const sent = sendBadBatch(this.sim, kind, region);
-    this.logger.info(sent, 'bad batch sent');
+  async function (this: TidalWorld, region: string, kind: string) {
+    await badBatch(this, region, kind);
+  },
+);
+
+Given(
+  '{region} refused a bad batch from its leader: {string}',
+  async function (this: TidalWorld, region: string, kind: string) {
+    await badBatch(this, region, kind);
+    expect(this.cluster.rejections.filter((r) => r.replica.startsWith(`${region}/`))).not.toEqual([]);
   },
 );
 
@@ -38,38 +70,63 @@ Then(
   },
 );
 
+/**
+ * The writes `region`'s replica of shard 0 misses, as its leader would have sent them in a
+ * version 1 batch: the leader's own v2 encoding with its header swapped for a v1 header (which
+ * has no epoch and no origin; the payload is the same in both versions).
+ */
+When(
+  '{region} receives the {int} writes it misses as a version 1 batch from its leader',
+  async function (this: TidalWorld, region: string, n: number) {
+    await leaderLogged(this);
+    const leader = this.sim.leader(0);
+    const { db } = leader;
+    const events = db.wal.eventsFrom(this.sim.node(region, 0).db.appliedSeqNo() + 1, n);
+    expect(events).toHaveLength(n);
+    const v2 = db.codec.encode(0, db.epoch, leader.regionId, 0, events[0]!.seqNo, events);
+    const header = db.codec.header(v2);
+    const payload = v2.subarray(HEADER_V2_BYTES);
+    const v1 = new Uint8Array(HEADER_V1_BYTES + payload.length);
+    v1.set(payload, HEADER_V1_BYTES);
+    writeHeaderV1(v1, { ...header, flags: 0 }, payload.length);
+    this.sim.injectBytes(leader.regionId, region, 0, v1);
+  },
+);
+
+// --- a client's bad requests ----------------------------------------------------------------
+
 When(
   'a client tries to write a {signal} of weight {weight} to {entity}',
   async function (this: TidalWorld, signal: string, weight: number, entity: string) {
-    await this.attempt(() => this.cluster.writeSignal(signal, entity, weight));
+    await sendBadInput(this, () => this.acks.push(this.cluster.writeSignal(signal, entity, weight)));
   },
 );
 
 When(
   'a client tries to write a {signal} of weight {weight} to {entity} through region {string}',
   async function (this: TidalWorld, signal: string, weight: number, entity: string, via: string) {
-    await this.attempt(() => this.cluster.writeSignal(signal, entity, weight, { via }));
+    await sendBadInput(this, () => this.cluster.writeSignal(signal, entity, weight, { via }));
   },
 );
 
 When(
   'a client tries to read {entity} {string} in region {string}',
   async function (this: TidalWorld, entity: string, signal: string, region: string) {
-    await this.attempt(() => this.cluster.readDecayScore(region, entity, signal));
+    await sendBadInput(this, () => this.cluster.readDecayScore(region, entity, signal));
   },
 );
 
 When(
   'a client tries to write a {signal} of weight {weight} to an entity id of {int} {string} characters',
   async function (this: TidalWorld, signal: string, weight: number, n: number, char: string) {
-    await this.attempt(() => this.acks.push(this.cluster.writeSignal(signal, char.repeat(n), weight)));
+    await sendBadInput(this, () => this.acks.push(this.cluster.writeSignal(signal, char.repeat(n), weight)));
   },
 );
 
 When(
   'a client tries to write a {signal} of weight {weight} to an entity id of {int} {string} characters through {region}',
   async function (this: TidalWorld, signal: string, weight: number, n: number, char: string, via: string) {
-    await this.attempt(() =>
+    await sendBadInput(this, () =>
       this.acks.push(this.cluster.writeSignal(signal, char.repeat(n), weight, { via })),
     );
   },
@@ -78,27 +135,58 @@ When(
 When(
   'a client tries to open a session in {region} that waits up to {int} ms',
   async function (this: TidalWorld, region: string, timeoutMs: number) {
-    await this.attempt(() => this.cluster.session(region, { timeoutMs }));
+    await sendBadInput(this, () => this.cluster.session(region, { timeoutMs }));
   },
 );
 
 When(
   'a client tries to open a session in {region} with the policy {string}',
   async function (this: TidalWorld, region: string, policy: string) {
-    await this.attempt(() => this.cluster.session(region, { policy: policy as SessionPolicy }));
+    await sendBadInput(this, () => this.cluster.session(region, { policy: policy as SessionPolicy }));
   },
 );
 
-Then('the request is refused as bad input', function (this: TidalWorld) {
-  const err = this.caught();
+/** The refusals a client is told are bad input: what it sent is wrong, and retrying it will not help. */
+function badInput(world: TidalWorld): Error {
+  const err = world.caught();
   if (!(err instanceof InvalidInputError || err instanceof UnknownSignalError)) throw err;
+  return err;
+}
+
+Then('the request is refused as bad input', function (this: TidalWorld) {
+  badInput(this);
 });
 
-Then('it is refused with {error}: {string}', function (this: TidalWorld, error: ErrorClass, reason: string) {
-  expect(this.caught()).toBeInstanceOf(error);
-  expect(this.caught().message).toContain(reason);
+Then(
+  'the {word} is refused as bad input: {string}',
+  function (this: TidalWorld, _request: string, reason: string) {
+    expect(badInput(this).message).toContain(reason);
+  },
+);
+
+// --- a write at the limit -------------------------------------------------------------------
+
+When(
+  'a client writes a {signal} of weight {weight} to an entity id of {int} {string} characters',
+  function (this: TidalWorld, signal: string, weight: number, n: number, char: string) {
+    this.acks.push(this.cluster.writeSignal(signal, char.repeat(n), weight));
+  },
+);
+
+Then('every region holds the write', function (this: TidalWorld) {
+  const ack = this.acks.at(-1);
+  if (!ack) throw new Error('no write was acknowledged');
+  const held = this.cluster.regions.map((r) => ({
+    region: r,
+    held: this.sim.node(r, ack.shard).db.appliedSeqNo() >= ack.seqNo,
+  }));
+  expect(held).toEqual(this.cluster.regions.map((r) => ({ region: r, held: true })));
 });
 
-Then('it is accepted', function (this: TidalWorld) {
-  expect(this.lastError).toBeUndefined();
-});
+Then(
+  'in every region the entity of {int} {string} characters scores {float} {signal}',
+  function (this: TidalWorld, n: number, char: string, score: number, signal: string) {
+    const scores = this.cluster.regions.map((r) => this.cluster.readDecayScore(r, char.repeat(n), signal));
+    expect(scores).toEqual(this.cluster.regions.map(() => expect.closeTo(score, 3)));
+  },
+);

@@ -4,7 +4,7 @@
  * regions with idempotency keys, named client sessions, misbehaving links, drifting clocks, a
  * crashing replica of one shard, test-only bug switches, and the final check of every promise.
  */
-import { Then, When, defineStep } from '@cucumber/cucumber';
+import { Then, When, defineStep, type DataTable } from '@cucumber/cucumber';
 import { expect } from 'expect';
 import type { ClientSession } from '../src/cluster';
 import {
@@ -98,10 +98,27 @@ When(
   },
 );
 
+Then('all {int} seeds ran', function (this: TidalWorld, n: number) {
+  const s = summary(this);
+  expect({ seedsRun: s.seedsRun, stoppedEarly: s.stoppedEarly }).toEqual({
+    seedsRun: n,
+    stoppedEarly: false,
+  });
+});
+
 Then('no seed broke a promise', function (this: TidalWorld) {
   const s = summary(this);
   if (s.failures.length) throw new Error(s.failures.map(describe).join('\n\n'));
   expect(s.seedsRun).toBeGreaterThan(0);
+});
+
+Then('every kind of fault struck in at least one seed:', function (this: TidalWorld, table: DataTable) {
+  const struck = summary(this).faultsByKind;
+  for (const [kind, n] of Object.entries(struck)) this.figures[`faults: ${kind}`] = n;
+  const kinds = table.hashes().map((row) => row.fault!);
+  // The table names every kind the simulator has: a new kind must be added to the feature.
+  expect([...kinds].sort()).toEqual(Object.keys(struck).sort());
+  expect(kinds.filter((k) => !(struck[k as keyof typeof struck] > 0))).toEqual([]);
 });
 
 Then('the simulator caught it with the {word} check', function (this: TidalWorld, checker: string) {
@@ -210,3 +227,44 @@ async function everyPromiseHolds(world: TidalWorld): Promise<void> {
         violations.map((v) => `  [${v.checker}] ${v.message}`).join('\n'),
     );
 }
+
+// --- what a found-by-simulation scenario's title promises ----------------------------------
+
+Then(
+  'the write to {entity} through {region} was accepted locally, without a SeqNo of an epoch',
+  function (this: TidalWorld, entity: string, via: string) {
+    const writes = this.cluster.history.writes.filter((w) => w.entity === entity && w.via === via);
+    expect(writes.map((w) => ({ local: w.local, seqNo: w.seqNo }))).toEqual([{ local: true, seqNo: 0 }]);
+  },
+);
+
+Then(
+  'the retry with idempotency key {string} was answered with the first acknowledgement of that key',
+  function (this: TidalWorld, key: string) {
+    const writes = this.cluster.history.writes.filter((w) => w.idempotencyKey === key);
+    const first = writes.find((w) => !w.retry);
+    const retries = writes.filter((w) => w.retry);
+    expect(first).toBeDefined();
+    expect(retries.length).toBeGreaterThan(0);
+    const answer = (w: (typeof writes)[number]): unknown => ({
+      epoch: w.epoch,
+      seqNo: w.seqNo,
+      hlc: w.hlc,
+      local: w.local,
+    });
+    expect(retries.map(answer)).toEqual(retries.map(() => answer(first!)));
+  },
+);
+
+Then(
+  'client {word} read its own {signal} of weight {weight} to {entity}',
+  function (this: TidalWorld, client: string, signal: string, weight: number, entity: string) {
+    const own = this.cluster.history.writes.filter(
+      (w) => w.entity === entity && w.signal === signal && w.weight === weight,
+    );
+    expect(own).toHaveLength(1);
+    const read = this.lastRead;
+    if (!read) throw new Error(`client ${client}'s last read was refused; it should have read its own write`);
+    expect(read.score).toBeCloseTo(weight, 2);
+  },
+);

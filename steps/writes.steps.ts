@@ -1,5 +1,5 @@
 /** Steps that write signals through the cluster, and what the write's acknowledgement says. */
-import { Then, When } from '@cucumber/cucumber';
+import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'expect';
 import type { TidalWorld } from './support/world';
 
@@ -19,6 +19,22 @@ When(
 
 When(
   'a client writes {int} {signal} across {int} entities',
+  function (this: TidalWorld, n: number, signal: string, entities: number) {
+    for (let i = 0; i < n; i++) this.acks.push(this.cluster.writeSignal(signal, `entity-${i % entities}`, 1));
+  },
+);
+
+// Past tense: what clients wrote before the example's action (its context).
+
+Given(
+  'a client wrote {int} {signal} to {entity}',
+  function (this: TidalWorld, n: number, signal: string, entity: string) {
+    for (let i = 0; i < n; i++) this.acks.push(this.cluster.writeSignal(signal, entity, 1));
+  },
+);
+
+Given(
+  'a client wrote {int} {signal} across {int} entities',
   function (this: TidalWorld, n: number, signal: string, entities: number) {
     for (let i = 0; i < n; i++) this.acks.push(this.cluster.writeSignal(signal, `entity-${i % entities}`, 1));
   },

@@ -29,8 +29,9 @@ async function printed(): Promise<{ gherkin: string[]; said: Said[] }> {
   const all = [sayings(every, { outcomes: run.outcomes }), sayings(bug, { bug: BUG })];
   return {
     gherkin: [
-      toGherkin(every, { outcomes: run.outcomes, title: 'Every sentence the printer has' }),
-      toGherkin(bug, { bug: BUG, title: 'A printed scenario switches a test-only bug on' }),
+      // Under the feature's Rule, so indented one level further than the printer's default.
+      toGherkin(every, { outcomes: run.outcomes, title: 'Every sentence the printer has', indent: '    ' }),
+      toGherkin(bug, { bug: BUG, title: 'A printed scenario switches a test-only bug on', indent: '    ' }),
     ],
     said: all.flatMap((s) => [...s.given, ...s.when, ...s.then]),
   };

@@ -24,10 +24,12 @@ import { endItem, openSession, startItem } from './apply';
 import { bugSwitch, type BugName } from './bugs';
 import { healAndCheck, runFailure, type SimViolation } from './checkers';
 import {
+  FAULT_KINDS,
   timeline,
   UNKNOWN_REGION,
   type Action,
   type BadRequestOp,
+  type Fault,
   type Item,
   type Schedule,
 } from './schedule';
@@ -54,6 +56,8 @@ export interface RunStats {
   refused: number;
   reads: number;
   faults: number;
+  /** Faults that struck, by kind (a crash of a replica already down did not). */
+  faultsByKind: Record<Fault['kind'], number>;
   lostWrites: number;
   /** Simulation tasks run (messages delivered, timers fired). */
   tasks: number;
@@ -108,7 +112,15 @@ export async function runSchedule(schedule: Schedule, opts: RunOptions = {}): Pr
 class Run {
   readonly outcomes: ItemOutcome[];
   readonly violations: SimViolation[] = [];
-  readonly stats: RunStats = { writes: 0, refused: 0, reads: 0, faults: 0, lostWrites: 0, tasks: 0 };
+  readonly stats: RunStats = {
+    writes: 0,
+    refused: 0,
+    reads: 0,
+    faults: 0,
+    faultsByKind: noFaults(),
+    lostWrites: 0,
+    tasks: 0,
+  };
   private readonly sessions = new Map<number, ClusterSession>();
   private readonly cuts = new Map<number, NetworkPartition>();
 
@@ -174,23 +186,28 @@ class Run {
       }
       case 'partition':
       case 'one-way-partition':
-        this.stats.faults++;
+        this.struck(item);
         this.cuts.set(index, startItem(c, item, session));
         return true;
       case 'crash':
         if (!c.node(item.region, item.shard).up) return false;
-        this.stats.faults++;
+        this.struck(item);
         startItem(c, item, session);
         return true;
       case 'failover':
-        this.stats.faults++;
+        this.struck(item);
         await startItem(c, item, session);
         return true;
       default:
-        this.stats.faults++;
+        this.struck(item);
         startItem(c, item, session);
         return true;
     }
+  }
+
+  private struck(fault: Fault): void {
+    this.stats.faults++;
+    this.stats.faultsByKind[fault.kind]++;
   }
 
   /** Heals a fault at the end of its duration; false when there is nothing to heal. */
@@ -222,6 +239,11 @@ class Run {
     if (!s) throw new Error(`schedule uses session ${id}, which it does not declare`);
     return s;
   }
+}
+
+/** A count of zero for every kind of fault. */
+export function noFaults(): Record<Fault['kind'], number> {
+  return Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<Fault['kind'], number>;
 }
 
 /**

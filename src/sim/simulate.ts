@@ -9,8 +9,8 @@ import { signatureOf, type SimChecker, type SimViolation } from './checkers';
 import { generateSchedule } from './generate';
 import { toGherkin } from './gherkin';
 import { replayCommand, type SimOptions } from './options';
-import { runSchedule, type RunResult } from './runner';
-import type { Schedule } from './schedule';
+import { noFaults, runSchedule, type RunResult } from './runner';
+import { FAULT_KINDS, type Fault, type Schedule } from './schedule';
 import { shrink, type ShrinkResult } from './shrink';
 
 export interface SimulateHooks {
@@ -65,6 +65,8 @@ export interface Summary {
   seedsPerSecond: number;
   /** Simulation tasks run (messages delivered, timers fired), summed over seeds. */
   tasks: number;
+  /** Faults that struck, by kind, summed over seeds. */
+  faultsByKind: Record<Fault['kind'], number>;
   stoppedEarly: boolean;
 }
 
@@ -74,6 +76,7 @@ export async function simulate(config: SimulateConfig, hooks: SimulateHooks): Pr
   const maxFailures = config.maxFailures ?? 10;
   let simulatedMs = 0;
   let tasks = 0;
+  const faultsByKind = noFaults();
   let seedsRun = 0;
   let wallInSeeds = 0;
   for (let i = 0; i < config.seeds; i++) {
@@ -85,6 +88,7 @@ export async function simulate(config: SimulateConfig, hooks: SimulateHooks): Pr
     seedsRun++;
     simulatedMs += result.simulatedMs;
     tasks += result.stats.tasks;
+    for (const kind of FAULT_KINDS) faultsByKind[kind] += result.stats.faultsByKind[kind];
     hooks.onSeed?.(seed, result, seedsRun, config.seeds);
     if (result.violations.length === 0) continue;
     const failure = await investigate(schedule, result, config, hooks);
@@ -101,6 +105,7 @@ export async function simulate(config: SimulateConfig, hooks: SimulateHooks): Pr
     ratio: simulatedMs / Math.max(1, wallInSeeds),
     seedsPerSecond: (seedsRun * 1000) / Math.max(1, wallInSeeds),
     tasks,
+    faultsByKind,
     stoppedEarly: seedsRun < config.seeds,
   };
 }
