@@ -12,20 +12,6 @@ import type { TidalWorld } from './support/world';
 
 // --- context: what happened before the example's action ------------------------------------
 
-Given(
-  'a client wrote {int} {signal} across {int} entities',
-  function (this: TidalWorld, n: number, signal: string, entities: number) {
-    for (let i = 0; i < n; i++) this.acks.push(this.cluster.writeSignal(signal, `entity-${i % entities}`, 1));
-  },
-);
-
-Given(
-  'a client wrote {int} {signal} to {entity}',
-  function (this: TidalWorld, n: number, signal: string, entity: string) {
-    for (let i = 0; i < n; i++) this.acks.push(this.cluster.writeSignal(signal, entity, 1));
-  },
-);
-
 Given('a client wrote these writes:', function (this: TidalWorld, table: DataTable) {
   for (const w of table.hashes())
     this.acks.push(this.cluster.writeSignal(w.signal!, w.entity!, Number(w.weight)));
