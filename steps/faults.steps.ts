@@ -18,17 +18,31 @@ Given('the network corrupts a byte in {int}% of messages', function (this: Tidal
   this.cluster.setNetworkFaults({ corruptRate: pct / 100 });
 });
 
-When('the network faults clear', function (this: TidalWorld) {
-  this.cluster.clearNetworkFaults();
-});
+/** Writes `n` signals spread over `entities` entities, `everyMs` apart. */
+async function writeSteadily(
+  world: TidalWorld,
+  n: number,
+  signal: string,
+  entities: number,
+  everyMs: number,
+): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    world.acks.push(world.cluster.writeSignal(signal, `entity-${i % entities}`, 1));
+    await world.cluster.advance(everyMs);
+  }
+}
 
 When(
   'a client writes {int} {signal} across {int} entities, one every {duration}',
   async function (this: TidalWorld, n: number, signal: string, entities: number, everyMs: number) {
-    for (let i = 0; i < n; i++) {
-      this.acks.push(this.cluster.writeSignal(signal, `entity-${i % entities}`, 1));
-      await this.cluster.advance(everyMs);
-    }
+    await writeSteadily(this, n, signal, entities, everyMs);
+  },
+);
+
+Given(
+  'a client wrote {int} {signal} across {int} entities, one every {duration}',
+  async function (this: TidalWorld, n: number, signal: string, entities: number, everyMs: number) {
+    await writeSteadily(this, n, signal, entities, everyMs);
   },
 );
 
