@@ -70,13 +70,10 @@ Then(
   },
 );
 
-Then(
-  'each shard stamped its acknowledgements in strictly increasing order',
-  function (this: TidalWorld) {
-    const backwards = this.acks.filter((a, i) =>
-      this.acks.slice(0, i).some((b) => b.shard === a.shard && compareHlc(a.hlc, b.hlc) <= 0),
-    );
-    expect(this.acks.length).toBeGreaterThan(1);
-    expect(backwards).toEqual([]);
-  },
-);
+Then('each shard stamped its acknowledgements in strictly increasing order', function (this: TidalWorld) {
+  const backwards = this.acks.filter((a, i) =>
+    this.acks.slice(0, i).some((b) => b.shard === a.shard && compareHlc(a.hlc, b.hlc) <= 0),
+  );
+  expect(this.acks.length).toBeGreaterThan(1);
+  expect(backwards).toEqual([]);
+});

@@ -45,7 +45,14 @@ When(
 
 When(
   'clients write {int} {signal} to {entity} through each of {regions}, one every {duration}',
-  async function (this: TidalWorld, n: number, signal: string, entity: string, regions: string[], ms: number) {
+  async function (
+    this: TidalWorld,
+    n: number,
+    signal: string,
+    entity: string,
+    regions: string[],
+    ms: number,
+  ) {
     await writeThroughEach(this, n, signal, entity, regions, ms);
   },
 );
@@ -54,7 +61,14 @@ When(
 
 Given(
   'clients wrote {int} {signal} to {entity} through each of {regions}, one every {duration}',
-  async function (this: TidalWorld, n: number, signal: string, entity: string, regions: string[], ms: number) {
+  async function (
+    this: TidalWorld,
+    n: number,
+    signal: string,
+    entity: string,
+    regions: string[],
+    ms: number,
+  ) {
     await writeThroughEach(this, n, signal, entity, regions, ms);
   },
 );
@@ -84,7 +98,10 @@ Given('the client retried that write through {region}', function (this: TidalWor
   const first = this.cluster.history.writes.at(-1);
   if (!first?.idempotencyKey) throw new Error('say first which keyed write the client wrote');
   this.acks.push(
-    this.cluster.writeSignal(first.signal, first.entity, first.weight, { via, idempotencyKey: first.idempotencyKey }),
+    this.cluster.writeSignal(first.signal, first.entity, first.weight, {
+      via,
+      idempotencyKey: first.idempotencyKey,
+    }),
   );
 });
 

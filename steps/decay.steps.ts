@@ -21,7 +21,7 @@ defineParameterType({
   regexp: /-?\d+\.\d+/,
   transformer: (text: string): WrittenScore => ({
     value: Number(text),
-    tolerance: 0.5 * 10 ** -(text.split('.')[1]!.length),
+    tolerance: 0.5 * 10 ** -text.split('.')[1]!.length,
   }),
 });
 
@@ -57,7 +57,9 @@ Then(
 Then(
   '{entity} scores {score} {signal} in every region',
   function (this: TidalWorld, entity: string, score: WrittenScore, signal: string) {
-    const scores = this.cluster.regions.map((r) => [r, this.cluster.readDecayScore(r, entity, signal)] as const);
+    const scores = this.cluster.regions.map(
+      (r) => [r, this.cluster.readDecayScore(r, entity, signal)] as const,
+    );
     this.figures[`score:${entity}/${signal}`] = scores[0]![1] ?? 'none';
     for (const [region, got] of scores) {
       expect({ region, defined: got !== undefined }).toEqual({ region, defined: true });
@@ -66,7 +68,10 @@ Then(
         near: true,
         got,
       });
-      expect({ region, sameAsFirst: scoresMatch(got!, scores[0]![1]!) }).toEqual({ region, sameAsFirst: true });
+      expect({ region, sameAsFirst: scoresMatch(got!, scores[0]![1]!) }).toEqual({
+        region,
+        sameAsFirst: true,
+      });
     }
   },
 );

@@ -129,17 +129,14 @@ Then(
   },
 );
 
-Then(
-  '{region} received resent writes and held each once',
-  function (this: TidalWorld, region: string) {
-    const nodes = this.sim.nodesIn(region);
-    const duplicates = nodes.reduce((sum, n) => sum + n.db.follower.stats.duplicates, 0);
-    this.figures[`duplicateBatches:${region}`] = duplicates;
-    expect(duplicates).toBeGreaterThan(0);
-    for (const n of nodes)
-      expect(n.db.follower.stats.eventsApplied).toBe(this.sim.leader(n.shardId).db.appliedSeqNo());
-  },
-);
+Then('{region} received resent writes and held each once', function (this: TidalWorld, region: string) {
+  const nodes = this.sim.nodesIn(region);
+  const duplicates = nodes.reduce((sum, n) => sum + n.db.follower.stats.duplicates, 0);
+  this.figures[`duplicateBatches:${region}`] = duplicates;
+  expect(duplicates).toBeGreaterThan(0);
+  for (const n of nodes)
+    expect(n.db.follower.stats.eventsApplied).toBe(this.sim.leader(n.shardId).db.appliedSeqNo());
+});
 
 // A write a region cannot take.
 

@@ -55,20 +55,17 @@ Then('{region} lags by {int} writes', function (this: TidalWorld, region: string
   expect(lag.reduce((a, b) => a + b, 0)).toBe(n);
 });
 
-Then(
-  '{region} catches up within {duration}',
-  async function (this: TidalWorld, region: string, ms: number) {
-    const lag = (): number =>
-      Array.from({ length: this.cluster.shardCount }, (_, s) => this.cluster.lagOf(region, s)).reduce(
-        (a, b) => a + b,
-        0,
-      );
-    const deadline = this.cluster.now() + ms;
-    while (lag() > 0 && this.cluster.now() < deadline) await this.cluster.advance(CATCH_UP_STEP_MS);
-    expect(lag()).toBe(0);
-    expect(this.cluster.appliedSeqNo(region)).toBeGreaterThan(0);
-  },
-);
+Then('{region} catches up within {duration}', async function (this: TidalWorld, region: string, ms: number) {
+  const lag = (): number =>
+    Array.from({ length: this.cluster.shardCount }, (_, s) => this.cluster.lagOf(region, s)).reduce(
+      (a, b) => a + b,
+      0,
+    );
+  const deadline = this.cluster.now() + ms;
+  while (lag() > 0 && this.cluster.now() < deadline) await this.cluster.advance(CATCH_UP_STEP_MS);
+  expect(lag()).toBe(0);
+  expect(this.cluster.appliedSeqNo(region)).toBeGreaterThan(0);
+});
 
 Then('every follower lags by {int} writes', function (this: TidalWorld, n: number) {
   const lags = this.sim
@@ -108,7 +105,9 @@ Then(
 );
 
 Then('{entity} scores the same in every region', function (this: TidalWorld, entity: string) {
-  const written = new Set(this.cluster.history.writes.filter((w) => w.entity === entity).map((w) => w.signal));
+  const written = new Set(
+    this.cluster.history.writes.filter((w) => w.entity === entity).map((w) => w.signal),
+  );
   expect([...written]).not.toEqual([]);
   for (const signal of written)
     expect(this.cluster.readDecayScore(this.cluster.regions[0]!, entity, signal)).toBeDefined();

@@ -79,9 +79,9 @@ Feature: Scores decay with each signal's half-life, and every region gives the s
       Then article-1 scores <score> clicks in every region
 
       Examples:
-        | skew          | score | why                                                                          |
+        | skew          | score | why                                                                           |
         | 1 hour behind | 2.0   | stamped an hour before they happened: an hour later they count as 2 hours old |
-        | 1 hour ahead  | 8.0   | stamped an hour after they happened: an hour later they count as new         |
+        | 1 hour ahead  | 8.0   | stamped an hour after they happened: an hour later they count as new          |
 
   Rule: A retraction takes an interaction back
 
