@@ -32,7 +32,7 @@ Given(
 );
 
 // Context for writes dated in the past: the cluster's time starts at 0.
-Given('the cluster has been running for {duration}', async function (this: TidalWorld, ms: number) {
+Given('the cluster started {duration} ago', async function (this: TidalWorld, ms: number) {
   await this.cluster.advance(ms);
 });
 

@@ -53,7 +53,7 @@ Then('the network lost and duplicated messages along the way', function (this: T
   expect(duplicated).toBeGreaterThan(0);
 });
 
-Then('replicas refused the corrupted messages they received', function (this: TidalWorld) {
+Then('the regions refused the corrupted messages they received', function (this: TidalWorld) {
   const refused = this.cluster.rejections.filter((r) => r.error instanceof CorruptBatchError);
   this.figures.corruptMessagesRefused = refused.length;
   this.figures.networkCorrupted = this.sim.network.stats.corrupted;

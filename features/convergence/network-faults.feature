@@ -39,7 +39,7 @@ Feature: Every region converges over a network that loses, duplicates, reorders 
       And the network corrupts a byte in 10% of messages
       When a client writes 200 views across 20 entities, one every 5 ms
       Then the regions agree within 5 s
-      And replicas refused the corrupted messages they received
+      And the regions refused the corrupted messages they received
       And every region holds 200 writes
 
   @partitions @crdt-merge

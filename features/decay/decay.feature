@@ -45,7 +45,7 @@ Feature: Scores decay with each signal's half-life, and every region gives the s
 
     Scenario: A click reported an hour after it happened counts half
       Given a cluster of regions us-east, eu-west, ap-south with 1 shard each, led from us-east
-      And the cluster has been running for 1 day
+      And the cluster started 1 day ago
       When a client writes a click to article-1 that happened 1 hour ago
       Then the regions agree within 2 s
       And article-1 scores 0.50 clicks in every region
@@ -68,7 +68,7 @@ Feature: Scores decay with each signal's half-life, and every region gives the s
     Background:
       Given a region accepts remote clocks at most 2 hours ahead of its own
       And a cluster of regions us-east, eu-west, ap-south with 1 shard each, led from us-east
-      And the cluster has been running for 1 day
+      And the cluster started 1 day ago
 
     Scenario Outline: 8 clicks stamped by a leader whose clock runs <skew> score <score> an hour later
       <why>
