@@ -19,6 +19,23 @@ Given(
   },
 );
 
+Given(
+  'a cluster of regions {regions} with {int} shard(s) each, led from {region}, where a region cut off from the leader accepts writes locally',
+  async function (this: TidalWorld, regions: string[], shards: number, leader: string) {
+    await this.buildCluster({
+      regions,
+      shardsPerRegion: shards,
+      leader: [leader, 0],
+      partitionPolicy: 'accept-local',
+    });
+  },
+);
+
+// Context for writes dated in the past: the cluster's time starts at 0.
+Given('the cluster started {duration} ago', async function (this: TidalWorld, ms: number) {
+  await this.cluster.advance(ms);
+});
+
 // What a shrunk simulation prints: the cluster its seed drew, setting by setting.
 Given('a cluster drawn by the simulator:', async function (this: TidalWorld, table: DataTable) {
   const { seed: _seed, ...config } = clusterConfig(shapeFromRows(table.rowsHash()), this.seed);

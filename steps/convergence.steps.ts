@@ -1,7 +1,7 @@
 /**
- * Steps about convergence after faults heal: writes accepted locally on both sides of a
- * partition, agreement with a single replica applying every write once, how long convergence
- * took after the heal, and what reconciliation shipped compared with the whole state.
+ * Steps about convergence after faults heal: writes accepted locally on both sides of a cut,
+ * agreement with one copy holding every write once, how long convergence took after the heal,
+ * and what reconciliation shipped compared with the whole state.
  */
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'expect';
@@ -16,6 +16,22 @@ import {
 } from '../src/cluster';
 import type { TidalWorld } from './support/world';
 
+/** Writes `n` signals to `entity` through each region in turn, `everyMs` apart. */
+async function writeThroughEach(
+  world: TidalWorld,
+  n: number,
+  signal: string,
+  entity: string,
+  regions: string[],
+  everyMs: number,
+): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    for (const via of regions) world.acks.push(world.cluster.writeSignal(signal, entity, 1, { via }));
+    await world.cluster.advance(everyMs);
+  }
+}
+
+// Said before "Given a cluster of …" (the simulator's printer prints it so).
 Given('regions cut off from the leader accept writes locally', function (this: TidalWorld) {
   this.config.partitionPolicy = 'accept-local';
 });
@@ -28,24 +44,71 @@ When(
 );
 
 When(
-  'clients write {int} {string} signals to {entity} through each of {regions}, one every {duration}',
+  'clients write {int} {signal} to {entity} through each of {regions}, one every {duration}',
   async function (
     this: TidalWorld,
     n: number,
     signal: string,
     entity: string,
     regions: string[],
-    everyMs: number,
+    ms: number,
   ) {
-    for (let i = 0; i < n; i++) {
-      for (const via of regions) this.acks.push(this.cluster.writeSignal(signal, entity, 1, { via }));
-      await this.cluster.advance(everyMs);
-    }
+    await writeThroughEach(this, n, signal, entity, regions, ms);
   },
 );
 
+// Past tense: what clients wrote before the example's action (its context).
+
+Given(
+  'clients wrote {int} {signal} to {entity} through each of {regions}, one every {duration}',
+  async function (
+    this: TidalWorld,
+    n: number,
+    signal: string,
+    entity: string,
+    regions: string[],
+    ms: number,
+  ) {
+    await writeThroughEach(this, n, signal, entity, regions, ms);
+  },
+);
+
+Given(
+  'a client wrote {int} {signal} to {entity} through {region}',
+  function (this: TidalWorld, n: number, signal: string, entity: string, via: string) {
+    for (let i = 0; i < n; i++) this.acks.push(this.cluster.writeSignal(signal, entity, 1, { via }));
+  },
+);
+
+Given(
+  'a client wrote a {signal} of weight {weight} to {entity} through {region}',
+  function (this: TidalWorld, signal: string, weight: number, entity: string, via: string) {
+    this.acks.push(this.cluster.writeSignal(signal, entity, weight, { via }));
+  },
+);
+
+Given(
+  'a client wrote a {signal} of weight {weight} to {entity} through {region} with idempotency key {string}',
+  function (this: TidalWorld, signal: string, weight: number, entity: string, via: string, key: string) {
+    this.acks.push(this.cluster.writeSignal(signal, entity, weight, { via, idempotencyKey: key }));
+  },
+);
+
+Given('the client retried that write through {region}', function (this: TidalWorld, via: string) {
+  const first = this.cluster.history.writes.at(-1);
+  if (!first?.idempotencyKey) throw new Error('say first which keyed write the client wrote');
+  this.acks.push(
+    this.cluster.writeSignal(first.signal, first.entity, first.weight, {
+      via,
+      idempotencyKey: first.idempotencyKey,
+    }),
+  );
+});
+
+// How writes were acknowledged.
+
 Then(
-  'the {int} writes that entered at {region} were acknowledged as local, without a sequence number',
+  'the {int} writes through {region} were acknowledged as accepted locally',
   function (this: TidalWorld, n: number, region: string) {
     const entered = this.cluster.history.writes.filter((w) => w.via === region);
     expect(entered).toHaveLength(n);
@@ -55,53 +118,57 @@ Then(
 );
 
 Then(
-  'every region scores {entity} {string} as one replica applying every write once would',
-  function (this: TidalWorld, entity: string, signal: string) {
-    const reference = referenceSignalState(this.sim, entity, signal);
-    expect(reference.score).toBeDefined();
-    this.figures[`referenceScore:${entity}`] = reference.score!;
-    expect(referenceDisagreements(this.sim, entity, signal)).toEqual([]);
+  'the {int} writes through {region} were acknowledged by the leader',
+  function (this: TidalWorld, n: number, region: string) {
+    const entered = this.cluster.history.writes.filter((w) => w.via === region);
+    expect(entered).toHaveLength(n);
+    expect(entered.filter((w) => !w.local && w.seqNo > 0)).toHaveLength(n);
   },
 );
 
-Then(
-  'every region counts {int} writes to {entity} {string}, {int} of them retractions, and agrees on the last write',
-  function (this: TidalWorld, n: number, entity: string, signal: string, retractions: number) {
-    const states = signalStateInEveryRegion(this.sim, entity, signal);
-    const reference = referenceSignalState(this.sim, entity, signal);
-    for (const s of states) {
-      expect({ region: s.region, writes: s.writeCount, retractions: s.retractions }).toEqual({
-        region: s.region,
-        writes: n,
-        retractions,
-      });
-      expect({ region: s.region, at: s.lastWriteMs, hlc: s.lastWriteHlc }).toEqual({
-        region: s.region,
-        at: reference.lastWriteMs,
-        hlc: reference.lastWriteHlc,
-      });
-    }
-  },
-);
-
-When('reconciliation traffic is measured from now on', function (this: TidalWorld) {
-  this.noted.reconciliation = reconciliationTotals(this.sim);
-});
+// What every region holds once the cut has healed.
 
 Then('the regions agree within {duration} of the heal', async function (this: TidalWorld, ms: number) {
   const healedAt = lastHealMs(this.sim);
-  if (healedAt === undefined) throw new Error('no partition has healed in this scenario');
+  if (healedAt === undefined) throw new Error('no cut has healed in this scenario');
   await this.cluster.awaitFullConvergence(Math.max(0, healedAt + ms - this.cluster.now()));
   const tookMs = this.cluster.now() - healedAt;
   this.figures.convergenceAfterHealMs = tookMs;
   this.logger.info({ convergenceAfterHealMs: tookMs, healedAtMs: healedAt }, 'converged after the heal');
 });
 
+// One copy holding every write once: the same score, the same number of writes, the same last write.
 Then(
-  'reconciliation since then shipped less than {int}% of the full state',
+  'every region scores {entity} as one copy holding its {int} {signal} once would',
+  function (this: TidalWorld, entity: string, n: number, signal: string) {
+    const reference = referenceSignalState(this.sim, entity, signal);
+    expect(reference.score).toBeDefined();
+    this.figures[`referenceScore:${entity}`] = reference.score!;
+    expect(referenceDisagreements(this.sim, entity, signal)).toEqual([]);
+    for (const s of signalStateInEveryRegion(this.sim, entity, signal))
+      expect({ region: s.region, writes: s.writeCount, at: s.lastWriteMs, hlc: s.lastWriteHlc }).toEqual({
+        region: s.region,
+        writes: n,
+        at: reference.lastWriteMs,
+        hlc: reference.lastWriteHlc,
+      });
+  },
+);
+
+Then(
+  'every region counts {int} of those {signal} as a retraction/retractions',
+  function (this: TidalWorld, n: number, signal: string) {
+    const entity = this.cluster.history.writes.at(-1)!.entity;
+    const states = signalStateInEveryRegion(this.sim, entity, signal);
+    expect(states.map((s) => [s.region, s.retractions])).toEqual(states.map((s) => [s.region, n]));
+  },
+);
+
+Then(
+  'reconciliation after the heal shipped less than {int}% of the whole state',
   function (this: TidalWorld, pct: number) {
     const base = this.noted.reconciliation;
-    if (base === undefined) throw new Error('say "reconciliation traffic is measured from now on" first');
+    if (base === undefined) throw new Error('no cut has healed in this scenario');
     const shipped = reconciliationSince(base, reconciliationTotals(this.sim));
     const fullBytes = fullStateBytes(this.sim, this.sim.leader().regionId);
     Object.assign(this.figures, {

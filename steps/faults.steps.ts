@@ -18,17 +18,31 @@ Given('the network corrupts a byte in {int}% of messages', function (this: Tidal
   this.cluster.setNetworkFaults({ corruptRate: pct / 100 });
 });
 
-When('the network faults clear', function (this: TidalWorld) {
-  this.cluster.clearNetworkFaults();
-});
+/** Writes `n` signals spread over `entities` entities, `everyMs` apart. */
+async function writeSteadily(
+  world: TidalWorld,
+  n: number,
+  signal: string,
+  entities: number,
+  everyMs: number,
+): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    world.acks.push(world.cluster.writeSignal(signal, `entity-${i % entities}`, 1));
+    await world.cluster.advance(everyMs);
+  }
+}
 
 When(
   'a client writes {int} {signal} across {int} entities, one every {duration}',
   async function (this: TidalWorld, n: number, signal: string, entities: number, everyMs: number) {
-    for (let i = 0; i < n; i++) {
-      this.acks.push(this.cluster.writeSignal(signal, `entity-${i % entities}`, 1));
-      await this.cluster.advance(everyMs);
-    }
+    await writeSteadily(this, n, signal, entities, everyMs);
+  },
+);
+
+Given(
+  'a client wrote {int} {signal} across {int} entities, one every {duration}',
+  async function (this: TidalWorld, n: number, signal: string, entities: number, everyMs: number) {
+    await writeSteadily(this, n, signal, entities, everyMs);
   },
 );
 
@@ -39,7 +53,7 @@ Then('the network lost and duplicated messages along the way', function (this: T
   expect(duplicated).toBeGreaterThan(0);
 });
 
-Then('replicas refused the corrupted messages they received', function (this: TidalWorld) {
+Then('the regions refused the corrupted messages they received', function (this: TidalWorld) {
   const refused = this.cluster.rejections.filter((r) => r.error instanceof CorruptBatchError);
   this.figures.corruptMessagesRefused = refused.length;
   this.figures.networkCorrupted = this.sim.network.stats.corrupted;

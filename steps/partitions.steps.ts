@@ -5,12 +5,19 @@
  */
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'expect';
-import { confirmedBy, cutsBetween, lagGaugeFor } from '../src/cluster';
+import { confirmedBy, cutsBetween, lagGaugeFor, reconciliationTotals } from '../src/cluster';
 import { UnavailableError } from '../src/engine';
 import type { TidalWorld } from './support/world';
 
 /** Longest a scenario waits for a flapping link to settle (virtual time). */
 const MAX_FLAP_WAIT_MS = 600_000;
+/** How often a step that waits for the leader to hear a confirmation looks (virtual time). */
+const LOOK_EVERY_MS = 10;
+
+/** A heal: what reconciliation shipped so far is noted, for "reconciliation after the heal …". */
+function healed(world: TidalWorld): void {
+  world.noted.reconciliation = reconciliationTotals(world.sim);
+}
 
 // Cut and heal: "the link between A and B" is both ways, "the link from A to B" one way.
 
@@ -21,6 +28,7 @@ Given('the link between {region} and {region} is cut', function (this: TidalWorl
 When('the link between {region} and {region} heals', function (this: TidalWorld, a: string, b: string) {
   const cut = this.partitionBetween(a, b);
   if (!cut) throw new Error(`the link between ${a} and ${b} was not cut in this scenario`);
+  healed(this);
   cut.heal();
 });
 
@@ -31,6 +39,7 @@ Given('the link from {region} to {region} is cut', function (this: TidalWorld, f
 When('the link from {region} to {region} heals', function (this: TidalWorld, from: string, to: string) {
   const cut = this.partitionBetween(from, to, true);
   if (!cut) throw new Error(`the link from ${from} to ${to} was not cut in this scenario`);
+  healed(this);
   cut.heal();
 });
 
@@ -39,6 +48,7 @@ Given('{region} is cut off from {regions}', function (this: TidalWorld, region: 
 });
 
 When('every link heals', function (this: TidalWorld) {
+  healed(this);
   this.cluster.healAllPartitions();
 });
 
@@ -49,9 +59,10 @@ Given(
   },
 );
 
-When(
-  'the link between {region} and {region} has stopped flapping',
-  async function (this: TidalWorld, a: string, b: string) {
+// Waits for the flapping to end, then counts the cuts.
+Then(
+  'the link between {region} and {region} was cut {int} times',
+  async function (this: TidalWorld, a: string, b: string, times: number) {
     const flapping = (): boolean =>
       this.cluster
         .faultTimeline()
@@ -59,17 +70,13 @@ When(
     const deadline = this.cluster.now() + MAX_FLAP_WAIT_MS;
     while (flapping() && this.cluster.now() < deadline) await this.cluster.advance(50);
     expect(flapping()).toBe(false);
-  },
-);
-
-Then(
-  'the link between {region} and {region} was cut {int} times',
-  function (this: TidalWorld, a: string, b: string, times: number) {
     const cuts = this.cluster.faultTimeline().filter((s) => s.kind === 'partition' && cutsBetween(s, a, b));
     expect(cuts).toHaveLength(times);
     expect(cuts.every((s) => s.toMs !== null)).toBe(true);
   },
 );
+
+// What the leader and the lag gauge show.
 
 Then(
   'the leader in {region} acknowledged all {int} writes',
@@ -80,11 +87,11 @@ Then(
 );
 
 Then(
-  'the lag gauge shows {region} behind by {int} events for at least {duration}',
-  function (this: TidalWorld, region: string, events: number, ms: number) {
+  'the lag gauge shows {region} behind by {int} writes for at least {duration}',
+  function (this: TidalWorld, region: string, writes: number, ms: number) {
     const gauge = lagGaugeFor(this.sim, region);
     this.logger.info({ region, ...gauge }, 'lag gauge');
-    expect(gauge.lagEvents).toBe(events);
+    expect(gauge.lagEvents).toBe(writes);
     expect(gauge.lagMs).toBeGreaterThanOrEqual(ms);
   },
 );
@@ -93,12 +100,45 @@ Then('the lag gauge shows {region} caught up', function (this: TidalWorld, regio
   expect(lagGaugeFor(this.sim, region)).toEqual({ lagEvents: 0, lagMs: 0 });
 });
 
+Given(
+  'a client wrote {int} {signal} to {entity}, which {region} confirmed',
+  async function (this: TidalWorld, n: number, signal: string, entity: string, region: string) {
+    for (let i = 0; i < n; i++) this.acks.push(this.cluster.writeSignal(signal, entity, 1));
+    await this.cluster.awaitFullConvergence(2_000);
+    const deadline = this.cluster.now() + 1_000;
+    while (confirmedBy(this.sim, region) < n && this.cluster.now() < deadline)
+      await this.cluster.advance(LOOK_EVERY_MS);
+    expect(confirmedBy(this.sim, region)).toBe(n);
+  },
+);
+
 Then(
-  'the leader has heard {region} confirm {int} events',
+  'the leader hears {region} confirm {int} writes within {duration}',
+  async function (this: TidalWorld, region: string, n: number, ms: number) {
+    const deadline = this.cluster.now() + ms;
+    while (confirmedBy(this.sim, region) < n && this.cluster.now() < deadline)
+      await this.cluster.advance(LOOK_EVERY_MS);
+    expect(confirmedBy(this.sim, region)).toBe(n);
+  },
+);
+
+Then(
+  'the leader has heard {region} confirm only {int} writes',
   function (this: TidalWorld, region: string, n: number) {
     expect(confirmedBy(this.sim, region)).toBe(n);
   },
 );
+
+Then('{region} received resent writes and held each once', function (this: TidalWorld, region: string) {
+  const nodes = this.sim.nodesIn(region);
+  const duplicates = nodes.reduce((sum, n) => sum + n.db.follower.stats.duplicates, 0);
+  this.figures[`duplicateBatches:${region}`] = duplicates;
+  expect(duplicates).toBeGreaterThan(0);
+  for (const n of nodes)
+    expect(n.db.follower.stats.eventsApplied).toBe(this.sim.leader(n.shardId).db.appliedSeqNo());
+});
+
+// A write a region cannot take.
 
 When(
   'a client tries to write a {signal} of weight {weight} to {entity} through {region}',
@@ -114,17 +154,5 @@ Then(
     expect(err).toBeInstanceOf(UnavailableError);
     expect(err.message).toContain(`${region} cannot serve`);
     expect(err.message).toContain('cannot reach the leader');
-  },
-);
-
-Then(
-  '{region} received resent batches and applied each event once',
-  function (this: TidalWorld, region: string) {
-    const nodes = this.sim.nodesIn(region);
-    const duplicates = nodes.reduce((sum, n) => sum + n.db.follower.stats.duplicates, 0);
-    this.figures[`duplicateBatches:${region}`] = duplicates;
-    expect(duplicates).toBeGreaterThan(0);
-    for (const n of nodes)
-      expect(n.db.follower.stats.eventsApplied).toBe(this.sim.leader(n.shardId).db.appliedSeqNo());
   },
 );

@@ -1,48 +1,55 @@
 @phase-8.6 @convergence
-Feature: Every region converges over a lossy, duplicating, reordering and corrupting network
-  Replication tolerates a bad network: lost messages are resent, duplicates are applied once,
-  reordered batches are put back in order and corrupted ones are refused and resent.
+Feature: Every region converges over a network that loses, duplicates, reorders and corrupts messages
+  Replication tolerates a bad network: lost messages are resent, duplicates are held once,
+  reordered writes are put back in order, and corrupted messages are refused and resent.
 
-  Scenario Outline: Regions converge under 20% loss, 10% duplication and reordering (seed <seed>)
-    Given a cluster of regions us-east, eu-west, ap-south with 2 shards each, led from us-east
-    And the network drops 20% of messages, duplicates 10% and reorders them
-    When a client writes 300 clicks across 30 entities, one every 5 ms
-    Then the regions agree within 5 s
-    And every region holds 300 writes
-    And every entity scores the same in every region
-    And every follower holds each shard's log in the leader's order
-    And the network lost and duplicated messages along the way
+  @replication
+  Rule: Lost, duplicated and reordered messages still leave every region with every write once, in order
 
-    Examples:
-      | seed |
-      | 42   |
+    Scenario Outline: 300 writes over a network that loses 20% of messages and duplicates 10% (seed <seed>)
+      Each seed draws a different pattern of lost, duplicated and reordered messages.
 
-    @seed-7
-    Examples:
-      | seed |
-      | 7    |
+      Given a cluster of regions us-east, eu-west, ap-south with 2 shards each, led from us-east
+      And the network drops 20% of messages, duplicates 10% and reorders them
+      When a client writes 300 clicks across 30 entities, one every 5 ms
+      Then the regions agree within 5 s
+      And every region holds 300 writes
+      And every region holds each shard's writes in its leader's order
+      And the network lost and duplicated messages along the way
 
-    @seed-1234
-    Examples:
-      | seed |
-      | 1234 |
+      Examples: the default seed
+        | seed |
+        | 42   |
 
-  Scenario: Corrupted messages are refused and resent until every region converges
-    Given a cluster of regions us-east, eu-west, ap-south with 2 shards each, led from us-east
-    And the network corrupts a byte in 10% of messages
-    When a client writes 200 views across 20 entities, one every 5 ms
-    Then the regions agree within 5 s
-    And replicas refused the corrupted messages they received
-    And every region holds 200 writes
-    And every entity scores the same in every region
+      @seed-7
+      Examples:
+        | seed |
+        | 7    |
 
-  Scenario: Writes accepted on both sides of a partition converge over a lossy network
-    Given regions cut off from the leader accept writes locally
-    And a cluster of regions us-east, eu-west, ap-south with 1 shard each, led from us-east
-    And the network drops 20% of messages, duplicates 10% and reorders them
-    And the link between us-east and eu-west is cut
-    When clients write 20 "click" signals to article-42 through each of us-east, eu-west and ap-south, one every 25 ms
-    And the link between us-east and eu-west heals
-    Then the regions agree within 5 s of the heal
-    And every region scores article-42 "click" as one replica applying every write once would
-    And every region counts 60 writes to article-42 "click", 0 of them retractions, and agrees on the last write
+      @seed-1234
+      Examples:
+        | seed |
+        | 1234 |
+
+  @replication
+  Rule: Corrupted messages are refused and resent until every region holds every write
+
+    Scenario: One message in ten has a corrupted byte
+      Given a cluster of regions us-east, eu-west, ap-south with 2 shards each, led from us-east
+      And the network corrupts a byte in 10% of messages
+      When a client writes 200 views across 20 entities, one every 5 ms
+      Then the regions agree within 5 s
+      And the regions refused the corrupted messages they received
+      And every region holds 200 writes
+
+  @partitions @crdt-merge
+  Rule: Writes accepted locally on both sides of a cut converge over a bad network too
+
+    Scenario: Three regions write one entity across a cut, over a network that loses and duplicates messages
+      Given a cluster of regions us-east, eu-west, ap-south with 1 shard each, led from us-east, where a region cut off from the leader accepts writes locally
+      And the network drops 20% of messages, duplicates 10% and reorders them
+      And the link between us-east and eu-west is cut
+      And clients wrote 20 clicks to article-42 through each of us-east, eu-west and ap-south, one every 25 ms
+      When the link between us-east and eu-west heals
+      Then the regions agree within 5 s of the heal
+      And every region scores article-42 as one copy holding its 60 clicks once would

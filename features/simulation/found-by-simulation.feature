@@ -28,7 +28,7 @@ Feature: Failures the randomized simulation found stay fixed
       And 90 ms pass
       When shard 3 fails over to ap-south
       Then every promise holds once every fault has healed
-      And every follower holds each shard's log in the leader's order
+      And every region holds each shard's writes in its leader's order
 
     @seed-47
     Example: A leader deposed while it was cut off takes a new write locally, not at its old epoch
