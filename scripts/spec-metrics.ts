@@ -297,7 +297,9 @@ export function measure(features: FeatureFacts[]): Metrics {
     capability,
     examples: features.flatMap((f) =>
       f.examples
-        .filter((e) => e.tags.includes('smoke') && e.tags.includes(capability))
+        // A capability is a feature's tag: a Rule's promise tags (which reuse some of the same
+        // names) say what else it covers, not whose smoke example it is.
+        .filter((e) => e.tags.includes('smoke') && f.tags.includes(capability))
         .map((e) => ({ file: f.file, line: e.line, name: e.name })),
     ),
   }));

@@ -1,4 +1,5 @@
-@phase-8.6 @bad-input
+@phase-8.6
+@bad-input
 Feature: A client's bad write or read is refused as bad input, with the reason, and changes nothing
   An undeclared signal, a weight that is not a finite number, a malformed or unknown region, or an entity id
   longer than 256 UTF-8 bytes is refused as bad input; the client is told what to fix, and no region changes.
@@ -19,14 +20,14 @@ Feature: A client's bad write or read is refused as bad input, with the reason, 
 
       @smoke
       Examples: a signal the schema does not declare
-        | problem              | signal | weight    | reason                                              |
-        | an undeclared signal | clack  | 1.0       | unknown signal "clack": the schema declares "click" |
+        | problem              | signal | weight | reason                                              |
+        | an undeclared signal | clack  | 1.0    | unknown signal "clack": the schema declares "click" |
 
       Examples: weights that are not finite numbers
-        | problem              | signal | weight    | reason                                              |
-        | a NaN weight         | click  | NaN       | invalid weight NaN: a weight is a finite number     |
-        | an infinite weight   | click  | Infinity  | invalid weight Infinity                             |
-        | a -Infinity weight   | view   | -Infinity | NaN and Infinity are refused                        |
+        | problem            | signal | weight    | reason                                          |
+        | a NaN weight       | click  | NaN       | invalid weight NaN: a weight is a finite number |
+        | an infinite weight | click  | Infinity  | invalid weight Infinity                         |
+        | a -Infinity weight | view   | -Infinity | NaN and Infinity are refused                    |
 
   @regions
   Rule: A request names a region of the cluster, by a well-formed region id

@@ -1,4 +1,5 @@
-@phase-8.6 @clocks
+@phase-8.6
+@clocks
 Feature: Writes stay ordered and causal when region clocks disagree
   Every region stamps writes with a clock that never runs backwards, even when its own wall clock is
   off by half a second or drifts. A clock too far ahead is refused, and its writes arrive once it is
@@ -41,7 +42,8 @@ Feature: Writes stay ordered and causal when region clocks disagree
       Then the regions agree within 2 s
       And every region's clock stamps moved only forward, each after every stamp it received
 
-    @partitions @convergence
+    @partitions
+    @convergence
     Scenario: Both sides of a cut write with skewed clocks and agree on the last write after the heal
       Given a cluster of regions us-east, eu-west, ap-south with 1 shard each, led from us-east, where a region cut off from the leader accepts writes locally
       And the clock of eu-west runs 500 ms ahead

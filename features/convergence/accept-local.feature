@@ -1,4 +1,5 @@
-@phase-8.6 @convergence
+@phase-8.6
+@convergence
 Feature: Writes accepted locally on both sides of a cut reconcile to one answer
   A region cut off from its shard's leader can keep taking writes and say so in the
   acknowledgement ("accepted locally"). Once the link heals every region agrees, as if one copy had
@@ -14,7 +15,8 @@ Feature: Writes accepted locally on both sides of a cut reconcile to one answer
       Then the 10 writes through eu-west were acknowledged as accepted locally
       And the 10 writes through us-east were acknowledged by the leader
 
-  @crdt-merge @reconciliation
+  @crdt-merge
+  @reconciliation
   Rule: After the heal every region scores as one copy holding every write once would
 
     @smoke

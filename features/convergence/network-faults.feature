@@ -1,4 +1,5 @@
-@phase-8.6 @convergence
+@phase-8.6
+@convergence
 Feature: Every region converges over a network that loses, duplicates, reorders and corrupts messages
   Replication tolerates a bad network: lost messages are resent, duplicates are held once,
   reordered writes are put back in order, and corrupted messages are refused and resent.
@@ -42,7 +43,8 @@ Feature: Every region converges over a network that loses, duplicates, reorders 
       And the regions refused the corrupted messages they received
       And every region holds 200 writes
 
-  @partitions @crdt-merge
+  @partitions
+  @crdt-merge
   Rule: Writes accepted locally on both sides of a cut converge over a bad network too
 
     Scenario: Three regions write one entity across a cut, over a network that loses and duplicates messages

@@ -1,4 +1,5 @@
-@phase-8.6 @decay
+@phase-8.6
+@decay
 Feature: Scores decay with each signal's half-life, and every region gives the same score
   An entity's score for a signal is the sum of its writes, each counting its weight when new and
   half as much after every half-life: a click's half-life is 1 hour, a view's 1 day, a purchase's
@@ -50,7 +51,8 @@ Feature: Scores decay with each signal's half-life, and every region gives the s
       Then the regions agree within 2 s
       And article-1 scores 0.50 clicks in every region
 
-  @partitions @convergence
+  @partitions
+  @convergence
   Rule: A write accepted locally during a cut scores the same everywhere after the heal
 
     Scenario: Clicks accepted by a cut-off region decay from when they happened, in every region

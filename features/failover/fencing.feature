@@ -1,4 +1,5 @@
-@phase-8.6 @failover
+@phase-8.6
+@failover
 Feature: A deposed leader is fenced off and rejoins as a follower
   A failover starts a new leadership term for the shard. Whatever the old leader still sends from its old term is refused
   by every region; once it hears of the new term it stops leading, drops the writes only it had, and follows the new leader.

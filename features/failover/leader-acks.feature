@@ -1,4 +1,5 @@
-@phase-8.6 @failover
+@phase-8.6
+@failover
 Feature: Under leader acknowledgement, a failover loses exactly the writes the old leader had not passed on
   By default a write is acknowledged as soon as its shard's leader logged it: fast, but only as safe as that leader.
   If the leader is replaced before a write reached another region, that write is lost, and the suite names exactly which.

@@ -1,4 +1,5 @@
-@phase-8.6 @failover
+@phase-8.6
+@failover
 Feature: Under majority acknowledgement, no acknowledged write is lost when the leader fails over
   With majority acknowledgement a write is acknowledged only once a majority of the shard's regions hold it, so a new
   leader always holds every acknowledged write. A write the old leader took but could not get acknowledged is refused

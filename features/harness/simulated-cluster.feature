@@ -1,4 +1,7 @@
-@phase-8.6 @task-01 @harness @technical
+@phase-8.6
+@task-01
+@harness
+@technical
 Feature: A simulated multi-region cluster for acceptance testing
   Every Phase 8.6 promise is checked on a simulated tidalDB cluster: real replicas in several
   regions, connected only through the replication transport, in virtual time, replayable from a seed.

@@ -1,4 +1,5 @@
-@phase-8.6 @idempotency
+@phase-8.6
+@idempotency
 Feature: An idempotency key is kept for exactly its retention window
   A key answers retries for the retention window, counted in cluster time from the first write, and is free from the
   instant the window ends: a write that reuses it then counts as a new write. Keys here are kept for 10 minutes.

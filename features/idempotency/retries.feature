@@ -1,4 +1,5 @@
-@phase-8.6 @idempotency
+@phase-8.6
+@idempotency
 Feature: A retried write counts once in every region
   A client may send a write again with the same idempotency key — after a lost acknowledgement, a duplicated delivery
   or a failover — and every region counts it once. A key names one write: reusing it for another write is refused.

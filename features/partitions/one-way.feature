@@ -1,4 +1,5 @@
-@phase-8.6 @partitions
+@phase-8.6
+@partitions
 Feature: One-way cuts: a region that can only hear, or can only be heard
   When messages flow in one direction only, replication still copes: a follower the leader cannot
   reach catches up after the heal, and a follower that cannot answer still holds every write once.

@@ -1,4 +1,5 @@
-@phase-8.6 @partitions
+@phase-8.6
+@partitions
 Feature: Writes keep flowing while regions are cut off, and cut-off regions catch up
   While a region is cut off, the leader keeps acknowledging writes, and the lag gauge shows how far
   and for how long the region falls behind; once the link heals the region catches up and every

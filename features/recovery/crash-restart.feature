@@ -1,4 +1,5 @@
-@phase-8.6 @recovery
+@phase-8.6
+@recovery
 Feature: A region that crashes comes back with every write it held and catches up
   A crash loses nothing a region had logged: on restart it reads its log back, takes from its shard's leader only the
   writes it missed, and every region agrees again. A leader that restarts keeps every write it acknowledged.

@@ -1,4 +1,7 @@
-@phase-8.6 @recovery @technical @durable
+@phase-8.6
+@recovery
+@technical
+@durable
 Feature: Recovery reads the write-ahead log back, cuts a torn tail, and refuses a log it cannot trust
   Each replica logs its batches to segment files `<shard:5>-<firstSeqNo:20>.wal` under `dataDir/<region>/<shard>/`,
   rolled at a size. On restart recovery reads every segment in name order and returns a report (segments, events,

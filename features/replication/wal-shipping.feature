@@ -1,4 +1,6 @@
-@phase-8.6 @task-01 @replication
+@phase-8.6
+@task-01
+@replication
 Feature: Writes replicate from each shard's leader to every region
   A write acknowledged by a shard's leader reaches that shard's copy in every region, in the
   leader's order, and every region then gives every entity the same score.

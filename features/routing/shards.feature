@@ -1,4 +1,5 @@
-@phase-8.6 @routing
+@phase-8.6
+@routing
 Feature: Entities spread evenly over the shards and stay on their shard
   Every region places an entity on its shard the same way, from the entity's id alone (the published hashes
   FNV-1a 64 and jump consistent hash; conformance/routing.json pins their exact outputs). So load spreads

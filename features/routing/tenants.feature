@@ -1,4 +1,5 @@
-@phase-8.6 @routing
+@phase-8.6
+@routing
 Feature: Each tenant sees only its own data
   Tenants may use the same entity ids: a read through one tenant returns only that tenant's scores, a
   tenant's writes land only on its own shards, and a request that reaches another tenant's shard is
@@ -51,6 +52,7 @@ Feature: Each tenant sees only its own data
 
     Example: A write of one tenant that reaches another tenant's shard is refused and writes nothing
       A client's request can be misrouted (a stale routing table, a bug in a gateway); the replica checks the tenant itself.
+
       Given tenant globex wrote a click of weight 5 to article-1
       When a click of tenant acme to article-1 reaches the replica of shard 2 in us-east
       Then the write is refused as tenant acme reaching into tenant globex's data
@@ -60,11 +62,13 @@ Feature: Each tenant sees only its own data
         | acme   | none   |
         | globex | 5.0    |
 
-  @tenants @sessions
+  @tenants
+  @sessions
   Rule: A tenant's session reads its own writes, and only its tenant's
 
     Example: A session of acme in eu-west reads its own click from the leader, not globex's clicks
       eu-west has not caught up with the session's write yet, so the session reads it from the shard's leader.
+
       Given a cluster of regions us-east, eu-west with 2 shards each, led from us-east
       And tenant globex wrote a click of weight 5 to article-1
       And a session of tenant acme in eu-west that redirects stale reads to the leader
@@ -72,7 +76,8 @@ Feature: Each tenant sees only its own data
       When the session of tenant acme reads article-1 "click"
       Then the read returns 1.0 clicks, served by us-east
 
-  @tenants @partitions
+  @tenants
+  @partitions
   Rule: Tenants stay apart through a partition and its heal
 
     Background:
@@ -94,7 +99,8 @@ Feature: Each tenant sees only its own data
         | acme   | 1.0    |
         | globex | 5.0    |
 
-  @tenants @failover
+  @tenants
+  @failover
   Rule: Tenants stay apart through a failover
 
     Background:

@@ -1,4 +1,5 @@
-@phase-8.6 @sessions
+@phase-8.6
+@sessions
 Feature: A client session reads its own writes and never goes back in time, in any region
   A client reading from the region nearest to it sees every write it made and never older data than it already read.
   When its region has not caught up, the session either waits for it, up to a limit, or is served by the shard's leader.
@@ -18,12 +19,12 @@ Feature: A client session reads its own writes and never goes back in time, in a
 
       @smoke
       Examples: Waiting
-        | policy                              | served                                                    |
-        | waits up to 1 s for stale replicas  | served by eu-west after waiting between 300 ms and 400 ms |
+        | policy                             | served                                                    |
+        | waits up to 1 s for stale replicas | served by eu-west after waiting between 300 ms and 400 ms |
 
       Examples: Redirected
-        | policy                              | served                                                    |
-        | redirects stale reads to the leader | redirected to the leader in us-east without waiting       |
+        | policy                              | served                                              |
+        | redirects stale reads to the leader | redirected to the leader in us-east without waiting |
 
     Scenario: A session that is not behind reads in its own region at once
       Given a client session in eu-west that waits up to 1 s for stale replicas

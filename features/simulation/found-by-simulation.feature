@@ -1,4 +1,6 @@
-@phase-8.6 @simulation @technical
+@phase-8.6
+@simulation
+@technical
 Feature: Failures the randomized simulation found stay fixed
   Each scenario is a failing seed the simulator shrank and printed, replayed on its seed (the seed tag) so the
   sequence of writes and faults that once broke a promise runs on every build. The printed steps are kept word for
@@ -8,12 +10,14 @@ Feature: Failures the randomized simulation found stay fixed
   @failover
   Rule: A deposed leader rejoins as a follower: its log stays a prefix of its new leader's, and it takes no write in its old epoch
 
-    @seed-30 @smoke
+    @seed-30
+    @smoke
     Example: A leader that two partitions cut off rejoins a failover without breaking its log
       What broke (found while the simulator was built, commit 1ece5f2): us-east, cut off from both other regions and
       healed again, was deposed by a failover of shard 3 to ap-south while its log ran past the new leader's; as a
       follower its log no longer matched its leader's. What holds it now: a replica that learns of a newer epoch
       truncates the suffix its new leader never had before it applies anything more.
+
       Given a cluster of 3 regions with 4 shards each
       And 5 ms pass
       And a client writes a view of weight 0.5 to e-10
@@ -36,6 +40,7 @@ Feature: Failures the randomized simulation found stay fixed
       still believed it led shard 2 and took a write at its old epoch. What holds it now: a replica checks the control
       plane before it accepts a write (TidalDb.signal), so a deposed leader that cannot reach the new one accepts the
       write locally (accept-local) and reconciles it after the heal.
+
       Given regions cut off from the leader accept writes locally
       And a cluster of 3 regions with 4 shards each
       And shard 2 fails over
@@ -48,7 +53,8 @@ Feature: Failures the randomized simulation found stay fixed
       Then every promise holds once every fault has healed
       And the write to e-3 through eu-west was accepted locally, without a SeqNo of an epoch
 
-  @reconciliation @idempotency
+  @reconciliation
+  @idempotency
   Rule: A failover neither loses a kept write nor counts one twice, even where cut-off regions accept writes locally
 
     @seed-4
@@ -57,6 +63,7 @@ Feature: Failures the randomized simulation found stay fixed
       carried to every region before a failover is kept, once"): a write that reconciliation had carried to every
       region before shard 1 failed over was reported lost, as the write checker looked only in the new leader's log.
       The fix, in that commit: a write the new leader's state took in through reconciliation is kept, not lost.
+
       Given regions cut off from the leader accept writes locally
       And a cluster of 3 regions with 4 shards each
       And client s4 has a session in ap-south that waits up to 200 ms for stale replicas
@@ -78,6 +85,7 @@ Feature: Failures the randomized simulation found stay fixed
       What broke: the first write with key "k-84" was lost when shard 3 failed over, and reconciliation brought its
       state back beside the retry, so acme's e-7 counted twice (3.0 clicks, not 1.5). The fix (commit ac3500d):
       anti-entropy carries only locally accepted writes, so what a failover truncated stays gone.
+
       Given regions cut off from the leader accept writes locally
       And a cluster of 3 regions with 4 shards each
       And the replica of shard 3 in eu-west crashes
@@ -103,6 +111,7 @@ Feature: Failures the randomized simulation found stay fixed
       routing, commit 348b1ec): after failovers rebuilt the idempotency store from the log, a retry of a locally accepted write was
       answered with the epoch the replay had reached, not the one its client was first told. The fix (commit
       414bf5b): a retry is answered with the epoch of its first acknowledgement.
+
       Given a cluster drawn by the simulator:
         | regions           | 2            |
         | shards per region | 1            |
@@ -128,15 +137,18 @@ Feature: Failures the randomized simulation found stay fixed
       Then every promise holds once every fault has healed
       And the retry with idempotency key "k-29" was answered with the first acknowledgement of that key
 
-  @sessions @failover
+  @sessions
+  @failover
   Rule: A session reads its own writes after a failover
 
-    @seed-85 @durable
+    @seed-85
+    @durable
     Example: A session reads its own write after a failover, even where a deposed leader has applied as much of a lost branch
       What broke (found by the session checker's own-writes rule as seed 1264, re-derived as seed 85 under the
       published routing, commit 348b1ec): a deposed leader that had not yet heard of the failover had applied as many writes of a
       branch the new epoch cut away as the session had seen, and served the session's read without its own write.
       The fix: a session's marks carry the epoch, so a replica of an older epoch cannot serve it (commit 679dc99).
+
       Given a cluster drawn by the simulator:
         | regions           | 2                            |
         | shards per region | 4                            |

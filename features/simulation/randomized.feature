@@ -1,11 +1,17 @@
-@phase-8.6 @simulation @technical
+@phase-8.6
+@simulation
+@technical
 Feature: Randomized fault simulation keeps every promise across a block of seeds
   Hundreds of seeded runs, each on a cluster its seed draws (2 to 5 regions, 1 to 8 shards, either ack policy,
   either partition policy, its own latency, retention, batch sizes and storage) and each a random workload under
   a random storm of partitions, message faults, clock skew, crashes and failovers weighed as its seed draws them,
   end with every promise kept: nothing acknowledged lost or counted twice, every region converged.
 
-  @convergence @partitions @failover @clocks @durability
+  @convergence
+  @partitions
+  @failover
+  @clocks
+  @durability
   Rule: Every seed keeps every promise, under every kind of fault
 
     Example: Two hundred random runs under every kind of fault keep every promise
@@ -13,13 +19,13 @@ Feature: Randomized fault simulation keeps every promise across a block of seeds
       Then all 200 seeds ran
       And no seed broke a promise
       And every kind of fault struck in at least one seed:
-        | fault             | what it is                                                  |
-        | partition         | the link between two regions is cut both ways               |
-        | one-way-partition | the link from one region to another is cut                  |
+        | fault             | what it is                                                                      |
+        | partition         | the link between two regions is cut both ways                                   |
+        | one-way-partition | the link from one region to another is cut                                      |
         | network           | a link (or every link) drops, duplicates, reorders, delays or corrupts messages |
-        | skew              | a region's clock runs ahead or behind, with or without drift |
-        | crash             | a replica crashes (some in the middle of a write) and restarts |
-        | failover          | a shard fails over to another region                        |
+        | skew              | a region's clock runs ahead or behind, with or without drift                    |
+        | crash             | a replica crashes (some in the middle of a write) and restarts                  |
+        | failover          | a shard fails over to another region                                            |
 
   Rule: A deliberately broken build is caught by the check meant for it, shrunk, and replayed from its report
 
@@ -40,6 +46,6 @@ Feature: Randomized fault simulation keeps every promise across a block of seeds
         | session-ignores-tenant          | session      | 2     |
         | quorum-miscounts                | quorum       | 2     |
         | follower-accepts-deposed-leader | epoch        | 4     |
-        | resend-starts-one-early          | log          | 8     |
+        | resend-starts-one-early         | log          | 8     |
         | idempotency-ignores-tenant      | idempotency  | 3     |
         | sessions-forgive-bad-options    | bad-input    | 2     |
