@@ -6,6 +6,7 @@ Feature: A simulated multi-region cluster for acceptance testing
   Every Phase 8.6 promise is checked on a simulated tidalDB cluster: real replicas in several
   regions, connected only through the replication transport, in virtual time, replayable from a seed.
 
+  @regions
   Rule: A cluster starts one replica per shard in every region, each follower connected to its shard's leader
 
     Scenario Outline: A cluster of <regions> regions with <shards> shards each starts <replicas> replicas

@@ -5,6 +5,8 @@ Feature: Writes replicate from each shard's leader to every region
   A write acknowledged by a shard's leader reaches that shard's copy in every region, in the
   leader's order, and every region then gives every entity the same score.
 
+  @regions
+  @writes
   Rule: Every region holds every write, in its leader's order, and scores every entity the same
 
     Scenario Outline: <regions> regions with <shards> shards each hold all 400 writes
