@@ -44,7 +44,7 @@ When(
 );
 
 When(
-  'clients write {int} {signal} to {entity} through each of {regions}, one every {duration}',
+  'clients write/wrote {int} {signal} to {entity} through each of {regions}, one every {duration}',
   async function (
     this: TidalWorld,
     n: number,
@@ -58,20 +58,6 @@ When(
 );
 
 // Past tense: what clients wrote before the example's action (its context).
-
-Given(
-  'clients wrote {int} {signal} to {entity} through each of {regions}, one every {duration}',
-  async function (
-    this: TidalWorld,
-    n: number,
-    signal: string,
-    entity: string,
-    regions: string[],
-    ms: number,
-  ) {
-    await writeThroughEach(this, n, signal, entity, regions, ms);
-  },
-);
 
 Given(
   'a client wrote {int} {signal} to {entity} through {region}',

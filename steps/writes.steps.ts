@@ -1,5 +1,5 @@
 /** Steps that write signals through the cluster, and what the write's acknowledgement says. */
-import { Given, Then, When } from '@cucumber/cucumber';
+import { Then, When } from '@cucumber/cucumber';
 import { expect } from 'expect';
 import type { TidalWorld } from './support/world';
 
@@ -10,31 +10,17 @@ When(
   },
 );
 
+// "writes" is the example's action, "wrote" the same write as its context (a Given).
+
 When(
-  'a client writes {int} {signal} to {entity}',
+  'a client writes/wrote {int} {signal} to {entity}',
   function (this: TidalWorld, n: number, signal: string, entity: string) {
     for (let i = 0; i < n; i++) this.acks.push(this.cluster.writeSignal(signal, entity, 1));
   },
 );
 
 When(
-  'a client writes {int} {signal} across {int} entities',
-  function (this: TidalWorld, n: number, signal: string, entities: number) {
-    for (let i = 0; i < n; i++) this.acks.push(this.cluster.writeSignal(signal, `entity-${i % entities}`, 1));
-  },
-);
-
-// Past tense: what clients wrote before the example's action (its context).
-
-Given(
-  'a client wrote {int} {signal} to {entity}',
-  function (this: TidalWorld, n: number, signal: string, entity: string) {
-    for (let i = 0; i < n; i++) this.acks.push(this.cluster.writeSignal(signal, entity, 1));
-  },
-);
-
-Given(
-  'a client wrote {int} {signal} across {int} entities',
+  'a client writes/wrote {int} {signal} across {int} entities',
   function (this: TidalWorld, n: number, signal: string, entities: number) {
     for (let i = 0; i < n; i++) this.acks.push(this.cluster.writeSignal(signal, `entity-${i % entities}`, 1));
   },
