@@ -204,15 +204,11 @@ Then('the log is left as it was', function (this: TidalWorld) {
 /**
  * After a damaged log's example, an operator restores it, as the refusal tells them to: the
  * end-of-scenario check restarts every crashed replica and must find a log it can read. This runs
- * after the example's last step, before the After hooks (which run the promise checker). A
- * refused restart leaves the replica marked up with its old, closed engine (SimulatedNode.start
- * sets `up` before opening), so it is stopped again: down, as a refused recovery leaves it.
+ * after the example's last step, before the After hooks (which run the promise checker).
  */
 AfterStep(function (this: TidalWorld, { pickle, pickleStep }) {
   const damage = damages.get(this);
   if (!damage || pickleStep.id !== pickle.steps.at(-1)?.id) return;
   damages.delete(this);
   damage.repair();
-  const node = this.sim.node(damage.region, damage.shard);
-  if (node.up && node.db.isClosed) node.stop();
 });

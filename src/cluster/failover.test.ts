@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { writesMissing } from './checkers/durability';
 import { SimulatedCluster } from './cluster';
 import type { ClusterConfig } from './config';
+import { WalRecoveryError } from '../engine';
 import { FailoverRefusedError } from './errors';
 
 const schema = { signals: { click: { halfLifeMs: 3_600_000 } } };
@@ -203,4 +204,24 @@ test('failover: whatever the failovers and crashes, replicas converge; under quo
     ),
     { numRuns: 1000 },
   );
+});
+
+test('restart: a recovery that refuses the log leaves the replica down, and it starts once the log is repaired', async () => {
+  const c = await build();
+  write(c, 6);
+  await c.awaitFullConvergence();
+  c.crash('eu-west', 0);
+  const node = c.node('eu-west', 0);
+  const dir = 'eu-west/0';
+  const [first] = node.storage.list(dir);
+  const foreign = `00001${first!.slice(5)}`; // a segment named for shard 1, in shard 0's log
+  node.storage.append(dir, foreign, node.storage.read(dir, first!));
+  assert.throws(() => c.restart('eu-west', 0), WalRecoveryError);
+  assert.equal(node.up, false, 'down, as the refused recovery left it');
+  assert.equal(node.timers.alive, false);
+  node.storage.remove(dir, foreign);
+  c.restart('eu-west', 0);
+  assert.equal(node.up, true);
+  await c.awaitFullConvergence();
+  assert.equal(c.lagOf('eu-west', 0), 0);
 });

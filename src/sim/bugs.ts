@@ -206,17 +206,24 @@ function installDoubleApply(cluster: SimulatedCluster): void {
 
 /** Sessions serve reads wherever they are, whatever the replica has applied. */
 function installSessionsIgnoreMarks(cluster: SimulatedCluster): void {
-  const blind = (s: ClusterSession): ClusterSession => {
+  onEverySession(cluster, (s) => {
     s.session.canReadAt = () => true;
+  });
+}
+
+/** Applies `patch` to every session the cluster opens from now on, a tenant's included. */
+function onEverySession(cluster: SimulatedCluster, patch: (s: ClusterSession) => void): void {
+  const patched = (s: ClusterSession): ClusterSession => {
+    patch(s);
     return s;
   };
   const session = cluster.session.bind(cluster);
-  cluster.session = (region, opts) => blind(session(region, opts));
+  cluster.session = (region, opts) => patched(session(region, opts));
   const tenant = cluster.tenant.bind(cluster);
   cluster.tenant = (id): TenantView => {
     const view = tenant(id);
     const tenantSession = view.session.bind(view);
-    view.session = (region, opts) => blind(tenantSession(region, opts));
+    view.session = (region, opts) => patched(tenantSession(region, opts));
     return view;
   };
 }
@@ -263,10 +270,10 @@ function installLazyHlc(cluster: SimulatedCluster): void {
   });
 }
 
-/** A tenant's session routes its reads as if the entity had no tenant. */
+/** A tenant's session routes its reads as if the entity had no tenant (a no-op for other sessions). */
 function installSessionsIgnoreTenant(cluster: SimulatedCluster): void {
   const router = cluster.controlPlane.tenantRouter;
-  const blind = (s: ClusterSession): ClusterSession => {
+  onEverySession(cluster, (s) => {
     const read = s.read.bind(s);
     s.read = async (entity, signal) => {
       const shardFor = router.shardFor;
@@ -277,15 +284,7 @@ function installSessionsIgnoreTenant(cluster: SimulatedCluster): void {
         router.shardFor = shardFor;
       }
     };
-    return s;
-  };
-  const tenant = cluster.tenant.bind(cluster);
-  cluster.tenant = (id): TenantView => {
-    const view = tenant(id);
-    const tenantSession = view.session.bind(view);
-    view.session = (region, opts) => blind(tenantSession(region, opts));
-    return view;
-  };
+  });
 }
 
 /**

@@ -72,14 +72,12 @@ export const PROMISES: readonly { checker: Violation['checker']; promise: string
 ];
 
 /** Whether any clock was skewed at some point between two virtual instants. */
-function skewedBetween(cluster: CheckedCluster): (fromMs: number, toMs: number) => boolean {
+function skewedBetween(cluster: ClusterView): (fromMs: number, toMs: number) => boolean {
   const spans = cluster.faultTimeline().filter((f) => f.kind === 'clock-skew');
   return (fromMs, toMs) => spans.some((f) => f.fromMs <= toMs && (f.toMs === null || f.toMs >= fromMs));
 }
 
 /** What the promise checker reads of a cluster (every parameter from the cluster's own config). */
-/** What the promise checker reads of the cluster. */
-export type CheckedCluster = ClusterView;
 
 export interface PromiseCheck {
   violations: Violation[];
@@ -88,7 +86,7 @@ export interface PromiseCheck {
 }
 
 /** Judges the run so far: every promise in `PROMISES` but convergence (see `healAndCheck`). */
-export function checkPromises(cluster: CheckedCluster): PromiseCheck {
+export function checkPromises(cluster: ClusterView): PromiseCheck {
   const views: ReplicaView[] = cluster.allNodes().map((n) => ({
     name: n.name,
     region: n.regionId,
@@ -135,7 +133,7 @@ export function checkPromises(cluster: CheckedCluster): PromiseCheck {
  * caller's (a run that broke).
  */
 export async function healAndCheck(
-  cluster: CheckedCluster & {
+  cluster: ClusterView & {
     healEverything(): void;
     awaitFullConvergence(timeoutMs: number): Promise<number>;
   },

@@ -3,8 +3,9 @@
  * of what clients were told, the runtime observations and the faults. The cluster implements
  * it; the checkers depend on this and nothing else of it, so no checker imports the cluster.
  */
-import type { ControlPlane, Schema, TidalError } from '../../engine';
+import type { ControlPlane, Schema } from '../../engine';
 import type { SimulatedNode } from '../node';
+import type { Rejection } from '../observations';
 import type { FaultSpan } from '../report-data';
 import type { History } from './history';
 import type { FailoverRecord } from './idempotency';
@@ -20,7 +21,7 @@ export interface ClusterView {
   readonly idempotencyRetentionMs: number;
   readonly observer: PromiseObserver;
   readonly failovers: readonly FailoverRecord[];
-  readonly rejections: readonly { atMs: number; replica: string; from: string; error: TidalError }[];
+  readonly rejections: readonly Rejection[];
   readonly network: { readonly corruptedOn: ReadonlyMap<string, number> };
   allNodes(): SimulatedNode[];
   nodesIn(region: string): SimulatedNode[];
