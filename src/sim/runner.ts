@@ -19,6 +19,7 @@ import {
   NodeStateError,
   StaleReadError,
   UnavailableError,
+  type SessionPolicy,
 } from '../engine';
 import { endItem, openSession, startItem } from './apply';
 import { bugSwitch, type BugName } from './bugs';
@@ -266,9 +267,12 @@ function refusedAsBadInput(c: SimulatedCluster, item: BadRequestOp): string | un
       case 'negative-timeout':
         c.session(item.region, { timeoutMs: -5 });
         break;
-      case 'unknown-policy':
-        c.session(item.region, { policy: 'sometimes' as never });
+      case 'unknown-policy': {
+        // A policy name from outside, as a client would send it: the engine must refuse it.
+        const policy: string = 'sometimes';
+        c.session(item.region, { policy: policy as SessionPolicy });
         break;
+      }
     }
   } catch (err) {
     if (err instanceof expected) return undefined;
