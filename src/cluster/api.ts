@@ -22,7 +22,7 @@ import type { SimulatedNode } from './node';
 import type { Rejection } from './observations';
 import type { NetworkPartition } from './partitions';
 import type { Replicas } from './replicas';
-import type { ClusterSnapshot, FaultSpan } from './report-data';
+import type { ClusterSnapshot, FaultSpan, SystemUnderTest } from './report-data';
 import type { SeededRng } from './rng';
 import type { Scheduler } from './scheduler';
 import type { SessionRead } from './sessions';
@@ -116,6 +116,8 @@ export interface Cluster {
   readonly failovers: readonly FailoverRecord[];
   faultTimeline(): FaultSpan[];
   snapshot(maxScores?: number): ClusterSnapshot;
+  /** What this cluster is: mode (simulated or real processes), engine, version, commit. */
+  systemUnderTest(): SystemUnderTest;
   checkInvariants(): Violation[];
   lostWrites(): WriteRecord[];
   /** The end-of-scenario check: heal every fault, converge (60 s), then run the promise checker. */

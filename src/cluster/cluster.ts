@@ -47,10 +47,11 @@ import type { SimulatedNode } from './node';
 import { Observations, type Rejection } from './observations';
 import type { NetworkPartition } from './partitions';
 import { Replicas } from './replicas';
-import type { ClusterSnapshot, FaultSpan } from './report-data';
+import type { ClusterSnapshot, FaultSpan, SystemUnderTest } from './report-data';
 import type { SeededRng } from './rng';
 import type { Scheduler } from './scheduler';
 import type { ClusterSession, TenantView } from './sessions';
+import { simulatedSystem } from './system';
 import { SimWorld } from './world';
 
 export class SimulatedCluster implements Cluster, SimulatorControls {
@@ -324,6 +325,9 @@ export class SimulatedCluster implements Cluster, SimulatorControls {
   }
   healAndCheck(): Promise<PromiseCheck> {
     return healAndCheck(this);
+  }
+  systemUnderTest(): SystemUnderTest {
+    return simulatedSystem();
   }
 }
 

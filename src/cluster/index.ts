@@ -28,7 +28,7 @@ export {
 } from './errors';
 
 // The promise checker and the questions steps ask of a run (each reads a ClusterView).
-export { CONVERGENCE_TIMEOUT_MS, healAndCheck } from './checkers/promises';
+export { CONVERGENCE_TIMEOUT_MS, PROMISES, healAndCheck } from './checkers/promises';
 export type { WriteRecord } from './checkers/history';
 export { checkAckPromise, checkIdempotency } from './checkers/idempotency';
 export { checkRetries } from './checkers/retries';

@@ -115,3 +115,19 @@ export interface ClusterSnapshot {
   lag: LagSample[];
   faults: FaultSpan[];
 }
+
+/** What a scenario ran against: the simulator in this process, or real processes (a deployment). */
+export type SystemMode = 'simulated' | 'real-processes';
+
+/** The system under test, as a report names it. */
+export interface SystemUnderTest {
+  mode: SystemMode;
+  /** The replication engine's name. */
+  engine: string;
+  /** Its version (the package's, or what the deployed nodes report). */
+  version: string;
+  /** The engine's commit, or "unknown" outside a git checkout. */
+  commit: string;
+  /** One line for a reader: "tidal-engine 0.1.0 in the deterministic simulator (in-process)". */
+  description: string;
+}

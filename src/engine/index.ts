@@ -4,6 +4,7 @@
  */
 
 // A replica and how it is built: `TidalDb.builder()…open()`; a write's acknowledgement; events.
+export { ENGINE_NAME, ENGINE_VERSION } from './version';
 export { TidalDb, type AckPolicy, type EngineEvent, type NodeRole } from './tidal-db';
 export type { WriteAck } from './write-ack';
 export type { ShipperOptions } from './replication/shipper';

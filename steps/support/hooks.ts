@@ -3,15 +3,24 @@
  * the end its cluster's state table, lag chart, measured figures and structured log. Then the
  * checkers run on every cluster: heal every fault, converge, and verify that no acknowledged
  * write was lost or counted twice, scores match the writes, HLCs were monotonic and sessions
- * kept their guarantees. A violation fails the scenario with its evidence and its seed.
+ * kept their guarantees. The verdict on every promise and the system under test are attached
+ * (src/report/verdicts.ts) for the sign-off report. A violation fails the scenario with its
+ * evidence and its seed.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { After, Before, Status, type ITestCaseHookParameter } from '@cucumber/cucumber';
-import { InvariantViolationError, type Violation } from '../../src/cluster';
+import { InvariantViolationError, PROMISES, type Violation } from '../../src/cluster';
 import { logAttachment, scenarioAttachments } from '../../src/report/attachments';
 import { replayCommand, resolveSeed, seedAttachment } from '../../src/report/seed';
+import {
+  PROMISES_FILE_NAME,
+  PROMISES_MEDIA_TYPE,
+  promisesVerdict,
+  SYSTEM_FILE_NAME,
+  SYSTEM_MEDIA_TYPE,
+} from '../../src/report/verdicts';
 import type { TidalWorld } from './world';
 
 Before(function (this: TidalWorld, { pickle }: ITestCaseHookParameter) {
@@ -41,6 +50,14 @@ After(async function (this: TidalWorld, { result }: ITestCaseHookParameter) {
     for (const a of await scenarioAttachments(cluster.snapshot()))
       this.attach(a.body, { mediaType: a.mediaType, fileName: a.fileName });
     violations.push(...(await cluster.healAndCheck()).violations);
+    this.attach(JSON.stringify(promisesVerdict(PROMISES, violations)), {
+      mediaType: PROMISES_MEDIA_TYPE,
+      fileName: PROMISES_FILE_NAME,
+    });
+    this.attach(JSON.stringify(cluster.systemUnderTest()), {
+      mediaType: SYSTEM_MEDIA_TYPE,
+      fileName: SYSTEM_FILE_NAME,
+    });
   }
   if (Object.keys(this.figures).length)
     this.attach(JSON.stringify(this.figures, null, 2), {

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PROMISES, SCENARIO_SCHEMA, SimulatedCluster } from '../cluster';
+import { parsePromisesVerdict, parseSystemUnderTest, promisesVerdict } from './verdicts';
+
+test('every promise is held unless a violation names it, with the number of violations', () => {
+  const verdict = promisesVerdict(PROMISES, [
+    { checker: 'lost-write' },
+    { checker: 'lost-write' },
+    { checker: 'hlc' },
+  ]);
+  assert.equal(verdict.promises.length, PROMISES.length);
+  const by = new Map(verdict.promises.map((p) => [p.checker, p]));
+  assert.deepEqual(
+    { held: by.get('lost-write')!.held, violations: by.get('lost-write')!.violations },
+    { held: false, violations: 2 },
+  );
+  assert.equal(by.get('hlc')!.held, false);
+  assert.equal(by.get('convergence')!.held, true);
+  assert.equal(verdict.promises.filter((p) => p.held).length, PROMISES.length - 2);
+});
+
+test('a verdict reads back as written, and a body off the contract reads as undefined', () => {
+  const verdict = promisesVerdict(PROMISES, [{ checker: 'score' }]);
+  assert.deepEqual(parsePromisesVerdict(JSON.stringify(verdict)), verdict);
+  for (const bad of ['', 'null', '[]', '{"promises":[{"checker":"x"}]}', '{"promises":[1]}'])
+    assert.equal(parsePromisesVerdict(bad), undefined, bad);
+  assert.equal(
+    parsePromisesVerdict('{"promises":[{"checker":"x","promise":"p","held":true,"violations":-1}]}'),
+    undefined,
+  );
+});
+
+test("the simulator names itself: simulated mode, this engine's version and a commit", async () => {
+  const cluster = await SimulatedCluster.build({
+    regions: ['us-east', 'eu-west'],
+    shardsPerRegion: 1,
+    schema: SCENARIO_SCHEMA,
+    seed: 1,
+  });
+  const system = cluster.systemUnderTest();
+  assert.equal(system.mode, 'simulated');
+  assert.equal(system.engine, 'tidal-engine');
+  assert.match(system.version, /^\d+\.\d+\.\d+/);
+  assert.match(system.commit, /^([0-9a-f]{40}|unknown)$/);
+  assert.deepEqual(parseSystemUnderTest(JSON.stringify(system)), system);
+  assert.equal(parseSystemUnderTest(JSON.stringify({ ...system, mode: 'other' })), undefined);
+  cluster.close();
+});

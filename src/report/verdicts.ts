@@ -1,0 +1,89 @@
+/**
+ * Two attachment contracts between the step hooks (the writer) and the reports (the readers),
+ * like the seed's in seed.ts. At the end of every scenario that built a cluster, the After hook
+ * attaches:
+ * - the promise checker's verdict, one row per promise it holds every run to, in its order:
+ *   `{ "promises": [{ "checker": "lost-write", "promise": "no acknowledged write is lost…",
+ *   "held": true, "violations": 0 }, …] }` (media type PROMISES_MEDIA_TYPE, file promises.json);
+ * - the system under test: `{ "mode": "simulated", "engine": "tidal-engine", "version": "0.1.0",
+ *   "commit": "1d9879c…", "description": "…" }` (SYSTEM_MEDIA_TYPE, file system-under-test.json).
+ * A scenario without a cluster attaches neither: no promise was checked there. Both bodies are
+ * functions of the code and the seed, so two runs of a seed attach them byte for byte.
+ */
+
+import type { SystemUnderTest } from '../cluster/report-data';
+
+export type { SystemMode, SystemUnderTest } from '../cluster/report-data';
+
+/** Media type of the promise checker's verdict on one scenario. */
+export const PROMISES_MEDIA_TYPE = 'application/vnd.tidal.promises+json';
+/** Media type of the facts about the system a scenario ran against. */
+export const SYSTEM_MEDIA_TYPE = 'application/vnd.tidal.system+json';
+
+export const PROMISES_FILE_NAME = 'promises.json';
+export const SYSTEM_FILE_NAME = 'system-under-test.json';
+
+/** One promise, as judged at the end of one scenario. */
+export interface PromiseVerdict {
+  /** The checker's name (`lost-write`, `convergence`, …): the promise's stable id. */
+  checker: string;
+  /** The promise in words, as the checker's PROMISES table states it. */
+  promise: string;
+  held: boolean;
+  /** How many violations of it the checker found (0 when held). */
+  violations: number;
+}
+
+export interface PromisesVerdict {
+  promises: PromiseVerdict[];
+}
+
+/** The promise verdict of a scenario: every promise in `table`, held unless a violation names it. */
+export function promisesVerdict(
+  table: readonly { checker: string; promise: string }[],
+  violations: readonly { checker: string }[],
+): PromisesVerdict {
+  return {
+    promises: table.map(({ checker, promise }) => {
+      const count = violations.filter((v) => v.checker === checker).length;
+      return { checker, promise, held: count === 0, violations: count };
+    }),
+  };
+}
+
+/** Reads a promises attachment body; undefined when it does not follow the contract. */
+export function parsePromisesVerdict(body: string): PromisesVerdict | undefined {
+  const value = parseObject(body);
+  if (!value || !Array.isArray(value.promises)) return undefined;
+  const promises: PromiseVerdict[] = [];
+  for (const row of value.promises as unknown[]) {
+    if (typeof row !== 'object' || row === null) return undefined;
+    const { checker, promise, held, violations } = row as Record<string, unknown>;
+    if (typeof checker !== 'string' || typeof promise !== 'string' || typeof held !== 'boolean')
+      return undefined;
+    if (typeof violations !== 'number' || !Number.isInteger(violations) || violations < 0) return undefined;
+    promises.push({ checker, promise, held, violations });
+  }
+  return { promises };
+}
+
+/** Reads a system-under-test attachment body; undefined when it does not follow the contract. */
+export function parseSystemUnderTest(body: string): SystemUnderTest | undefined {
+  const value = parseObject(body);
+  if (!value) return undefined;
+  const { mode, engine, version, commit, description } = value;
+  if (mode !== 'simulated' && mode !== 'real-processes') return undefined;
+  if ([engine, version, commit, description].some((v) => typeof v !== 'string')) return undefined;
+  return { mode, engine, version, commit, description } as SystemUnderTest;
+}
+
+function parseObject(body: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(body);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
