@@ -8,7 +8,7 @@ import type { Envelope } from '@cucumber/messages';
 import { SummaryCollector } from './summary/collect';
 import { renderSummaryHtml } from './summary/html';
 import { renderSummaryMarkdown } from './summary/markdown';
-import type { RunSummary } from './summary/model';
+import type { RunSummary, Selection } from './summary/model';
 
 /** The part of Cucumber's formatter plugin context these formatters use. */
 export interface FormatterContext {
@@ -45,3 +45,21 @@ export function summaryFormatter(render: (summary: RunSummary) => string): Forma
 
 export const htmlSummaryFormatter = summaryFormatter(renderSummaryHtml);
 export const markdownSummaryFormatter = summaryFormatter(renderSummaryMarkdown);
+
+/** What a caller can tell the summary that the message stream cannot (a merge of shard runs). */
+export interface SummaryOptions {
+  /** How the run selected its scenarios; by default read from the command line of this process. */
+  selection?: Selection;
+}
+
+/** Both renderings of the summary of a whole message stream (what `npm run report:merge` writes). */
+export function renderSummaries(
+  envelopes: readonly Envelope[],
+  options: SummaryOptions = {},
+): { html: string; markdown: string } {
+  void options.selection; // read by the sign-off page (issue 14), not yet by this summary
+  const collector = new SummaryCollector();
+  for (const envelope of envelopes) collector.add(envelope);
+  const summary = collector.summary();
+  return { html: renderSummaryHtml(summary), markdown: renderSummaryMarkdown(summary) };
+}

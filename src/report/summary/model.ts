@@ -26,6 +26,25 @@ export const META_TAG_PATTERNS: readonly RegExp[] = [
   /^@flaky$/,
 ];
 
+/**
+ * Which scenarios a run selected, as the sign-off page states it at the top. `full`: the suite's
+ * default selection (every scenario but the on-purpose failing demo); `filtered`: fewer, by tags,
+ * paths, names or a shard. A merge of `--shard i/n` runs says how many shards it merged.
+ */
+export interface Selection {
+  kind: 'full' | 'filtered';
+  /** The tag expression given on the command line, if any. */
+  tags?: string;
+  /** Feature paths (with :line) given on the command line, if any. */
+  paths?: string[];
+  /** Scenario name patterns given on the command line, if any. */
+  names?: string[];
+  /** `--shard i/n` of this run, if any. */
+  shard?: string;
+  /** The number of shard runs a merge combined, if this summary is a merge. */
+  mergedShards?: number;
+}
+
 export interface ScenarioResult {
   name: string;
   uri: string;
