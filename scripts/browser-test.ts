@@ -1,16 +1,20 @@
 /**
  * Opens the reports in headless Chromium, as a reader would, and checks what they must show:
- * summary.html's capability table, a scenario's steps in Cucumber's cucumber.html, and a lag
- * chart (an SVG image attachment, expanded). Saves screenshots to <reports>/screens/.
+ * summary.html's headline, promise view and capability table; a scenario's steps in Cucumber's
+ * cucumber.html, a lag chart and a timeline (SVG image attachments, expanded); and the reports
+ * of a failing run, which it makes itself (the on-purpose failing @demo-failure scenario, run
+ * into <reports>/failing-run/): a red headline, the failure with its seed and replay command.
+ * Saves screenshots to <reports>/screens/.
  * Usage: node -r ts-node/register scripts/browser-test.ts [--reports DIR]   (default: reports)
  * Without /usr/bin/chromium (Debian's `chromium` package) every check is reported as skipped,
  * never passed, and the exit code is 0. Closes with "N passed, N failed, N skipped".
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { readReportFacts, type ReportFacts } from './report-facts';
+import { readReportFacts, TIMELINE_FILE, type ReportFacts } from './report-facts';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -24,6 +28,8 @@ const CHROMIUM_ARGS = [
 ];
 /** Bound on each wait for something to appear on a page. */
 const WAIT_MS = 15_000;
+/** Bound on the run of the failing demo scenario. */
+const FAILING_RUN_MS = 120_000;
 
 interface Check {
   name: string;
@@ -55,6 +61,40 @@ function checks(dir: string, facts: ReportFacts): Check[] {
         if ((await page.locator('#failures .failure').count()) > 0)
           await page.locator('#failures code.replay').first().waitFor({ state: 'visible', timeout: WAIT_MS });
         await page.screenshot({ path: join(screens, 'summary.png'), fullPage: true });
+      },
+    },
+    {
+      name: 'summary.html: the promise view states every promise and the system under test',
+      run: async (page) => {
+        await open(page, join(dir, 'summary.html'));
+        const headline = page.locator('#headline');
+        await headline.waitFor({ state: 'visible', timeout: WAIT_MS });
+        await page.locator('#system-under-test').waitFor({ state: 'visible', timeout: WAIT_MS });
+        await page.locator('#selection').waitFor({ state: 'visible', timeout: WAIT_MS });
+        const promises = page.locator('#promises tr.promise');
+        await promises.first().waitFor({ state: 'visible', timeout: WAIT_MS });
+        const statuses = await promises.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
+        if (statuses.some((s) => !s)) throw new Error('a promise row has no data-status');
+        await page.locator('#promises').screenshot({ path: join(screens, 'promises.png') });
+        await page.screenshot({ path: join(screens, 'summary-first-screen.png'), fullPage: false });
+      },
+    },
+    {
+      name: 'a failing run: the summary is red and shows the failure with its seed and replay command',
+      run: async (page) => {
+        const failing = failingRun(dir);
+        await open(page, join(failing, 'summary.html'));
+        const headline = page.locator('#headline');
+        await headline.waitFor({ state: 'visible', timeout: WAIT_MS });
+        const classes = (await headline.getAttribute('class')) ?? '';
+        if (!/\bfailed\b/.test(classes))
+          throw new Error(`the failing run's headline has class "${classes}", not "failed"`);
+        const replay = page.locator('#failures .failure code.replay').first();
+        await replay.waitFor({ state: 'visible', timeout: WAIT_MS });
+        const text = (await replay.textContent()) ?? '';
+        if (!text.includes('TIDAL_SEED=4242'))
+          throw new Error(`the failure's replay command reads "${text}", without the scenario's seed 4242`);
+        await page.screenshot({ path: join(screens, 'failing-summary.png'), fullPage: true });
       },
     },
     {
@@ -91,7 +131,52 @@ function checks(dir: string, facts: ReportFacts): Check[] {
         await screenshotRegionTable(page, join(screens, 'region-state.png'));
       },
     },
+    {
+      name: "cucumber.html: a scenario's timeline is visible",
+      run: async (page) => {
+        if (facts.timelines === 0)
+          throw new Error(
+            `no ${TIMELINE_FILE} attachment in messages.ndjson: the After hook must attach the timeline`,
+          );
+        const timeline = page.locator(`details:has(> summary:text-is("${TIMELINE_FILE}"))`);
+        await openCucumberReport(page, join(dir, 'cucumber.html'), timeline);
+        const attachment = timeline.first();
+        await attachment.locator('summary').click({ timeout: WAIT_MS });
+        const image = attachment.locator('img');
+        await image.waitFor({ state: 'visible', timeout: WAIT_MS });
+        const widthPx = await image.evaluate(
+          (img) => (img as unknown as { naturalWidth: number }).naturalWidth,
+        );
+        if (widthPx === 0) throw new Error('the timeline image did not decode (naturalWidth 0)');
+        await image.scrollIntoViewIfNeeded();
+        await attachment.screenshot({ path: join(screens, 'timeline.png') });
+      },
+    },
   ];
+}
+
+/**
+ * Runs the on-purpose failing demo scenario into <reports>/failing-run/ (once per browser test)
+ * and returns that directory. Its exit code must say failed; its reports must exist.
+ */
+let failingRunDir: string | undefined;
+function failingRun(dir: string): string {
+  if (failingRunDir) return failingRunDir;
+  const out = join(dir, 'failing-run');
+  rmSync(out, { recursive: true, force: true });
+  const run = spawnSync('npx', ['cucumber-js', '--tags', '@demo-failure'], {
+    env: { ...process.env, TIDAL_REPORTS_DIR: out, FORCE_COLOR: '0' },
+    encoding: 'utf8',
+    timeout: FAILING_RUN_MS,
+  });
+  if (run.error) throw new Error(`the failing demo run did not finish: ${run.error.message}`);
+  if (run.status === 0) throw new Error('the @demo-failure run exited 0: it must fail');
+  if (!existsSync(join(out, 'summary.html')))
+    throw new Error(
+      `the failing demo run wrote no ${join(out, 'summary.html')}:\n${run.stdout}\n${run.stderr}`,
+    );
+  failingRunDir = out;
+  return out;
 }
 
 /** Loads a local page and fails on anything it fetches from the network or any script error. */

@@ -11,15 +11,21 @@ export interface ReportFacts {
   stepText: string | undefined;
   /** Number of image/svg+xml attachments (the lag charts). */
   svgAttachments: number;
+  /** Number of scenario timelines attached (file TIMELINE_FILE). */
+  timelines: number;
 }
+
+/** File name of the per-scenario timeline attachment. */
+export const TIMELINE_FILE = 'timeline.svg';
 
 /** Facts from an NDJSON message file; a missing file gives no facts rather than an error. */
 export function readReportFacts(messagesPath: string): ReportFacts {
-  if (!existsSync(messagesPath)) return { stepText: undefined, svgAttachments: 0 };
+  if (!existsSync(messagesPath)) return { stepText: undefined, svgAttachments: 0, timelines: 0 };
   const ranPickles = new Set<string>();
   const testCasePickle = new Map<string, string>();
   const pickleSteps = new Map<string, string[]>();
   let svgAttachments = 0;
+  let timelines = 0;
   for (const line of readFileSync(messagesPath, 'utf8').split('\n')) {
     if (line.trim() === '') continue;
     const envelope = JSON.parse(line) as Envelope;
@@ -32,7 +38,8 @@ export function readReportFacts(messagesPath: string): ReportFacts {
     if (envelope.testCaseStarted)
       ranPickles.add(testCasePickle.get(envelope.testCaseStarted.testCaseId) ?? '');
     if (envelope.attachment?.mediaType === 'image/svg+xml') svgAttachments += 1;
+    if (envelope.attachment?.fileName === TIMELINE_FILE) timelines += 1;
   }
   const stepText = [...ranPickles].map((id) => pickleSteps.get(id)?.[0]).find((text) => text !== undefined);
-  return { stepText, svgAttachments };
+  return { stepText, svgAttachments, timelines };
 }
