@@ -11,7 +11,7 @@ const reports = [
   `html:${dir}/cucumber.html`,
   `json:${dir}/cucumber.json`,
   `message:${dir}/messages.ndjson`,
-  `junit:${dir}/junit.xml`,
+  `./src/report/junit-formatter.js:${dir}/junit.xml`,
   `./src/report/summary-html-formatter.js:${dir}/summary.html`,
   `./src/report/summary-md-formatter.js:${dir}/summary.md`,
 ];
