@@ -7,6 +7,7 @@
  */
 import type { JunitSuite, JunitTestCase } from './model';
 
+// eslint-disable-next-line no-control-regex -- matching terminal colour codes is the point
 const ANSI_ESCAPE = /\u001b\[[0-9;]*[A-Za-z]/g;
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
