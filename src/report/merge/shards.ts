@@ -1,0 +1,40 @@
+/**
+ * Checks that the scenarios of the merged streams are those of n complete `--shard i/n` runs.
+ * Cucumber deals the selected scenarios out round-robin, in file order: the j-th goes to shard
+ * (j mod n) + 1. So, in pickle order, the stream that ran the j-th scenario must be the one that
+ * ran the (j mod n)-th, and the first n scenarios come from n different streams. A shard left out
+ * while the count given says it should be there, or a stream of a run with other paths, tags or
+ * shard count, breaks the pattern.
+ */
+import { ShardMergeError } from './errors';
+
+/**
+ * `owners`: for each scenario that ran, in pickle order, its description (uri:line) and the
+ * index of the stream that ran it; `labels`: the streams' names; `shards`: n.
+ */
+export function checkShardsComplete(
+  owners: readonly [string, number][],
+  labels: readonly string[],
+  shards: number,
+): void {
+  const firstOwners = owners.slice(0, shards).map(([, stream]) => stream);
+  const repeated = firstOwners.findIndex((stream, i) => firstOwners.indexOf(stream) !== i);
+  const fail = (at: number): never => {
+    const [scenario, stream] = owners[at];
+    const expected = labels[owners[at % shards][1]];
+    throw new ShardMergeError(
+      'missing-shard',
+      `the streams are not ${shards} complete shards of one run: scenario ${scenario} (the ${at + 1}th selected) ran in ${labels[stream]}, ` +
+        `but --shard deals it to the shard of ${at < shards ? 'a stream not given' : expected}. ` +
+        `Give the messages.ndjson of every shard (--shard 1/${shards} to ${shards}/${shards}), each run with the same paths and tags.`,
+    );
+  };
+  if (repeated >= 0) fail(repeated);
+  for (let j = shards; j < owners.length; j++) if (owners[j][1] !== owners[j % shards][1]) fail(j);
+  const idle = labels.findIndex((_, stream) => !firstOwners.includes(stream));
+  if (idle >= 0 && owners.length >= shards)
+    throw new ShardMergeError(
+      'missing-shard',
+      `${labels[idle]} ran no scenario although ${owners.length} were selected across the shards: is it a shard of this run?`,
+    );
+}
