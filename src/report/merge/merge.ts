@@ -9,11 +9,13 @@
  * succeeded). It refuses, with a ShardMergeError, inputs that are not the shards of one suite:
  * other feature files or texts, other support code, a scenario run twice, a shard missing.
  */
-import type { Envelope, Pickle, TestRunFinished, Timestamp } from '@cucumber/messages';
+import type { Envelope, TestRunFinished, Timestamp } from '@cucumber/messages';
 import { TimeConversion } from '@cucumber/messages';
 import { ShardMergeError } from './errors';
-import { pairIds, remapEnvelope, runIds, supportCodeKey, type IdMap } from './ids';
+import { remapEnvelope, runIds, type IdMap } from './ids';
+import { orderRun } from './order';
 import { checkShardsComplete } from './shards';
+import { mapStatics } from './statics';
 
 /** One shard's message stream and the name it is known by in errors (its file). */
 export interface ShardStream {
@@ -74,83 +76,6 @@ function split(shard: ShardStream): {
   };
 }
 
-/** Maps a later shard's static ids onto the first's, refusing sources or support code that differ. */
-function mapStatics(
-  first: Envelope[],
-  firstLabel: string,
-  later: Envelope[],
-  label: string,
-  map: IdMap,
-): void {
-  const sources = new Map(first.flatMap((e) => (e.source ? [[e.source.uri, e.source.data] as const] : [])));
-  const laterSources = later.flatMap((e) => (e.source ? [e.source] : []));
-  const uris = (list: Iterable<string>) => [...list].sort().join(', ');
-  if (uris(sources.keys()) !== uris(laterSources.map((s) => s.uri)))
-    throw new ShardMergeError(
-      'different-sources',
-      `${label} read other feature files than ${firstLabel} (${laterSources.length} against ${sources.size}): shards of one suite run the same paths with --shard i/n`,
-    );
-  for (const source of laterSources)
-    if (sources.get(source.uri) !== source.data)
-      throw new ShardMergeError(
-        'different-source',
-        `${source.uri} differs between ${firstLabel} and ${label}: the shards ran different versions of the suite; run every shard on one commit`,
-      );
-
-  const documents = new Map(
-    first.flatMap((e) => (e.gherkinDocument ? [[e.gherkinDocument.uri, e.gherkinDocument] as const] : [])),
-  );
-  for (const { gherkinDocument } of later) {
-    if (!gherkinDocument) continue;
-    const ours = documents.get(gherkinDocument.uri);
-    if (!pairIds(ours, gherkinDocument, map))
-      throw new Error(
-        `assertion: the Gherkin documents of ${gherkinDocument.uri} differ in shape though their texts are equal`,
-      );
-  }
-
-  const pickleKey = (p: Pickle, ids: (id: string) => string) =>
-    `${p.uri}\u0000${p.astNodeIds.map(ids).join(',')}`;
-  const pickles = new Map(
-    first.flatMap((e) => (e.pickle ? [[pickleKey(e.pickle, (id) => id), e.pickle] as const] : [])),
-  );
-  for (const { pickle } of later) {
-    if (!pickle) continue;
-    const ours = pickles.get(pickleKey(pickle, (id) => map.get(id) ?? id));
-    if (ours === undefined || !pairIds(ours, pickle, map))
-      throw new ShardMergeError(
-        'different-source',
-        `${label} has a scenario of ${pickle.uri} line ${pickle.location?.line ?? '?'} that ${firstLabel} does not: run every shard on one commit`,
-      );
-  }
-
-  const support = new Map(
-    first.flatMap((e) => {
-      const key = supportCodeKey(e);
-      return key ? [[key, e] as const] : [];
-    }),
-  );
-  const laterKeys = new Set<string>();
-  for (const envelope of later) {
-    const key = supportCodeKey(envelope);
-    if (key === undefined) continue;
-    laterKeys.add(key);
-    const ours = support.get(key);
-    if (ours === undefined)
-      throw new ShardMergeError(
-        'different-support-code',
-        `${label} has support code that ${firstLabel} does not (${key}): run every shard on one commit`,
-      );
-    pairIds(ours, envelope, map);
-  }
-  const lacking = [...support.keys()].find((key) => !laterKeys.has(key));
-  if (lacking !== undefined)
-    throw new ShardMergeError(
-      'different-support-code',
-      `${label} lacks support code that ${firstLabel} has (${lacking}): run every shard on one commit`,
-    );
-}
-
 /** The one stream of the run the shards split. */
 export function mergeShards(streams: readonly ShardStream[], options: MergeOptions = {}): MergedRun {
   if (streams.length === 0)
@@ -201,7 +126,12 @@ export function mergeShards(streams: readonly ShardStream[], options: MergeOptio
   const pickleOfStep = new Map(
     statics.flatMap((e) => e.pickle?.steps.map((step) => [step.id, e.pickle?.id ?? ''] as const) ?? []),
   );
-  const ordered = orderRun(runs, streams, pickleOrder, pickleOfStep);
+  const ordered = orderRun(
+    runs,
+    streams.map((s) => s.label),
+    pickleOrder,
+    pickleOfStep,
+  );
   const pickleAt = new Map(
     statics.flatMap((e) =>
       e.pickle ? [[e.pickle.id, `${e.pickle.uri}:${e.pickle.location?.line ?? '?'}`] as const] : [],
@@ -238,64 +168,5 @@ export function mergeShards(streams: readonly ShardStream[], options: MergeOptio
     ],
     shards,
     testedPickleIds: ordered.owners.map(([pickleId]) => pickleId),
-  };
-}
-
-/**
- * The shards' run messages as one run's: run hooks before the first test case, then each test
- * case with all its messages in pickle order, then the rest. Also which stream ran each pickle
- * (refusing a pickle run by two), in pickle order.
- */
-function orderRun(
-  runs: readonly Envelope[][],
-  streams: readonly ShardStream[],
-  pickleOrder: Map<string, number>,
-  pickleOfStep: Map<string, string>,
-): { envelopes: Envelope[]; owners: [string, number][] } {
-  const before: Envelope[] = [];
-  const after: Envelope[] = [];
-  const byPickle = new Map<string, { shard: number; envelopes: Envelope[] }>();
-  runs.forEach((run, shard) => {
-    const pickleOfTestCase = new Map<string, string>();
-    const pickleOfAttempt = new Map<string, string>();
-    let begun = false;
-    for (const e of run) {
-      if (e.testCase) {
-        pickleOfTestCase.set(e.testCase.id, e.testCase.pickleId);
-        const owner = byPickle.get(e.testCase.pickleId);
-        if (owner !== undefined && owner.shard !== shard)
-          throw new ShardMergeError(
-            'overlap',
-            `${streams[owner.shard].label} and ${streams[shard].label} both ran the scenario of pickle ${e.testCase.pickleId}: merge the shards of one run (--shard 1/n … n/n), each once`,
-          );
-      }
-      const attempt = e.testCaseStarted;
-      if (attempt) pickleOfAttempt.set(attempt.id, pickleOfTestCase.get(attempt.testCaseId) ?? '');
-      const startedId =
-        e.testStepStarted?.testCaseStartedId ??
-        e.testStepFinished?.testCaseStartedId ??
-        e.testCaseFinished?.testCaseStartedId ??
-        e.attachment?.testCaseStartedId ??
-        e.externalAttachment?.testCaseStartedId;
-      const pickleId =
-        (e.testCase && e.testCase.pickleId) ||
-        (attempt && pickleOfAttempt.get(attempt.id)) ||
-        (startedId !== undefined && pickleOfAttempt.get(startedId)) ||
-        (e.suggestion && pickleOfStep.get(e.suggestion.pickleStepId)) ||
-        undefined;
-      if (pickleId !== undefined && pickleId !== '') {
-        begun = true;
-        const chunk = byPickle.get(pickleId) ?? { shard, envelopes: [] };
-        chunk.envelopes.push(e);
-        byPickle.set(pickleId, chunk);
-      } else (begun ? after : before).push(e);
-    }
-  });
-  const pickles = [...byPickle.entries()].sort(
-    ([a], [b]) => (pickleOrder.get(a) ?? Infinity) - (pickleOrder.get(b) ?? Infinity),
-  );
-  return {
-    envelopes: [...before, ...pickles.flatMap(([, chunk]) => chunk.envelopes), ...after],
-    owners: pickles.map(([pickleId, chunk]) => [pickleId, chunk.shard]),
   };
 }
