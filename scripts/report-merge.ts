@@ -44,6 +44,11 @@ async function main(): Promise<void> {
   const startMs = performance.now();
   const args = parseArgs(process.argv.slice(2));
   const streams = args.inputs.map(readShardStream);
+  if (args.shards === undefined)
+    process.stderr.write(
+      `report:merge: no --shards given, so the ${streams.length} stream(s) are taken to be every shard; ` +
+        `give --shards N to have a missing shard refused\n`,
+    );
   const run = mergeShards(streams, { shards: args.shards });
   const selection = mergedSelection(run, featureFiles(process.cwd()));
   const sizes = await writeMergedReports(run.envelopes, args.out, { selection });

@@ -13,7 +13,7 @@ import type { Envelope, TestRunFinished, Timestamp } from '@cucumber/messages';
 import { TimeConversion } from '@cucumber/messages';
 import { ShardMergeError } from './errors';
 import { remapEnvelope, runIds, type IdMap } from './ids';
-import { orderRun } from './order';
+import { describePickle, orderRun } from './order';
 import { checkShardsComplete } from './shards';
 import { mapStatics } from './statics';
 
@@ -122,21 +122,13 @@ export function mergeShards(streams: readonly ShardStream[], options: MergeOptio
     seen.add(text);
   }
 
-  const pickleOrder = new Map(statics.flatMap((e, i) => (e.pickle ? [[e.pickle.id, i] as const] : [])));
-  const pickleOfStep = new Map(
-    statics.flatMap((e) => e.pickle?.steps.map((step) => [step.id, e.pickle?.id ?? ''] as const) ?? []),
-  );
+  const pickles = statics.flatMap((e) => (e.pickle ? [e.pickle] : []));
   const ordered = orderRun(
     runs,
     streams.map((s) => s.label),
-    pickleOrder,
-    pickleOfStep,
+    pickles,
   );
-  const pickleAt = new Map(
-    statics.flatMap((e) =>
-      e.pickle ? [[e.pickle.id, `${e.pickle.uri}:${e.pickle.location?.line ?? '?'}`] as const] : [],
-    ),
-  );
+  const pickleAt = new Map(pickles.map((p) => [p.id, describePickle(p)]));
   checkShardsComplete(
     ordered.owners.map(([pickleId, stream]) => [pickleAt.get(pickleId) ?? pickleId, stream]),
     streams.map((s) => s.label),

@@ -2,8 +2,13 @@
  * Orders the merged shards' run messages as a single run of the whole selection would emit them,
  * and finds which shard ran each scenario (refusing a scenario run by two shards).
  */
-import type { Envelope } from '@cucumber/messages';
+import type { Envelope, Pickle } from '@cucumber/messages';
 import { ShardMergeError } from './errors';
+
+/** A scenario (or example row) as `cucumber-js` takes it: uri:line. */
+export function describePickle(pickle: Pickle): string {
+  return `${pickle.uri}:${pickle.location?.line ?? '?'}`;
+}
 
 /**
  * The shards' run messages as one run's: run hooks before the first test case, then each test
@@ -13,9 +18,11 @@ import { ShardMergeError } from './errors';
 export function orderRun(
   runs: readonly Envelope[][],
   labels: readonly string[],
-  pickleOrder: Map<string, number>,
-  pickleOfStep: Map<string, string>,
+  pickles: readonly Pickle[],
 ): { envelopes: Envelope[]; owners: [string, number][] } {
+  const pickleOrder = new Map(pickles.map((p, i) => [p.id, i]));
+  const pickleOfStep = new Map(pickles.flatMap((p) => p.steps.map((step) => [step.id, p.id])));
+  const pickleAt = new Map(pickles.map((p) => [p.id, describePickle(p)]));
   const before: Envelope[] = [];
   const after: Envelope[] = [];
   const byPickle = new Map<string, { shard: number; envelopes: Envelope[] }>();
@@ -30,7 +37,7 @@ export function orderRun(
         if (owner !== undefined && owner.shard !== shard)
           throw new ShardMergeError(
             'overlap',
-            `${labels[owner.shard]} and ${labels[shard]} both ran the scenario of pickle ${e.testCase.pickleId}: merge the shards of one run (--shard 1/n … n/n), each once`,
+            `${labels[owner.shard]} and ${labels[shard]} both ran the scenario at ${pickleAt.get(e.testCase.pickleId) ?? e.testCase.pickleId}: merge the shards of one run (--shard 1/n … n/n), each once`,
           );
       }
       const attempt = e.testCaseStarted;
@@ -55,11 +62,11 @@ export function orderRun(
       } else (begun ? after : before).push(e);
     }
   });
-  const pickles = [...byPickle.entries()].sort(
+  const chunks = [...byPickle.entries()].sort(
     ([a], [b]) => (pickleOrder.get(a) ?? Infinity) - (pickleOrder.get(b) ?? Infinity),
   );
   return {
-    envelopes: [...before, ...pickles.flatMap(([, chunk]) => chunk.envelopes), ...after],
-    owners: pickles.map(([pickleId, chunk]) => [pickleId, chunk.shard]),
+    envelopes: [...before, ...chunks.flatMap(([, chunk]) => chunk.envelopes), ...after],
+    owners: chunks.map(([pickleId, chunk]) => [pickleId, chunk.shard]),
   };
 }
