@@ -77,6 +77,21 @@ export function remapEnvelope(envelope: Envelope, map: IdMap): Envelope {
   return map.size === 0 ? envelope : (remapValue(envelope, map, undefined) as Envelope);
 }
 
+/** Every `id` the messages define, at any depth (Gherkin nodes, pickles and their steps, support code). */
+export function definedIds(envelopes: readonly Envelope[]): string[] {
+  const ids: string[] = [];
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(walk);
+    else if (isObject(value))
+      for (const [key, v] of Object.entries(value)) {
+        if (key === 'id' && typeof v === 'string') ids.push(v);
+        else walk(v);
+      }
+  };
+  envelopes.forEach(walk);
+  return ids;
+}
+
 /** The ids of what ran in a shard (test cases and their steps, attempts, run hooks, suggestions). */
 export function runIds(envelopes: readonly Envelope[]): string[] {
   return envelopes.flatMap((e) => [

@@ -141,6 +141,33 @@ test('merge: every id a message refers to is defined once in the merged stream',
   }
 });
 
+test("merge: a later shard's run ids that collide with the first's are renamed, every reference with them", async () => {
+  const [one, two, three] = await shardStreams();
+  const firstTestCase = one.envelopes.find((e) => e.testCase)?.testCase;
+  const firstPickle = one.envelopes.find((e) => e.pickle)?.pickle;
+  const theirs = two.envelopes.find((e) => e.testCase)?.testCase;
+  assert.ok(firstTestCase && firstPickle && theirs);
+  // Shard two reuses shard one's test case id for its own test case, and a pickle id for a test step.
+  const renamed = JSON.stringify(two.envelopes)
+    .split(theirs.id)
+    .join(firstTestCase.id)
+    .split(theirs.testSteps[0].id)
+    .join(firstPickle.id);
+  const colliding: ShardStream = { label: 'colliding', envelopes: JSON.parse(renamed) as Envelope[] };
+  const { envelopes } = mergeShards([one, colliding, three], { shards: 3 });
+  const testCases = envelopes.flatMap((e) => (e.testCase ? [e.testCase] : []));
+  assert.equal(new Set(testCases.map((t) => t.id)).size, SCENARIOS);
+  const stepIds = new Set(testCases.flatMap((t) => t.testSteps.map((s) => s.id)));
+  for (const e of envelopes) {
+    const stepId = e.testStepFinished?.testStepId;
+    if (stepId !== undefined)
+      assert.ok(stepIds.has(stepId), `testStepFinished refers to unknown step ${stepId}`);
+    const testCaseId = e.testCaseStarted?.testCaseId;
+    if (testCaseId !== undefined) assert.ok(testCases.some((t) => t.id === testCaseId));
+  }
+  assert.ok(!stepIds.has(firstPickle.id), 'a test step id no longer equals a pickle id');
+});
+
 test('merge: the run starts with the earliest shard and ends with the latest, failed as one shard failed', async () => {
   const { run } = await merged;
   const streams = await shardStreams();

@@ -12,7 +12,7 @@
 import type { Envelope, TestRunFinished, Timestamp } from '@cucumber/messages';
 import { TimeConversion } from '@cucumber/messages';
 import { ShardMergeError } from './errors';
-import { remapEnvelope, runIds, type IdMap } from './ids';
+import { definedIds, remapEnvelope, runIds, type IdMap } from './ids';
 import { describePickle, orderRun } from './order';
 import { checkShardsComplete } from './shards';
 import { mapStatics } from './statics';
@@ -93,7 +93,7 @@ export function mergeShards(streams: readonly ShardStream[], options: MergeOptio
   const parts = streams.map(split);
   const first = parts[0];
   const mergedRunId = streams[0].envelopes.find((e) => e.testRunStarted)?.testRunStarted?.id;
-  const taken = new Set(runIds(first.run));
+  const taken = new Set([...definedIds(first.statics), ...runIds(first.run)]);
   const runs: Envelope[][] = [first.run];
   const extras: Envelope[] = [];
   for (let k = 1; k < parts.length; k++) {
