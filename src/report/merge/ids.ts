@@ -8,8 +8,10 @@
  *     (its steps' ids);
  *   - a step definition, hook or parameter type: found by what it is and where it is defined;
  *   - the run: every shard's testRunStarted id becomes the merged run's.
- * The ids of what ran (test cases, test steps, attempts, run hooks, suggestions) are unique to
- * their shard already; one that collides with an id taken by an earlier shard gets a suffix.
+ * The ids of what ran (test cases, test steps, attempts, run hooks, suggestions) are kept: with
+ * UUIDs they are unique across shards already. One that equals an id the merged stream already
+ * holds (any id of the first shard, or a run id of an earlier one: an id generator that counts
+ * from 0 in every process would do that) gets a suffix, `<id>.shard<k>`, in every message of its shard.
  */
 import type { Envelope } from '@cucumber/messages';
 
