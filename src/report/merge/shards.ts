@@ -2,9 +2,9 @@
  * Checks that the scenarios of the merged streams are those of n complete `--shard i/n` runs.
  * Cucumber deals the selected scenarios out round-robin, in file order: the j-th goes to shard
  * (j mod n) + 1. So, in pickle order, the stream that ran the j-th scenario must be the one that
- * ran the (j mod n)-th, and the first n scenarios come from n different streams. A shard left out
- * while the count given says it should be there, or a stream of a run with other paths, tags or
- * shard count, breaks the pattern.
+ * ran the (j mod n)-th, and the first n scenarios come from n different streams. A stream of a
+ * run with other paths, tags or shard count, or one standing in for a missing shard, breaks the
+ * pattern. (Fewer streams than --shards N is refused before this, by count.)
  */
 import { ShardMergeError } from './errors';
 
