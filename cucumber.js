@@ -1,8 +1,12 @@
 // Cucumber profiles. `default`: progress on the console and every report under reports/
-// (Cucumber's HTML, JSON, messages, JUnit, and the stakeholder summary as HTML and Markdown).
-// `ci`: the same plus no colours and the Markdown summary on $GITHUB_STEP_SUMMARY when set;
-// strict (undefined or pending steps fail the run), and a run that selects no scenario fails
+// (Cucumber's HTML, JSON and messages, our JUnit XML — src/report/junit, valid against the Ant
+// JUnit schema, each failure with its seed and replay command — and the stakeholder summary as
+// HTML and Markdown). `ci`: the same without colours; strict (undefined or pending steps fail the
+// run), and a run that selects no scenario fails, a `--shard i/n` that gets none included
 // (steps/support/require-a-scenario.js: Cucumber alone exits 0 when nothing matched).
+// No profile writes to $GITHUB_STEP_SUMMARY: a formatter would overwrite what earlier steps wrote
+// there; the workflow (.github/workflows/uat.yml) appends summary.md to it after
+// `npm run report:merge` has merged the shards' messages into one set of reports.
 // `smoke`: the quick subset tagged @smoke.
 // TIDAL_REPORTS_DIR moves them elsewhere (the tests that run the profiles write to a temp dir).
 const dir = process.env.TIDAL_REPORTS_DIR || 'reports';
@@ -11,14 +15,10 @@ const reports = [
   `html:${dir}/cucumber.html`,
   `json:${dir}/cucumber.json`,
   `message:${dir}/messages.ndjson`,
-  `junit:${dir}/junit.xml`,
+  `./src/report/junit-formatter.js:${dir}/junit.xml`,
   `./src/report/summary-html-formatter.js:${dir}/summary.html`,
   `./src/report/summary-md-formatter.js:${dir}/summary.md`,
 ];
-// In CI on GitHub, the Markdown summary also goes to the job's summary page.
-const jobSummary = process.env.GITHUB_STEP_SUMMARY
-  ? [`./src/report/summary-md-formatter.js:${process.env.GITHUB_STEP_SUMMARY}`]
-  : [];
 
 // The @demo-failure scenario fails on purpose and stays out of every run unless the command line
 // names it (`--tags @demo-failure`, or its file as in its replay command). Cucumber ANDs CLI tags
@@ -42,7 +42,7 @@ module.exports = {
   default: { ...common },
   ci: {
     ...common,
-    format: [...reports.map((f) => (f === 'progress-bar' ? 'progress' : f)), ...jobSummary],
+    format: reports.map((f) => (f === 'progress-bar' ? 'progress' : f)),
     plugin: ['./steps/support/require-a-scenario.js'],
   },
   smoke: { ...common, tags: demoRequested ? '@smoke' : '@smoke and not @demo-failure' },
