@@ -9,7 +9,10 @@
  */
 import type { ClusterSnapshot, FaultSpan, LagSample } from '../cluster/report-data';
 import type { TopLevelSpec } from 'vega-lite/build/index';
+import { momentLayers, type ChartMarks } from './moments';
 import { renderSvg } from './vega-render';
+
+export type { ChartMarks } from './moments';
 
 const WIDTH_PX = 640;
 /** A fixed colour per fault kind, the same in the lag chart and the timeline. */
@@ -38,19 +41,6 @@ interface FaultDatum {
   labelY: number;
 }
 
-/** Where the scenario's steps ended and the end-of-scenario check healed every fault. */
-export interface ChartMarks {
-  /** Virtual ms the steps ended at (the final heal began); undefined: not marked. */
-  stepsEndMs?: number;
-}
-
-/** A dashed rule across the plot at an instant, with its label at the top. */
-interface MomentDatum {
-  atMs: number;
-  label: string;
-  labelY: number;
-}
-
 /** The chart as a standalone SVG document string. */
 export function lagChartSvg(snapshot: ClusterSnapshot, marks: ChartMarks = {}): Promise<string> {
   return renderSvg(lagChartSpec(snapshot, marks));
@@ -68,7 +58,6 @@ export function lagChartData(snapshot: ClusterSnapshot): LagPoint[] {
 export function lagChartSpec(snapshot: ClusterSnapshot, marks: ChartMarks = {}): TopLevelSpec {
   const lag = lagChartData(snapshot);
   const faults = faultData(snapshot);
-  const moments = momentData(snapshot, marks);
   const dotted = maxPerReplica(lag) <= MAX_DOTTED_SAMPLES;
   const endMs = Math.max(snapshot.nowMs, ...lag.map((s) => s.timeMs), ...faults.map((f) => f.toMs));
   const x = { scale: { domain: [0, Math.max(endMs, 1)], nice: false, zero: true } };
@@ -84,6 +73,7 @@ export function lagChartSpec(snapshot: ClusterSnapshot, marks: ChartMarks = {}):
     width: WIDTH_PX,
     height: HEIGHT_PX,
     background: 'white',
+    resolve: { scale: { color: 'independent' } },
     layer: [
       {
         data: { values: faults },
@@ -111,33 +101,20 @@ export function lagChartSpec(snapshot: ClusterSnapshot, marks: ChartMarks = {}):
           text: { field: 'label', type: 'nominal' },
         },
       },
-      {
-        data: { values: moments },
-        mark: { type: 'rule', strokeDash: [4, 3], color: '#2ca02c', strokeWidth: 1.5 },
-        encoding: { x: { field: 'atMs', type: 'quantitative', ...x } },
-      },
-      {
-        data: { values: moments },
-        mark: {
-          type: 'text',
-          align: 'right',
-          baseline: 'bottom',
-          dx: -3,
-          fontSize: 10,
-          color: '#1b6e1b',
-        },
-        encoding: {
-          x: { field: 'atMs', type: 'quantitative', ...x },
-          y: { field: 'labelY', type: 'quantitative', scale: null },
-          text: { field: 'label', type: 'nominal' },
-        },
-      },
+      ...momentLayers(snapshot, marks, x, (row) => HEIGHT_PX - 2 - row * LABEL_ROW_PX, 'bottom'),
       {
         data: { values: lag },
         mark: { type: 'line', interpolate: 'step-after', point: dotted, strokeWidth: 2 },
         encoding: {
           x: { field: 'timeMs', type: 'quantitative', ...x, title: 'virtual time (ms)' },
-          y: { field: 'lagEvents', type: 'quantitative', title: 'lag (events)', scale: { zero: true } },
+          y: {
+            field: 'lagEvents',
+            type: 'quantitative',
+            title: 'lag (events)',
+            // All at 0 (no lag all along): 0 at the bottom, not a lone "0.000000" in the middle.
+            scale: lag.some((s) => s.lagEvents > 0) ? { zero: true } : { domain: [0, 1] },
+            axis: { format: 'd', tickMinStep: 1 },
+          },
           color: {
             field: 'replica',
             type: 'nominal',
@@ -149,15 +126,6 @@ export function lagChartSpec(snapshot: ClusterSnapshot, marks: ChartMarks = {}):
       },
     ],
   };
-}
-
-/** The instant the final heal began, and each convergence: where the lines must come down to 0. */
-function momentData(snapshot: ClusterSnapshot, marks: ChartMarks): MomentDatum[] {
-  const moments: Omit<MomentDatum, 'labelY'>[] = [];
-  if (marks.stepsEndMs !== undefined) moments.push({ atMs: marks.stepsEndMs, label: 'steps end: heal all' });
-  for (const c of snapshot.convergences) moments.push({ atMs: c.atMs, label: `converged (${c.tookMs} ms)` });
-  // Bottom rows, alternating, so a heal and the convergence right after it do not overprint.
-  return moments.map((m, i) => ({ ...m, labelY: HEIGHT_PX - 2 - (i % 2) * LABEL_ROW_PX }));
 }
 
 /**

@@ -17,7 +17,7 @@ const STATE_RIGHT = [false, true, false, false, true, true, true, true];
 export function regionStateSvg(snapshot: ClusterSnapshot): string {
   const regions = regionOrder(snapshot);
   return svgTables({
-    title: `Region state at t = ${formatMs(snapshot.nowMs)} (virtual), seed ${snapshot.seed}`,
+    title: `Region state when the steps ended, t = ${formatMs(snapshot.nowMs)} (virtual), seed ${snapshot.seed}`,
     description:
       "Each replica's role, liveness, epoch, applied SeqNo and lag when the scenario's steps ended, before the final heal; then the decay scores sampled per region.",
     sections: [

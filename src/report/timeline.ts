@@ -14,8 +14,9 @@
  */
 import type { ClusterSnapshot, FaultSpan } from '../cluster/report-data';
 import type { TopLevelSpec } from 'vega-lite/build/index';
-import { FAULT_COLOURS, type ChartMarks } from './lag-chart';
-import { renderSvg } from './vega-render';
+import { FAULT_COLOURS } from './lag-chart';
+import { momentLayers, type ChartMarks, type TimeAxis } from './moments';
+import { renderSvg, type Layer } from './vega-render';
 
 /** File name of the timeline attachment (the browser test looks for it). */
 export const TIMELINE_FILE_NAME = 'timeline.svg';
@@ -25,9 +26,10 @@ export const MAX_SINGLE_WRITES = 150;
 export const TARGET_BINS = 80;
 
 const WIDTH_PX = 640;
-const LANE_PX = 58;
-/** The two rows of a lane that marks sit in: writes a region accepted, acks its clients got. */
+const LANE_PX = 64;
+/** The rows of a lane: two for fault labels, then writes the region accepted, acks its clients got. */
 export const ROWS = ['writes accepted', 'acks given'] as const;
+const LABEL_ROWS = ['label 1', 'label 2'] as const;
 const ROW_COLOURS = ['#1f4e79', '#2ca02c'];
 const FAILOVER_COLOUR = FAULT_COLOURS.failover;
 
@@ -38,8 +40,8 @@ export interface BandDatum {
   label: string;
   fromMs: number;
   toMs: number;
-  /** Whether this lane prints the label (each label once per lane). */
-  labelled: boolean;
+  /** The lane row its label prints on; null: printed already in this lane (each label once). */
+  labelRow: (typeof LABEL_ROWS)[number] | null;
 }
 
 /** A write or an ack (ticks), or a bin of them (a count over [atMs, toMs)). */
@@ -59,13 +61,6 @@ export interface FailoverDatum {
   label: string;
 }
 
-/** A rule across every lane: where the steps ended, and each convergence. */
-export interface MomentDatum {
-  atMs: number;
-  label: string;
-  kind: 'steps end' | 'converged';
-}
-
 /** Everything the timeline draws, as plain data (exported for tests). */
 export interface TimelineData {
   lanes: string[];
@@ -75,7 +70,6 @@ export interface TimelineData {
   bands: BandDatum[];
   events: EventDatum[];
   failovers: FailoverDatum[];
-  moments: MomentDatum[];
 }
 
 /** The timeline as a standalone SVG document string. */
@@ -89,13 +83,14 @@ export function timelineData(snapshot: ClusterSnapshot, marks: ChartMarks = {}):
   const endMs = Math.max(
     1,
     snapshot.nowMs,
+    marks.stepsEndMs ?? 0,
     ...snapshot.faults.map((f) => f.toMs ?? f.fromMs),
     ...snapshot.writes.map((w) => w.committedAtMs ?? w.atMs),
   );
   const minWidthMs = endMs / 400; // a crash restarted at once is still a visible sliver
   const bands: BandDatum[] = [];
   const failovers: FailoverDatum[] = [];
-  const labelled = new Set<string>();
+  const labelsPerLane = new Map<string, Set<string>>();
   const ordered = [...snapshot.faults].sort((a, b) => a.fromMs - b.fromMs || a.label.localeCompare(b.label));
   for (const f of ordered) {
     if (f.kind === 'failover') {
@@ -106,54 +101,97 @@ export function timelineData(snapshot: ClusterSnapshot, marks: ChartMarks = {}):
     }
     const toMs = Math.max(f.toMs ?? snapshot.nowMs, f.fromMs + minWidthMs);
     for (const lane of lanesOfFault(f, lanes)) {
-      const key = `${lane}\u0000${f.label}`;
-      bands.push({
-        lane,
-        kind: f.kind,
-        label: f.label,
-        fromMs: f.fromMs,
-        toMs,
-        labelled: !labelled.has(key),
-      });
-      labelled.add(key);
+      const seen = labelsPerLane.get(lane) ?? new Set<string>();
+      const labelRow = seen.has(f.label) ? null : LABEL_ROWS[seen.size % LABEL_ROWS.length]!;
+      seen.add(f.label);
+      labelsPerLane.set(lane, seen);
+      bands.push({ lane, kind: f.kind, label: f.label, fromMs: f.fromMs, toMs, labelRow });
     }
   }
   const binMs = snapshot.writes.length > MAX_SINGLE_WRITES ? binWidthMs(endMs) : 0;
-  const moments: MomentDatum[] = [];
-  if (marks.stepsEndMs !== undefined)
-    moments.push({ atMs: marks.stepsEndMs, label: 'steps end: heal all', kind: 'steps end' });
-  for (const c of snapshot.convergences)
-    moments.push({ atMs: c.atMs, label: `converged (${c.tookMs} ms)`, kind: 'converged' });
-  return { lanes, endMs, binMs, bands, events: eventData(snapshot, binMs), failovers, moments };
+  return { lanes, endMs, binMs, bands, events: eventData(snapshot, binMs), failovers };
 }
 
 /** The vega-lite spec, exported for tests. */
 export function timelineSpec(snapshot: ClusterSnapshot, marks: ChartMarks = {}): TopLevelSpec {
   const data = timelineData(snapshot, marks);
-  const x = { scale: { domain: [0, data.endMs], nice: false, zero: true } };
+  const x: TimeAxis = { scale: { domain: [0, data.endMs], nice: false, zero: true } };
   // Every layer states the same lane encoding (a layer without an axis would drop the shared one).
-  const y = {
+  const y: LaneEncoding = {
     field: 'lane',
-    type: 'nominal' as const,
+    type: 'nominal',
     title: 'region',
-    scale: { domain: data.lanes, paddingInner: 0.25, paddingOuter: 0.15 },
-  };
-  const laneTopDy = -LANE_PX / 2 + 4;
-  const rowOffset = {
-    field: 'row',
-    type: 'nominal' as const,
-    scale: { domain: [...ROWS], paddingInner: 0.2, paddingOuter: 0.2 },
+    scale: { domain: data.lanes, paddingInner: 0.2, paddingOuter: 0.1 },
   };
   const counted = data.binMs > 0;
   const writes = snapshot.writes.length;
+  const layers: Layer[] = [
+    {
+      data: { values: data.bands },
+      mark: { type: 'rect', opacity: 0.3 },
+      encoding: {
+        x: { field: 'fromMs', type: 'quantitative', ...x, title: 'virtual time (ms)' },
+        x2: { field: 'toMs' },
+        y,
+        color: { field: 'kind', type: 'nominal', title: 'fault', scale: faultColours(data.bands) },
+      },
+    },
+    {
+      data: { values: data.bands.filter((b) => b.labelRow !== null) },
+      mark: {
+        type: 'text',
+        align: 'left',
+        baseline: 'middle',
+        dx: 3,
+        fontSize: 9,
+        color: '#333',
+        limit: 300,
+      },
+      encoding: {
+        x: { field: 'fromMs', type: 'quantitative', ...x },
+        y,
+        yOffset: subRow('labelRow'),
+        text: { field: 'label', type: 'nominal' },
+      },
+    },
+    counted
+      ? {
+          data: { values: data.events },
+          mark: { type: 'rect' },
+          encoding: {
+            x: { field: 'atMs', type: 'quantitative', ...x },
+            x2: { field: 'toMs' },
+            y,
+            yOffset: subRow('row'),
+            color: rowColour(),
+            opacity: {
+              field: 'count',
+              type: 'quantitative',
+              title: `per ${data.binMs} ms`,
+              scale: { type: 'log', range: [0.3, 1] }, // one busy bin must not fade the rest
+            },
+          },
+        }
+      : {
+          data: { values: data.events },
+          mark: { type: 'tick', thickness: 1.5, bandSize: 9 },
+          encoding: {
+            x: { field: 'atMs', type: 'quantitative', ...x },
+            y,
+            yOffset: subRow('row'),
+            color: rowColour(),
+          },
+        },
+    ...momentLayers(snapshot, marks, x, (row) => 2 + row * 10, 'top'),
+    ...failoverLayers(data, x, y),
+  ];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: 'Scenario timeline: writes, acks, faults, failovers and convergence per region',
-      subtitle: [
+      subtitle:
         `seed ${snapshot.seed}; ${writes} write${writes === 1 ? '' : 's'}` +
-          (counted ? `, counted in ${data.binMs} ms bins (darker: more)` : ''),
-      ],
+        (counted ? `, counted in ${data.binMs} ms bins (darker: more)` : ''),
     },
     description:
       'One lane per region over virtual time: the writes its replica accepted, the acks its clients got, the faults that touched it, failovers, the end of the steps and each convergence.',
@@ -162,101 +200,29 @@ export function timelineSpec(snapshot: ClusterSnapshot, marks: ChartMarks = {}):
     height: Math.max(1, data.lanes.length) * LANE_PX,
     background: 'white',
     resolve: { scale: { color: 'independent', opacity: 'independent' } },
-    layer: [
-      {
-        data: { values: data.bands },
-        mark: { type: 'rect', opacity: 0.3 },
-        encoding: {
-          x: { field: 'fromMs', type: 'quantitative', ...x, title: 'virtual time (ms)' },
-          x2: { field: 'toMs' },
-          y,
-          color: { field: 'kind', type: 'nominal', title: 'fault', scale: faultColours(data.bands) },
-        },
-      },
-      {
-        data: { values: data.bands.filter((b) => b.labelled) },
-        mark: {
-          type: 'text',
-          align: 'left',
-          baseline: 'top',
-          dx: 3,
-          dy: laneTopDy,
-          fontSize: 9,
-          color: '#333',
-          limit: 300,
-        },
-        encoding: {
-          x: { field: 'fromMs', type: 'quantitative', ...x },
-          y,
-          text: { field: 'label', type: 'nominal' },
-        },
-      },
-      counted
-        ? {
-            data: { values: data.events },
-            mark: { type: 'rect' },
-            encoding: {
-              x: { field: 'atMs', type: 'quantitative', ...x },
-              x2: { field: 'toMs' },
-              y,
-              yOffset: rowOffset,
-              color: rowColour(),
-              opacity: {
-                field: 'count',
-                type: 'quantitative',
-                title: `per ${data.binMs} ms`,
-                scale: { range: [0.2, 1], zero: false },
-              },
-            },
-          }
-        : {
-            data: { values: data.events },
-            mark: { type: 'tick', thickness: 1.5, bandSize: 12 },
-            encoding: {
-              x: { field: 'atMs', type: 'quantitative', ...x },
-              y,
-              yOffset: rowOffset,
-              color: rowColour(),
-            },
-          },
-      {
-        data: { values: data.moments },
-        mark: { type: 'rule', strokeDash: [4, 3], strokeWidth: 1.5 },
-        encoding: {
-          x: { field: 'atMs', type: 'quantitative', ...x },
-          color: {
-            field: 'kind',
-            type: 'nominal',
-            title: 'moment',
-            scale: { domain: ['steps end', 'converged'], range: ['#555555', '#1b9e1b'] },
-          },
-        },
-      },
-      {
-        data: { values: data.moments.map((m, i) => ({ ...m, labelY: 2 + (i % 2) * 11 })) },
-        mark: { type: 'text', align: 'right', baseline: 'top', dx: -3, fontSize: 9, color: '#1b6e1b' },
-        encoding: {
-          x: { field: 'atMs', type: 'quantitative', ...x },
-          y: { field: 'labelY', type: 'quantitative', scale: null },
-          text: { field: 'label', type: 'nominal' },
-        },
-      },
-      ...failoverLayers(data, x, y),
-    ],
+    layer: layers,
   };
 }
 
+interface LaneEncoding {
+  field: 'lane';
+  type: 'nominal';
+  title: string;
+  scale: { domain: string[]; paddingInner: number; paddingOuter: number };
+}
+
+/** Where in its lane a mark sits: one of the label rows, or the writes' or the acks' row. */
+function subRow(field: 'row' | 'labelRow'): { field: string; type: 'nominal'; scale: { domain: string[] } } {
+  return { field, type: 'nominal', scale: { domain: [...LABEL_ROWS, ...ROWS] } };
+}
+
 /** Triangles for failovers and their labels; no layer (and no legend) in a run without one. */
-function failoverLayers(
-  data: TimelineData,
-  x: { scale: { domain: number[]; nice: boolean; zero: boolean } },
-  y: { field: string; type: 'nominal'; title: string; scale: { domain: string[] } },
-): NonNullable<Extract<TopLevelSpec, { layer: unknown }>['layer']> {
+function failoverLayers(data: TimelineData, x: TimeAxis, y: LaneEncoding): Layer[] {
   if (data.failovers.length === 0) return [];
   return [
     {
       data: { values: data.failovers },
-      mark: { type: 'point', filled: true, size: 110, color: FAILOVER_COLOUR, strokeWidth: 0 },
+      mark: { type: 'point', filled: true, size: 90, color: FAILOVER_COLOUR, strokeWidth: 0, opacity: 1 },
       encoding: {
         x: { field: 'atMs', type: 'quantitative', ...x },
         y,

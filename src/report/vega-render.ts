@@ -21,3 +21,6 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
     view.finalize();
   }
 }
+
+/** One layer of a layered vega-lite spec. */
+export type Layer = NonNullable<Extract<TopLevelSpec, { layer: unknown }>['layer']>[number];
