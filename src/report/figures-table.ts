@@ -12,13 +12,14 @@ export const FIGURES_JSON_FILE_NAME = 'figures.json';
 
 /** The figures as a picture of a two-column table. */
 export function figuresSvg(figures: Readonly<Record<string, number | string>>): string {
+  const count = Object.keys(figures).length;
   return svgTables({
     title: 'Figures this scenario measured',
     description:
       'Each figure the scenario measured, by name, with its value (virtual time unless named wall-clock).',
     sections: [
       {
-        heading: `${Object.keys(figures).length} figures`,
+        heading: `${count} figure${count === 1 ? '' : 's'}`,
         headers: ['figure', 'value'],
         rightAligned: [false, true],
         rows: Object.entries(figures).map(([name, value]) => [name, formatValue(value)]),
