@@ -1,15 +1,16 @@
 /**
- * The hooks' attachments as Cucumber's report receives them, from a real run of the partitions
- * feature's cut-then-wait example: the seed's JSON first (the summary and JUnit reports parse it),
- * then the seed and replay command as a log line a reader sees inline, and at the end the lag
- * chart, the timeline, the region state (picture and Markdown), the promise verdict, the system
- * under test and the log, in that order; the chart runs past the final heal to the convergence.
+ * The step hooks' attachments (steps/support/hooks.ts) as Cucumber's report receives them, from a
+ * real run of the partitions feature's cut-then-wait example: the seed's JSON first (the summary
+ * and JUnit reports parse it), then the seed and replay command as a log line a reader sees
+ * inline, and at the end the lag chart, the timeline, the region state (picture and Markdown), the
+ * promise verdict, the system under test and the log, in that order; the chart runs past the
+ * final heal to the convergence. (Not under steps/: Cucumber loads every .ts file there.)
  */
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { recordRuns } from '../../src/report/record-run';
-import { scenariosOfRun } from '../../src/report/run-attachments';
+import { recordRuns } from './record-run';
+import { scenariosOfRun } from './run-attachments';
 
 const ROOT = path.resolve(__dirname, '../..');
 const FEATURE = 'features/partitions/partitions.feature';
