@@ -54,7 +54,7 @@ export function regionStateSvg(snapshot: ClusterSnapshot): string {
 /** The whole Markdown attachment: a heading, the state table and the score table. */
 export function regionStateMarkdown(snapshot: ClusterSnapshot): string {
   const sections = [
-    `### Region state at t = ${formatMs(snapshot.nowMs)} (virtual), seed ${snapshot.seed}`,
+    `### Region state when the steps ended, t = ${formatMs(snapshot.nowMs)} (virtual), seed ${snapshot.seed}`,
     snapshot.regions.length > 0 ? stateTable(snapshot.regions) : '_No replicas in the snapshot._',
     '### Decay scores sampled per region',
     snapshot.scores.length > 0 ? scoreTable(snapshot.scores, regionOrder(snapshot)) : '_No scores sampled._',

@@ -122,7 +122,13 @@ export function sampleSnapshotAfterCheck(seed = 42): ClusterSnapshot {
   return {
     ...steps,
     nowMs: 3300,
-    regions: steps.regions.map((r) => ({ ...r, up: true, appliedSeqNo: r.shard === 0 ? 120 : 96, lagEvents: 0, lagMs: 0 })),
+    regions: steps.regions.map((r) => ({
+      ...r,
+      up: true,
+      appliedSeqNo: r.shard === 0 ? 120 : 96,
+      lagEvents: 0,
+      lagMs: 0,
+    })),
     lag: [
       ...steps.lag,
       { timeMs: 3300, replica: 'eu-west/0', region: 'eu-west', lagEvents: 0, stint: 0 },
@@ -148,7 +154,14 @@ function sampleWrites(): WriteMark[] {
   const writes: WriteMark[] = [];
   for (let atMs = 0; atMs < 3000; atMs += 100) {
     const via = atMs % 500 === 0 && (atMs < 500 || atMs >= 1500) ? 'eu-west' : 'us-east';
-    writes.push({ atMs, region: 'us-east', via, shard: (atMs / 100) % 2, committedAtMs: atMs, committed: true });
+    writes.push({
+      atMs,
+      region: 'us-east',
+      via,
+      shard: (atMs / 100) % 2,
+      committedAtMs: atMs,
+      committed: true,
+    });
   }
   return writes;
 }
