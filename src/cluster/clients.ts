@@ -113,7 +113,7 @@ export class Clients implements SessionHost {
     });
     this.history.recordWrite(
       ack,
-      { ...write, acceptedBy: target.regionId },
+      { ...write, acceptedBy: target.regionId, ackReachedClient: !ackLost },
       this.now(),
       target.clock.nowMs(),
     );

@@ -199,6 +199,7 @@ export class Observations {
       via: w.via,
       shard: w.shard,
       committedAtMs: w.committedAtMs,
+      ackReachedClient: w.ackReachedClient,
       committed: w.committed,
     }));
     return {

@@ -54,6 +54,8 @@ export interface WriteMark {
   shard: number;
   /** When the ack policy held (null: not yet, or never). */
   committedAtMs: number | null;
+  /** False when the leader applied it but the client was told it was unavailable (its ack was cut off). */
+  ackReachedClient: boolean;
   /** Whether the ack policy held: true, false (a quorum never formed) or 'pending'. */
   committed: boolean | 'pending';
 }

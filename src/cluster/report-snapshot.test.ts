@@ -111,3 +111,14 @@ test('snapshot: a seed gives the same snapshot twice (determinism)', async () =>
   const two = await cutThenWait();
   assert.equal(JSON.stringify(one.atStepsEnd), JSON.stringify(two.atStepsEnd));
 });
+
+test('snapshot: a write whose ack a one-way cut kept from the client is marked so', async () => {
+  const c = await build({ shardsPerRegion: 1 });
+  c.injectOneWayPartition('us-east', 'eu-west');
+  assert.throws(
+    () => c.writeSignal('click', 'a', 1, { via: 'eu-west' }),
+    /acknowledgement cannot reach eu-west/,
+  );
+  const [w] = c.snapshot().writes;
+  assert.deepEqual([w!.region, w!.via, w!.ackReachedClient], ['us-east', 'eu-west', false]);
+});

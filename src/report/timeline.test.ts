@@ -113,6 +113,7 @@ test('timeline: 2,000 writes are counted in about TARGET_BINS bins; every write 
     via: i % 4 === 0 ? 'eu-west' : 'us-east',
     shard: i % 2,
     committedAtMs: i * 1.5 + 7,
+    ackReachedClient: true,
     committed: true,
   }));
   const data = timelineData({ ...sampleSnapshotAfterCheck(), writes });
@@ -144,4 +145,11 @@ test('timeline: same snapshot, byte-identical SVG; a <script> name stays text', 
   assert.equal(a, b);
   assert.ok(!/<script/i.test(a));
   assert.ok(a.includes('&lt;script&gt;'));
+});
+
+test('timeline: no ack is drawn for a write whose ack never reached its client', () => {
+  const snapshot = sampleSnapshotAfterCheck();
+  const writes = snapshot.writes.map((w) => ({ ...w, ackReachedClient: w.via === 'us-east' }));
+  const acks = timelineData({ ...snapshot, writes }).events.filter((e) => e.row === ROWS[1]);
+  assert.deepEqual([...new Set(acks.map((e) => e.lane))], ['us-east']);
 });

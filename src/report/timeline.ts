@@ -3,7 +3,7 @@
  * whole scenario in virtual time. In its lane, each region shows the writes its replica accepted
  * (the shard's leader, or the client's own region under 'accept-local') and the acknowledgements
  * its clients were given (when the ack policy held: at once under 'leader' acks, when a majority
- * held the write under 'quorum'); the faults that touched it shaded (partitions and one-way cuts
+ * held the write under 'quorum'; none when a cut kept the ack from the client); the faults that touched it shaded (partitions and one-way cuts
  * in both regions' lanes, crashes, clock skew, network faults); failovers as triangles (up in the
  * new leader's lane, down in the deposed one's); the end of the steps (where the final heal
  * began) and every convergence as rules across all lanes.
@@ -87,7 +87,7 @@ export function timelineData(snapshot: ClusterSnapshot, marks: ChartMarks = {}):
     ...snapshot.faults.map((f) => f.toMs ?? f.fromMs),
     ...snapshot.writes.map((w) => w.committedAtMs ?? w.atMs),
   );
-  const minWidthMs = endMs / 400; // a crash restarted at once is still a visible sliver
+  const minWidthMs = (endMs * 3) / WIDTH_PX; // a crash restarted at once is still a 3 px sliver
   const bands: BandDatum[] = [];
   const failovers: FailoverDatum[] = [];
   const labelsPerLane = new Map<string, Set<string>>();
@@ -279,7 +279,7 @@ function eventData(snapshot: ClusterSnapshot, binMs: number): EventDatum[] {
   const single: EventDatum[] = [];
   for (const w of snapshot.writes) {
     single.push({ lane: w.region, row: ROWS[0], atMs: w.atMs, toMs: w.atMs, count: 1 });
-    if (w.committedAtMs !== null)
+    if (w.committedAtMs !== null && w.ackReachedClient)
       single.push({ lane: w.via, row: ROWS[1], atMs: w.committedAtMs, toMs: w.committedAtMs, count: 1 });
   }
   if (binMs === 0) return single;

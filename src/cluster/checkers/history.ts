@@ -21,6 +21,8 @@ export interface WriteRecord {
   idempotencyKey: string;
   /** The region whose replica accepted it: the shard's leader, or `via` for a local write. */
   acceptedBy: string;
+  /** False when the leader applied it but its acknowledgement could not reach the client (a cut). */
+  ackReachedClient: boolean;
   /** Whether the write's ack policy held ('pending' until known). */
   committed: boolean | 'pending';
   /** Virtual time the ack policy held (at once under 'leader' acks; null while pending or never). */
@@ -105,6 +107,7 @@ export class History {
     w: {
       via: string;
       acceptedBy: string;
+      ackReachedClient: boolean;
       tenant: string;
       entity: string;
       signal: string;

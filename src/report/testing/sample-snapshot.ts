@@ -160,6 +160,7 @@ function sampleWrites(): WriteMark[] {
       via,
       shard: (atMs / 100) % 2,
       committedAtMs: atMs,
+      ackReachedClient: true,
       committed: true,
     });
   }
