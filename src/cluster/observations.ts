@@ -1,8 +1,10 @@
 /**
  * What a simulated cluster observes of itself while it runs, kept for the checkers and the
  * report: the client history, the promise observer's runtime checks, messages replicas
- * refused, failovers, the replication-lag timeline and the faults the nemesis recorded. It
- * also writes the log lines that tell a scenario's story (a refusal, a new epoch, a recovery).
+ * refused, failovers, convergences, when each quorum write committed, the replication-lag
+ * timeline (each follower's lag where it changed, closed at the snapshot so a line runs to the
+ * end) and the faults the nemesis recorded. It also writes the log lines that tell a scenario's
+ * story (a refusal, a new epoch, a recovery).
  */
 import { OutOfOrderBatchError, type EngineEvent, type TidalError } from '../engine';
 import type { History } from './checkers/history';
@@ -54,6 +56,8 @@ export class Observations {
   lastConvergenceMs: number | undefined;
   /** Every successful convergence wait (the first 1,000). */
   private readonly convergences: ConvergenceMark[] = [];
+  /** Whether lag is sampled at all (a cluster built with `sampleLagEveryMs: 0` has no lag chart). */
+  private sampling = false;
   private readonly lagSamples: LagSample[] = [];
   private readonly lagSeries = new Map<string, LagSeries>();
   private readonly log: ClusterLogger;
@@ -103,8 +107,6 @@ export class Observations {
       this.convergences.push({ atMs: this.world.now(), tookMs });
     if (this.sampling) this.sampleLag(); // the lines reach 0 at the instant it converged, not a tick later
   }
-
-  private sampling = false;
 
   /**
    * Samples each follower's lag every `everyMs` of virtual time (0: never), for the report. A
