@@ -6,15 +6,15 @@
 import { Given, Then } from '@cucumber/cucumber';
 import { logAttachment, scenarioAttachments } from '../src/report/attachments';
 import { createScenarioLogger } from '../src/report/logger';
-import { sampleSnapshot } from '../src/report/testing/sample-snapshot';
+import { sampleSnapshots } from '../src/report/testing/sample-snapshot';
 import type { TidalWorld } from './support/world';
 
 // The seed is the World's, as for every scenario (the hooks resolve it and attach it once).
 Given('the demo replication snapshot is attached to the report', async function (this: TidalWorld) {
-  const snapshot = sampleSnapshot(this.seed);
-  const { logger, ndjson } = createScenarioLogger({ now: () => snapshot.nowMs });
-  logger.info({ seed: snapshot.seed, regions: 3 }, 'demo snapshot taken');
-  for (const item of [...(await scenarioAttachments(snapshot)), ...logAttachment(ndjson())]) {
+  const snapshots = sampleSnapshots(this.seed);
+  const { logger, ndjson } = createScenarioLogger({ now: () => snapshots.atEnd.nowMs });
+  logger.info({ seed: snapshots.atEnd.seed, regions: 3 }, 'demo snapshot taken');
+  for (const item of [...(await scenarioAttachments(snapshots)), ...logAttachment(ndjson())]) {
     this.attach(item.body, { mediaType: item.mediaType, fileName: item.fileName });
   }
 });

@@ -111,7 +111,12 @@ export class Clients implements SessionHost {
       timeMs: opts.timeMs,
       local,
     });
-    this.history.recordWrite(ack, write, this.now(), target.clock.nowMs());
+    this.history.recordWrite(
+      ack,
+      { ...write, acceptedBy: target.regionId, ackReachedClient: !ackLost },
+      this.now(),
+      target.clock.nowMs(),
+    );
     if (ackLost) {
       throw new UnavailableError(
         via,

@@ -281,7 +281,8 @@ export class SimulatedCluster implements Cluster, SimulatorControls {
       this.world.log.error({ timeoutMs, lagging: err.lagging }, 'convergence timeout');
       throw err;
     }
-    const tookMs = (this.observations.lastConvergenceMs = this.now() - start);
+    const tookMs = this.now() - start;
+    this.observations.converged(tookMs);
     this.world.log.info({ tookMs }, 'cluster converged');
     return tookMs;
   }

@@ -154,8 +154,8 @@ export class Nemesis {
   }
 
   /** Records a crash (the replicas do the crashing). */
-  crashed(replica: string): void {
-    this.crashSpans.set(replica, this.open({ kind: 'crash', replica }));
+  crashed(replica: string, region: string): void {
+    this.crashSpans.set(replica, this.open({ kind: 'crash', replica, region }));
   }
 
   restarted(replica: string): void {

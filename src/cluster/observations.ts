@@ -1,8 +1,10 @@
 /**
  * What a simulated cluster observes of itself while it runs, kept for the checkers and the
  * report: the client history, the promise observer's runtime checks, messages replicas
- * refused, failovers, the replication-lag timeline and the faults the nemesis recorded. It
- * also writes the log lines that tell a scenario's story (a refusal, a new epoch, a recovery).
+ * refused, failovers, convergences, when each quorum write committed, the replication-lag
+ * timeline (each follower's lag where it changed, closed at the snapshot so a line runs to the
+ * end) and the faults the nemesis recorded. It also writes the log lines that tell a scenario's
+ * story (a refusal, a new epoch, a recovery).
  */
 import { OutOfOrderBatchError, type EngineEvent, type TidalError } from '../engine';
 import type { History } from './checkers/history';
@@ -12,11 +14,28 @@ import type { ClusterLogger } from './config';
 import type { Nemesis } from './nemesis';
 import type { SimulatedNode } from './node';
 import type { Replicas } from './replicas';
-import type { ClusterSnapshot, FaultSpan, LagSample, RegionStateRow, ScoreSample } from './report-data';
+import type {
+  ClusterSnapshot,
+  ConvergenceMark,
+  FaultSpan,
+  LagSample,
+  RegionStateRow,
+  ScoreSample,
+  WriteMark,
+} from './report-data';
 import type { SimWorld } from './world';
 
 const MAX_LAG_SAMPLES = 20_000;
 const MAX_REJECTIONS = 10_000;
+const MAX_CONVERGENCES = 1_000;
+
+/** A follower replica's open lag series: its last recorded lag and which stint it is in. */
+interface LagSeries {
+  region: string;
+  lagEvents: number;
+  stint: number;
+  following: boolean;
+}
 
 /** A message a replica refused, with the typed error it refused it with. */
 export interface Rejection {
@@ -35,8 +54,12 @@ export class Observations {
   readonly failovers: FailoverRecord[] = [];
   /** Virtual ms the last successful convergence wait took. */
   lastConvergenceMs: number | undefined;
+  /** Every successful convergence wait (the first 1,000). */
+  private readonly convergences: ConvergenceMark[] = [];
+  /** Whether lag is sampled at all (a cluster built with `sampleLagEveryMs: 0` has no lag chart). */
+  private sampling = false;
   private readonly lagSamples: LagSample[] = [];
-  private readonly lastLag = new Map<string, number>();
+  private readonly lagSeries = new Map<string, LagSeries>();
   private readonly log: ClusterLogger;
 
   constructor(
@@ -77,9 +100,21 @@ export class Observations {
     this.log.info({ shard, from, to, epoch, startSeqNo }, 'failover');
   }
 
-  /** Samples each follower's lag every `everyMs` of virtual time (0: never), for the report. */
+  /** A wait for full convergence ended with every replica converged, after `tookMs`. */
+  converged(tookMs: number): void {
+    this.lastConvergenceMs = tookMs;
+    if (this.convergences.length < MAX_CONVERGENCES)
+      this.convergences.push({ atMs: this.world.now(), tookMs });
+    if (this.sampling) this.sampleLag(); // the lines reach 0 at the instant it converged, not a tick later
+  }
+
+  /**
+   * Samples each follower's lag every `everyMs` of virtual time (0: never), for the report. A
+   * sample is kept when a follower's lag changes; `snapshot` closes every series at its instant.
+   */
   startSampling(everyMs: number): void {
     if (everyMs <= 0) return;
+    this.sampling = true;
     const tick = (): void => {
       this.sampleLag();
       this.world.scheduler.after(everyMs, tick);
@@ -126,6 +161,9 @@ export class Observations {
       case 'leader':
         this.log.info({ replica: node.name, epoch: e.epoch, lastSeq: e.lastSeq }, 'replica leads its shard');
         break;
+      case 'committed':
+        this.history.committedUpTo(node.shardId, e.epoch, e.seqNo, this.world.now());
+        break;
       case 'merged':
         this.log.debug({ replica: node.name, states: e.states }, 'reconciled states merged');
         break;
@@ -157,29 +195,83 @@ export class Observations {
       signal: w.signal,
       scores: Object.fromEntries(r.regions.map((region) => [region, this.scoreIn(region, w)])),
     }));
+    const writes: WriteMark[] = this.history.writes.map((w) => ({
+      atMs: w.atMs,
+      region: w.acceptedBy,
+      via: w.via,
+      shard: w.shard,
+      committedAtMs: w.committedAtMs,
+      ackReachedClient: w.ackReachedClient,
+      committed: w.committed,
+    }));
     return {
       seed: this.world.seed,
       nowMs: now,
+      regionNames: [...r.regions],
       regions,
       scores,
-      lag: [...this.lagSamples],
+      lag: this.sampling ? [...this.lagSamples, ...this.closingLagSamples()] : [],
       faults: this.faultTimeline(),
+      writes,
+      convergences: this.convergences.map((c) => ({ ...c })),
     };
   }
 
-  private sampleLag(): void {
-    if (this.lagSamples.length >= MAX_LAG_SAMPLES) return;
+  /**
+   * Each follower's lag now, where its series' last sample is older: without it a line would
+   * stop at its last change (a region cut off and then idle would seem to stay behind for good).
+   */
+  private closingLagSamples(): LagSample[] {
+    const now = this.world.now();
+    const last = new Map<string, number>();
+    for (const s of this.lagSamples) last.set(s.replica, s.timeMs);
+    return this.followerLags()
+      .filter(({ node }) => last.get(node.name) !== now)
+      .map(({ node, lagEvents }) => ({
+        timeMs: now,
+        replica: node.name,
+        region: node.regionId,
+        lagEvents,
+        stint: nextStint(this.lagSeries.get(node.name)),
+      }));
+  }
+
+  /** Every replica that follows its shard's leader now, with its lag in events behind it. */
+  private followerLags(): { node: SimulatedNode; lagEvents: number }[] {
     const r = this.replicas;
+    const out: { node: SimulatedNode; lagEvents: number }[] = [];
     for (let s = 0; s < r.shardCount; s++) {
       const leaderSeq = r.leader(s).db.appliedSeqNo();
       for (const region of r.regions) {
         if (region === r.controlPlane.leaderOf(s)) continue;
         const node = r.node(region, s);
-        const lag = Math.max(0, leaderSeq - node.db.appliedSeqNo());
-        if (this.lastLag.get(node.name) === lag) continue;
-        this.lastLag.set(node.name, lag);
-        this.lagSamples.push({ timeMs: this.world.now(), replica: node.name, lagEvents: lag });
+        out.push({ node, lagEvents: Math.max(0, leaderSeq - node.db.appliedSeqNo()) });
       }
+    }
+    return out;
+  }
+
+  /**
+   * Keeps each follower's lag where it changed. A follower promoted to leader gets a last sample
+   * (its line runs to the failover, then stops); demoted again, it starts its next stint.
+   */
+  private sampleLag(): void {
+    if (this.lagSamples.length >= MAX_LAG_SAMPLES) return;
+    const now = this.world.now();
+    const following = new Set<string>();
+    for (const { node, lagEvents } of this.followerLags()) {
+      following.add(node.name);
+      const series = this.lagSeries.get(node.name);
+      if (series?.following && series.lagEvents === lagEvents) continue;
+      const stint = nextStint(series);
+      this.lagSeries.set(node.name, { region: node.regionId, lagEvents, stint, following: true });
+      this.lagSamples.push({ timeMs: now, replica: node.name, region: node.regionId, lagEvents, stint });
+    }
+    for (const [name, series] of this.lagSeries) {
+      if (!series.following || following.has(name)) continue;
+      series.following = false;
+      const { region, lagEvents, stint } = series;
+      this.lagSamples.push({ timeMs: now, replica: name, region, lagEvents, stint });
     }
   }
 
@@ -191,4 +283,10 @@ export class Observations {
       ? n.db.readDecayScore(w.entity, w.signal, this.world.now(), w.tenant || undefined)
       : undefined;
   }
+}
+
+/** The stint a follower's next sample belongs to: its current one, or the next after a spell as leader. */
+function nextStint(series: LagSeries | undefined): number {
+  if (series === undefined) return 0;
+  return series.following ? series.stint : series.stint + 1;
 }

@@ -134,7 +134,7 @@ export class Replicas {
     node.db.flush(); // a crash takes effect at the end of the instant, after group commit
     node.stop();
     const tornBytes = opts.tornWrite ? this.tearWriteInFlight(node) : 0;
-    this.nemesis.crashed(node.name);
+    this.nemesis.crashed(node.name, node.regionId);
     this.world.log.info({ node: node.name, tornBytes }, 'replica crashed');
     return tornBytes;
   }

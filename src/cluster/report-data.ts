@@ -1,8 +1,9 @@
 /**
  * Plain data a scenario hands to the report layer: the cluster's state at the end of a scenario,
- * its replication-lag timeline and its fault timeline (typed faults and their labels). Plain data
- * and the functions that describe it, so the report code depends only on these shapes and never
- * on the simulator itself.
+ * its replication-lag timeline, the writes clients made and when they were acknowledged, its
+ * convergences and its fault timeline (typed faults and their labels). Plain data and the
+ * functions that describe it, so the report code depends only on these shapes and never on the
+ * simulator itself.
  */
 
 /** One replica's state at the end of a scenario. */
@@ -24,11 +25,45 @@ export interface ScoreSample {
   scores: Record<string, number | undefined>;
 }
 
-/** Replication lag of one follower replica ("eu-west/0") at one virtual instant. */
+/**
+ * Replication lag of one follower replica ("eu-west/0") at one virtual instant. Samples are kept
+ * when a lag changes, and every follower's series is closed at the snapshot's instant, so a line
+ * runs to the end of the scenario. A replica is sampled only while it follows: `stint` counts its
+ * spells as a follower (a failover that makes it leader ends one, a later demotion starts the next).
+ */
 export interface LagSample {
   timeMs: number;
   replica: string;
+  /** Its region, the lane a report draws it in. */
+  region: string;
   lagEvents: number;
+  stint: number;
+}
+
+/**
+ * A write a client was acknowledged, as the timeline draws it: the region whose replica accepted
+ * it (the shard's leader, or the client's own region under 'accept-local'), and when its ack
+ * policy held (at once under 'leader' acks; when a majority held it under 'quorum').
+ */
+export interface WriteMark {
+  atMs: number;
+  /** The region whose replica accepted the write. */
+  region: string;
+  /** The region the client wrote through. */
+  via: string;
+  shard: number;
+  /** When the ack policy held (null: not yet, or never). */
+  committedAtMs: number | null;
+  /** False when the leader applied it but the client was told it was unavailable (its ack was cut off). */
+  ackReachedClient: boolean;
+  /** Whether the ack policy held: true, false (a quorum never formed) or 'pending'. */
+  committed: boolean | 'pending';
+}
+
+/** One wait that ended with every replica converged: when it ended and how long it took. */
+export interface ConvergenceMark {
+  atMs: number;
+  tookMs: number;
 }
 
 /** Message faults on one directed link, or on every link. */
@@ -56,7 +91,8 @@ export type Fault =
   /** `link` undefined: the faults apply to every link. */
   | { kind: 'network-faults'; link: { from: string; to: string } | undefined; faults: NetworkFaults }
   | { kind: 'clock-skew'; region: string; skewMs: number; driftMsPerS: number }
-  | { kind: 'crash'; replica: string }
+  /** `replica` names the replica ("eu-west/0"); `region` is its region. */
+  | { kind: 'crash'; replica: string; region: string }
   | { kind: 'failover'; shard: number; from: string; to: string; epoch: number }
   | { kind: 'flapping'; between: readonly [string, string]; times: number };
 
@@ -106,14 +142,21 @@ export function cutsBetween(f: Fault, a: string, b: string): boolean {
   return (x === a && y === b) || (x === b && y === a);
 }
 
-/** Everything the per-scenario attachments are drawn from. */
+/** Everything the per-scenario attachments are drawn from. Virtual time starts at 0 ms. */
 export interface ClusterSnapshot {
   seed: number;
   nowMs: number;
+  /** Every region, in the cluster's order (the timeline's lanes). */
+  regionNames: string[];
   regions: RegionStateRow[];
   scores: ScoreSample[];
+  /** Follower replicas' lag, each series closed at `nowMs`; never a leader's. */
   lag: LagSample[];
   faults: FaultSpan[];
+  /** Acknowledged writes, in order (none when the cluster keeps no history). */
+  writes: WriteMark[];
+  /** Every successful wait for full convergence, in order. */
+  convergences: ConvergenceMark[];
 }
 
 /** What a scenario ran against: the simulator in this process, or real processes (a deployment). */

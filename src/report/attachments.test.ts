@@ -3,14 +3,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CHART_MEDIA_TYPE,
+  TIMELINE_FILE_NAME,
   WALL_CLOCK_FILE_NAME,
   logAttachment,
   scenarioAttachments,
   wallClockAttachment,
 } from './attachments';
-import { lagChartSpec, MAX_SAMPLES_PER_REPLICA } from './lag-chart';
+import { lagChartData, lagChartSpec, MAX_SAMPLES_PER_REPLICA } from './lag-chart';
 import { regionStateMarkdown } from './region-table';
-import { sampleSnapshot } from './testing/sample-snapshot';
+import { sampleSnapshot, sampleSnapshotAfterCheck, sampleSnapshots } from './testing/sample-snapshot';
 import type { ClusterSnapshot } from '../cluster/report-data';
 
 const EVIL = '<script>alert(1)</script>';
@@ -26,32 +27,44 @@ function evilSnapshot(): ClusterSnapshot {
     fromMs: 2600,
     toMs: 2800,
   });
-  snapshot.lag.push({ timeMs: 100, replica: EVIL, lagEvents: 2 });
+  snapshot.lag.push({ timeMs: 100, replica: EVIL, region: EVIL, lagEvents: 2, stint: 0 });
   return snapshot;
 }
 
 async function chartSvg(snapshot: ClusterSnapshot): Promise<string> {
-  const chart = (await scenarioAttachments(snapshot))[1];
+  const chart = (await scenarioAttachments({ atStepsEnd: snapshot, atEnd: snapshot }))[0]!;
   assert.equal(chart.mediaType, CHART_MEDIA_TYPE);
   return Buffer.from(chart.body, 'base64').toString('utf8');
 }
 
-test('attachments: a region state table and a lag chart, in that order, with file names', async () => {
-  const items = await scenarioAttachments(sampleSnapshot());
+test('attachments: the lag chart, the timeline, the region state picture and its Markdown, in that order', async () => {
+  const items = await scenarioAttachments(sampleSnapshots());
   assert.deepEqual(
     items.map((a) => [a.mediaType, a.fileName]),
     [
-      ['text/markdown', 'region-state.md'],
       ['base64:image/svg+xml', 'replication-lag.svg'],
+      ['base64:image/svg+xml', TIMELINE_FILE_NAME],
+      ['base64:image/svg+xml', 'region-state.svg'],
+      ['text/markdown', 'region-state.md'],
     ],
   );
+  assert.equal(TIMELINE_FILE_NAME, 'timeline.svg');
+});
+
+test('attachments: the region state is the steps-end snapshot; the charts run to the end of the check', async () => {
+  const [chart, , picture, md] = await scenarioAttachments(sampleSnapshots());
+  const decoded = (a: { body: string }): string => Buffer.from(a.body, 'base64').toString('utf8');
+  assert.match(md!.body, /t = 3000 ms/);
+  assert.match(decoded(picture!), /when the steps ended, t = 3000 ms/);
+  assert.match(decoded(chart!), /steps end: heal all/);
+  assert.match(decoded(chart!), /converged after 300 ms/);
 });
 
 test('region table: one row per replica with role, liveness, epoch, SeqNo and lag', () => {
   const md = regionStateMarkdown(sampleSnapshot());
   assert.match(md, /seed 42/);
   assert.match(md, /\| `ap-south` \|\s+1 \| follower \| DOWN \|\s+1 \|\s+80 \|\s+16 \|\s+1000 ms \|/);
-  assert.match(md, /\| `us-east`\s+\|\s+0 \| leader\s+\| up\s+\|/);
+  assert.match(md, /\| `us-east`\s+\|\s+0 \| leader\s+\| up\s+\|\s+1 \|\s+120 \|\s+— \|\s+— \|/);
   assert.equal(md.split('\n').filter((l) => l.startsWith('| `')).length, 6 + 2);
 });
 
@@ -62,7 +75,17 @@ test('region table: decay scores per region, a dash where a region has none', ()
 });
 
 test('region table: an empty snapshot says so instead of drawing empty tables', () => {
-  const md = regionStateMarkdown({ seed: 1, nowMs: 0, regions: [], scores: [], lag: [], faults: [] });
+  const md = regionStateMarkdown({
+    seed: 1,
+    nowMs: 0,
+    regionNames: [],
+    regions: [],
+    scores: [],
+    lag: [],
+    faults: [],
+    writes: [],
+    convergences: [],
+  });
   assert.match(md, /_No replicas in the snapshot\._/);
   assert.match(md, /_No scores sampled\._/);
 });
@@ -91,7 +114,33 @@ test('lag chart: an SVG document with a line per follower replica and shaded, la
   }
   for (const colour of ['#e45756', '#eeca3b', '#79706e'])
     assert.ok(svg.includes(`fill="${colour}"`), `no span shaded ${colour}`);
-  assert.equal((svg.match(/class="mark-line role-mark/g) ?? []).length, 2, 'one line per replica');
+  assert.equal((svg.match(/class="mark-line role-mark/g) ?? []).length, 2, 'one line per follower replica');
+});
+
+test('lag chart: after the check, every follower line ends at 0 at the end of the scenario', () => {
+  const snapshot = sampleSnapshotAfterCheck();
+  const data = lagChartData(snapshot);
+  for (const series of new Set(data.map((p) => p.series))) {
+    const last = data.filter((p) => p.series === series).at(-1)!;
+    assert.deepEqual([series, last.timeMs, last.lagEvents], [series, snapshot.nowMs, 0]);
+  }
+  const spec = JSON.stringify(lagChartSpec(snapshot));
+  assert.match(spec, /"domain":\[0,3300\]/);
+});
+
+test('lag chart: a follower promoted to leader ends its line; its next spell as follower is a new line', () => {
+  const lag = [
+    { timeMs: 0, replica: 'eu-west/0', region: 'eu-west', lagEvents: 3, stint: 0 },
+    { timeMs: 100, replica: 'eu-west/0', region: 'eu-west', lagEvents: 3, stint: 0 },
+    { timeMs: 500, replica: 'eu-west/0', region: 'eu-west', lagEvents: 1, stint: 1 },
+  ];
+  const data = lagChartData({ ...sampleSnapshot(), lag });
+  assert.deepEqual(
+    data.map((p) => p.series),
+    ['eu-west/0 #1', 'eu-west/0 #1', 'eu-west/0 #2'],
+  );
+  const layers = (lagChartSpec({ ...sampleSnapshot(), lag }) as unknown as { layer: object[] }).layer;
+  assert.match(JSON.stringify(layers.at(-1)), /"detail":\{"field":"series"/);
 });
 
 test('lag chart: same snapshot, byte-identical SVG', async () => {
@@ -108,14 +157,14 @@ test('lag chart: a long series is bounded and keeps its peak', () => {
   const lag = Array.from({ length: 5000 }, (_, i) => ({
     timeMs: i,
     replica: 'eu-west/0',
-    lagEvents: i === 2345 ? 99 : 1,
+    region: 'eu-west',
+    lagEvents: i === 2345 ? 99 : i === 4999 ? 0 : 1,
+    stint: 0,
   }));
-  const spec = lagChartSpec({ ...sampleSnapshot(), lag }) as unknown as {
-    layer: Array<{ data: { values: Array<{ lagEvents: number }> } }>;
-  };
-  const plotted = spec.layer[2].data.values;
+  const plotted = lagChartData({ ...sampleSnapshot(), lag });
   assert.ok(plotted.length <= MAX_SAMPLES_PER_REPLICA, `${plotted.length} samples plotted`);
   assert.equal(Math.max(...plotted.map((s) => s.lagEvents)), 99);
+  assert.deepEqual([plotted.at(-1)!.timeMs, plotted.at(-1)!.lagEvents], [4999, 0], 'the last sample is kept');
 });
 
 test('escaping: chart: <script> in a fault label or replica name stays text', async () => {

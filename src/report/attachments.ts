@@ -1,35 +1,58 @@
 /**
- * Per-scenario report attachments, drawn from the ClusterSnapshot a scenario ends with: the
- * region state table (Markdown) and the replication-lag timeline (SVG), plus the scenario's
- * pino log and, apart from everything else, its wall-clock measurements. Each item is ready for
- * `this.attach(body, { mediaType, fileName })` in a hook or step.
+ * Per-scenario report attachments, drawn from the ClusterSnapshots a scenario ends with: the
+ * replication-lag chart and the scenario timeline (SVG, from the snapshot taken after the
+ * end-of-scenario heal and convergence, so the catch-up is drawn), the region state as a table
+ * picture and as Markdown (from the snapshot taken when the steps ended, before the final heal),
+ * plus the scenario's pino log and, apart from everything else, its wall-clock measurements.
+ * Each item is ready for `this.attach(body, { mediaType, fileName })` in a hook or step.
  * Every attachment but the wall-clock one is a function of the seed alone: two runs of a seed
  * give byte-identical attachments (src/report/scenario-determinism.test.ts checks it).
- * The chart's body is base64 with media type `base64:image/svg+xml`: Cucumber's HTML report only
- * displays images whose attachment is base64-encoded, and that prefix is how a string says so.
+ * Pictures are base64 with media type `base64:image/svg+xml` (report-attachment.ts): Cucumber's
+ * HTML report displays only images as pictures, and only base64-encoded ones.
  */
 import type { ClusterSnapshot } from '../cluster/report-data';
 import { lagChartSvg } from './lag-chart';
-import { regionStateMarkdown } from './region-table';
+import { regionStateMarkdown, regionStateSvg } from './region-table';
+import { svgAttachment, SVG_MEDIA_TYPE, type ReportAttachment } from './report-attachment';
+import { TIMELINE_FILE_NAME, timelineSvg } from './timeline';
 
-export interface ReportAttachment {
-  body: string;
-  mediaType: string;
-  fileName?: string;
-}
+export type { ReportAttachment } from './report-attachment';
 
 /** Media type Cucumber receives for the chart (decoded, the message says image/svg+xml). */
-export const CHART_MEDIA_TYPE = 'base64:image/svg+xml';
+export const CHART_MEDIA_TYPE = SVG_MEDIA_TYPE;
 
-/** The region state table and the lag chart for one scenario, in that order. */
-export async function scenarioAttachments(snapshot: ClusterSnapshot): Promise<ReportAttachment[]> {
-  const svg = await lagChartSvg(snapshot);
+/** File names of the per-scenario pictures and tables, in the order they are attached. */
+export const LAG_CHART_FILE_NAME = 'replication-lag.svg';
+export const REGION_STATE_SVG_FILE_NAME = 'region-state.svg';
+export const REGION_STATE_MD_FILE_NAME = 'region-state.md';
+export { TIMELINE_FILE_NAME };
+
+/** The two moments a scenario's cluster attachments are drawn from. */
+export interface ScenarioSnapshots {
+  /** When the steps ended, before the end-of-scenario heal: the region state tables. */
+  atStepsEnd: ClusterSnapshot;
+  /** After the end-of-scenario heal and convergence: the lag chart and the timeline. */
+  atEnd: ClusterSnapshot;
+}
+
+/**
+ * The lag chart, the timeline, the region state picture and its Markdown, in that order (the
+ * browser test takes the first picture of a scenario for the lag chart).
+ */
+export async function scenarioAttachments(snapshots: ScenarioSnapshots): Promise<ReportAttachment[]> {
+  const marks = { stepsEndMs: snapshots.atStepsEnd.nowMs };
+  const [chart, timeline] = await Promise.all([
+    lagChartSvg(snapshots.atEnd, marks),
+    timelineSvg(snapshots.atEnd, marks),
+  ]);
   return [
-    { body: regionStateMarkdown(snapshot), mediaType: 'text/markdown', fileName: 'region-state.md' },
+    svgAttachment(chart, LAG_CHART_FILE_NAME),
+    svgAttachment(timeline, TIMELINE_FILE_NAME),
+    svgAttachment(regionStateSvg(snapshots.atStepsEnd), REGION_STATE_SVG_FILE_NAME),
     {
-      body: Buffer.from(svg, 'utf8').toString('base64'),
-      mediaType: CHART_MEDIA_TYPE,
-      fileName: 'replication-lag.svg',
+      body: regionStateMarkdown(snapshots.atStepsEnd),
+      mediaType: 'text/markdown',
+      fileName: REGION_STATE_MD_FILE_NAME,
     },
   ];
 }

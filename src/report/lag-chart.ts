@@ -1,19 +1,22 @@
 /**
- * The replication-lag timeline: virtual time on x, lag in events per follower replica on y
- * (one step line each), faults shaded as labelled spans. A vega-lite spec compiled and rendered
- * to an SVG string by vega's headless View (no canvas, no DOM, no browser). Untrusted names
- * (replicas, fault labels) travel only as data values, never in field names or expressions, and
- * vega's SVG renderer entity-escapes text, so a name like `<script>` stays text.
+ * The replication-lag timeline: virtual time on x, from 0 to the snapshot's instant (after the
+ * end-of-scenario heal and convergence), lag in events per follower replica on y (one step line
+ * per follower stint; a leader has no lag and no line), faults shaded as labelled spans, the
+ * final heal and every convergence marked. A vega-lite spec rendered to an SVG string
+ * (vega-render.ts). Untrusted names (replicas, fault labels) travel only as data values, never in
+ * field names or expressions, and vega's SVG renderer entity-escapes text, so a name like
+ * `<script>` stays text.
  */
 import type { ClusterSnapshot, FaultSpan, LagSample } from '../cluster/report-data';
 import type { TopLevelSpec } from 'vega-lite/build/index';
-import { importEsm } from './esm';
+import { momentLayers, type ChartMarks } from './moments';
+import { renderSvg } from './vega-render';
 
-type Vega = typeof import('vega');
-type VegaLite = typeof import('vega-lite/build/index');
+export type { ChartMarks } from './moments';
 
 const WIDTH_PX = 640;
-const FAULT_COLOURS: Record<FaultSpan['kind'], string> = {
+/** A fixed colour per fault kind, the same in the lag chart and the timeline. */
+export const FAULT_COLOURS: Record<FaultSpan['kind'], string> = {
   partition: '#e45756',
   'one-way-partition': '#f58518',
   'network-faults': '#b279a2',
@@ -39,20 +42,21 @@ interface FaultDatum {
 }
 
 /** The chart as a standalone SVG document string. */
-export async function lagChartSvg(snapshot: ClusterSnapshot): Promise<string> {
-  const [vega, vegaLite] = await Promise.all([importEsm<Vega>('vega'), importEsm<VegaLite>('vega-lite')]);
-  const { spec } = vegaLite.compile(lagChartSpec(snapshot), { logger: silentLogger(vega) });
-  const view = new vega.View(vega.parse(spec), { renderer: 'none', logLevel: vega.Error });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+export function lagChartSvg(snapshot: ClusterSnapshot, marks: ChartMarks = {}): Promise<string> {
+  return renderSvg(lagChartSpec(snapshot, marks));
+}
+
+/** One plotted point: a sample with the series (replica and stint) its line belongs to. */
+export type LagPoint = LagSample & { series: string };
+
+/** The points the chart plots, per follower series in time order (exported for tests). */
+export function lagChartData(snapshot: ClusterSnapshot): LagPoint[] {
+  return boundedLag(snapshot.lag).map((s) => ({ ...s, series: `${s.replica} #${s.stint + 1}` }));
 }
 
 /** The vega-lite spec, exported for tests and for anyone who wants the chart in another form. */
-export function lagChartSpec(snapshot: ClusterSnapshot): TopLevelSpec {
-  const lag = boundedLag(snapshot.lag);
+export function lagChartSpec(snapshot: ClusterSnapshot, marks: ChartMarks = {}): TopLevelSpec {
+  const lag = lagChartData(snapshot);
   const faults = faultData(snapshot);
   const dotted = maxPerReplica(lag) <= MAX_DOTTED_SAMPLES;
   const endMs = Math.max(snapshot.nowMs, ...lag.map((s) => s.timeMs), ...faults.map((f) => f.toMs));
@@ -63,11 +67,13 @@ export function lagChartSpec(snapshot: ClusterSnapshot): TopLevelSpec {
       text: 'Replication lag per follower replica',
       subtitle: lag.length > 0 ? `seed ${snapshot.seed}` : `seed ${snapshot.seed}: no lag samples recorded`,
     },
-    description: 'Replication lag in events per follower replica over virtual time, with faults shaded.',
+    description:
+      'Replication lag in events per follower replica over the whole scenario in virtual time, with faults shaded, the final heal and each convergence marked.',
     config: { aria: false }, // per-mark ARIA labels would add ~150 bytes per point to every report
     width: WIDTH_PX,
     height: HEIGHT_PX,
     background: 'white',
+    resolve: { scale: { color: 'independent' } },
     layer: [
       {
         data: { values: faults },
@@ -95,47 +101,62 @@ export function lagChartSpec(snapshot: ClusterSnapshot): TopLevelSpec {
           text: { field: 'label', type: 'nominal' },
         },
       },
+      ...momentLayers(snapshot, marks, x, (row) => HEIGHT_PX - 2 - row * LABEL_ROW_PX, 'bottom'),
       {
         data: { values: lag },
         mark: { type: 'line', interpolate: 'step-after', point: dotted, strokeWidth: 2 },
         encoding: {
           x: { field: 'timeMs', type: 'quantitative', ...x, title: 'virtual time (ms)' },
-          y: { field: 'lagEvents', type: 'quantitative', title: 'lag (events)', scale: { zero: true } },
+          y: {
+            field: 'lagEvents',
+            type: 'quantitative',
+            title: 'lag (events)',
+            // All at 0 (no lag all along): 0 at the bottom, not a lone "0.000000" in the middle.
+            scale: lag.some((s) => s.lagEvents > 0) ? { zero: true } : { domain: [0, 1] },
+            axis: { format: 'd', tickMinStep: 1 },
+          },
           color: {
             field: 'replica',
             type: 'nominal',
             title: 'follower replica',
             scale: { scheme: 'tableau10' },
           },
+          detail: { field: 'series', type: 'nominal' },
         },
       },
     ],
   };
 }
 
-/** Samples ordered by replica and time; a series over the bound keeps each time bucket's peak. */
+/**
+ * Samples ordered by replica, stint and time; a series over the bound keeps each time bucket's
+ * peak, and always its last sample (where the line ends: at 0 once the follower caught up).
+ */
 function boundedLag(samples: readonly LagSample[]): LagSample[] {
-  const byReplica = new Map<string, LagSample[]>();
+  const bySeries = new Map<string, LagSample[]>();
   for (const sample of [...samples].sort(
-    (a, b) => a.replica.localeCompare(b.replica) || a.timeMs - b.timeMs,
+    (a, b) => a.replica.localeCompare(b.replica) || a.stint - b.stint || a.timeMs - b.timeMs,
   )) {
-    const series = byReplica.get(sample.replica) ?? [];
+    const key = `${sample.replica}\u0000${sample.stint}`;
+    const series = bySeries.get(key) ?? [];
     series.push(sample);
-    byReplica.set(sample.replica, series);
+    bySeries.set(key, series);
   }
-  return [...byReplica.values()].flatMap((series) =>
+  return [...bySeries.values()].flatMap((series) =>
     series.length <= MAX_SAMPLES_PER_REPLICA ? series : peaks(series),
   );
 }
 
 function peaks(series: LagSample[]): LagSample[] {
-  const bucketSize = Math.ceil(series.length / MAX_SAMPLES_PER_REPLICA);
+  const last = series[series.length - 1]!;
+  const body = series.slice(0, -1);
+  const bucketSize = Math.ceil(body.length / (MAX_SAMPLES_PER_REPLICA - 1));
   const kept: LagSample[] = [];
-  for (let i = 0; i < series.length; i += bucketSize) {
-    const bucket = series.slice(i, i + bucketSize);
-    kept.push(bucket.reduce((peak, s) => (s.lagEvents > peak.lagEvents ? s : peak), bucket[0]));
+  for (let i = 0; i < body.length; i += bucketSize) {
+    const bucket = body.slice(i, i + bucketSize);
+    kept.push(bucket.reduce((peak, s) => (s.lagEvents > peak.lagEvents ? s : peak), bucket[0]!));
   }
-  return kept;
+  return [...kept, last];
 }
 
 function maxPerReplica(samples: readonly LagSample[]): number {
@@ -161,9 +182,4 @@ function faultData(snapshot: ClusterSnapshot): FaultDatum[] {
 function faultColours(faults: FaultDatum[]): { domain: string[]; range: string[] } {
   const kinds = [...new Set(faults.map((f) => f.kind))].sort();
   return { domain: kinds, range: kinds.map((kind) => FAULT_COLOURS[kind] ?? '#bab0ac') };
-}
-
-/** vega-lite warns on stderr by default; the chart is deliberate, so only errors surface (thrown). */
-function silentLogger(vega: Vega): ReturnType<Vega['logger']> {
-  return vega.logger(vega.Error);
 }

@@ -1,8 +1,8 @@
 /**
  * The suite's promise that a seed replays byte for byte, checked where readers see it: two
  * processes (as two runs of a replay command are; side by side, one per core) run the same
- * scenarios on the same seeds, and every attachment of every scenario (seed, region table, lag
- * chart, figures, log, shrunk schedule) must come back byte-identical, except the wall-clock
+ * scenarios on the same seeds, and every attachment of every scenario (seed and its log line,
+ * lag chart, timeline, region table picture and Markdown, figures picture and JSON, log, shrunk schedule) must come back byte-identical, except the wall-clock
  * measurements, which must only be there in both runs. The selection is cheap: the randomized
  * feature's 200-seed block and one bug-switch row, and an ordinary feature whose replicas crash
  * and recover from WAL files in a temp dir. No count of scenarios or attachments is assumed

@@ -1,11 +1,13 @@
 /**
- * Scenario lifecycle: every scenario gets its seed (and a replay command) attached first, and at
- * the end its cluster's state table, lag chart, measured figures and structured log. Then the
+ * Scenario lifecycle: every scenario gets its seed (and a replay command) attached first, as JSON
+ * for the reports that parse it and as a log line a reader of cucumber.html sees. At the end the
  * checkers run on every cluster: heal every fault, converge, and verify that no acknowledged
  * write was lost or counted twice, scores match the writes, HLCs were monotonic and sessions
- * kept their guarantees. The verdict on every promise and the system under test are attached
- * (src/report/verdicts.ts) for the sign-off report. A violation fails the scenario with its
- * evidence and its seed.
+ * kept their guarantees. Then the pictures: the lag chart and the timeline over the whole
+ * scenario, final heal and catch-up included, and the region state when the steps ended (taken
+ * before the heal). Then the verdict on every promise and the system under test
+ * (src/report/verdicts.ts) for the sign-off report, the measured figures and the structured log.
+ * A violation fails the scenario with its evidence and its seed.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,7 +15,9 @@ import * as path from 'node:path';
 import { After, Before, Status, type ITestCaseHookParameter } from '@cucumber/cucumber';
 import { InvariantViolationError, PROMISES, type Violation } from '../../src/cluster';
 import { logAttachment, scenarioAttachments } from '../../src/report/attachments';
+import { figuresAttachments } from '../../src/report/figures-table';
 import { replayCommand, resolveSeed, seedAttachment } from '../../src/report/seed';
+import { seedLogLine } from '../../src/report/seed-log';
 import {
   PROMISES_FILE_NAME,
   PROMISES_MEDIA_TYPE,
@@ -29,6 +33,7 @@ Before(function (this: TidalWorld, { pickle }: ITestCaseHookParameter) {
   this.seed = resolveSeed(pickle.tags.map((t) => t.name));
   const { body, mediaType } = seedAttachment(this.seed, this.location.uri, this.location.line);
   this.attach(body, { mediaType, fileName: 'seed.json' });
+  this.log(seedLogLine(this.seed, this.location.uri, this.location.line));
 });
 
 Before({ tags: '@durable' }, function (this: TidalWorld) {
@@ -47,9 +52,14 @@ After(async function (this: TidalWorld, { result }: ITestCaseHookParameter) {
   const violations: Violation[] = [];
   if (this.hasCluster) {
     const cluster = this.cluster;
-    for (const a of await scenarioAttachments(cluster.snapshot()))
-      this.attach(a.body, { mediaType: a.mediaType, fileName: a.fileName });
-    violations.push(...(await cluster.healAndCheck()).violations);
+    const atStepsEnd = cluster.snapshot();
+    try {
+      violations.push(...(await cluster.healAndCheck()).violations);
+    } finally {
+      // After the check, so the charts draw the final heal and the catch-up; even if it threw.
+      for (const a of await scenarioAttachments({ atStepsEnd, atEnd: cluster.snapshot() }))
+        this.attach(a.body, { mediaType: a.mediaType, fileName: a.fileName });
+    }
     this.attach(JSON.stringify(promisesVerdict(PROMISES, violations)), {
       mediaType: PROMISES_MEDIA_TYPE,
       fileName: PROMISES_FILE_NAME,
@@ -59,11 +69,8 @@ After(async function (this: TidalWorld, { result }: ITestCaseHookParameter) {
       fileName: SYSTEM_FILE_NAME,
     });
   }
-  if (Object.keys(this.figures).length)
-    this.attach(JSON.stringify(this.figures, null, 2), {
-      mediaType: 'application/json',
-      fileName: 'figures.json',
-    });
+  for (const a of figuresAttachments(this.figures))
+    this.attach(a.body, { mediaType: a.mediaType, fileName: a.fileName });
   if (violations.length) this.logger.error({ violations }, 'invariant violations');
   for (const a of logAttachment(this.scenarioLog.ndjson()))
     this.attach(a.body, { mediaType: a.mediaType, fileName: a.fileName });

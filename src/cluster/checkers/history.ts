@@ -19,8 +19,14 @@ export interface WriteRecord {
   local: boolean;
   retry: boolean;
   idempotencyKey: string;
+  /** The region whose replica accepted it: the shard's leader, or `via` for a local write. */
+  acceptedBy: string;
+  /** False when the leader applied it but its acknowledgement could not reach the client (a cut). */
+  ackReachedClient: boolean;
   /** Whether the write's ack policy held ('pending' until known). */
   committed: boolean | 'pending';
+  /** Virtual time the ack policy held (at once under 'leader' acks; null while pending or never). */
+  committedAtMs: number | null;
   /** Virtual time of the write. */
   atMs: number;
   /** The accepting replica's physical clock at the write (what its idempotency window is judged by). */
@@ -76,12 +82,32 @@ export class History {
   readonly reads: ReadRecord[] = [];
   readonly dropped: DroppedRecord[] = [];
 
+  /** Quorum writes whose commit is not dated yet, per shard, in SeqNo order. */
+  private readonly undated = new Map<number, WriteRecord[]>();
+
   constructor(readonly enabled = true) {}
+
+  /**
+   * Dates the commit of shard `shard`'s writes of `epoch` up to `seqNo` (the leader's 'committed'
+   * event, seen as it happens; the ack's promise settles later, after the run yields).
+   */
+  committedUpTo(shard: number, epoch: number, seqNo: number, atMs: number): void {
+    const pending = this.undated.get(shard);
+    if (!pending) return;
+    let kept = 0;
+    for (const w of pending) {
+      if (w.epoch === epoch && w.seqNo <= seqNo) w.committedAtMs = atMs;
+      else if (w.epoch >= epoch) pending[kept++] = w; // an older epoch's write never commits
+    }
+    pending.length = kept;
+  }
 
   recordWrite(
     ack: WriteAck,
     w: {
       via: string;
+      acceptedBy: string;
+      ackReachedClient: boolean;
       tenant: string;
       entity: string;
       signal: string;
@@ -103,6 +129,7 @@ export class History {
       local: ack.local,
       retry: ack.retry,
       committed: ack.local || ack.policy === 'leader' ? true : 'pending',
+      committedAtMs: null,
       atMs,
       clockMs,
     };
@@ -111,6 +138,11 @@ export class History {
         () => (rec.committed = true),
         () => (rec.committed = false),
       );
+      const undated = this.undated.get(rec.shard) ?? [];
+      undated.push(rec);
+      this.undated.set(rec.shard, undated);
+    } else {
+      rec.committedAtMs = atMs;
     }
     this.writes.push(rec);
     const k = keyOf(rec.tenant, rec.entity, rec.signal);
