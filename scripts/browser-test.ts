@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { readReportFacts, TIMELINE_FILE, type ReportFacts } from './report-facts';
+import { readReportFacts, TIMELINE_FILE_NAME, type ReportFacts } from './report-facts';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -136,9 +136,9 @@ function checks(dir: string, facts: ReportFacts): Check[] {
       run: async (page) => {
         if (facts.timelines === 0)
           throw new Error(
-            `no ${TIMELINE_FILE} attachment in messages.ndjson: the After hook must attach the timeline`,
+            `no ${TIMELINE_FILE_NAME} attachment in messages.ndjson: the After hook must attach the timeline`,
           );
-        const timeline = page.locator(`details:has(> summary:text-is("${TIMELINE_FILE}"))`);
+        const timeline = page.locator(`details:has(> summary:text-is("${TIMELINE_FILE_NAME}"))`);
         await openCucumberReport(page, join(dir, 'cucumber.html'), timeline);
         const attachment = timeline.first();
         await attachment.locator('summary').click({ timeout: WAIT_MS });

@@ -5,18 +5,18 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Envelope } from '@cucumber/messages';
+import { TIMELINE_FILE_NAME } from '../src/report/attachments';
+
+export { TIMELINE_FILE_NAME };
 
 export interface ReportFacts {
   /** Text of the first step of the first scenario that ran, e.g. "region eu-west is partitioned". */
   stepText: string | undefined;
   /** Number of image/svg+xml attachments (the lag charts). */
   svgAttachments: number;
-  /** Number of scenario timelines attached (file TIMELINE_FILE). */
+  /** Number of scenario timelines attached (file TIMELINE_FILE_NAME). */
   timelines: number;
 }
-
-/** File name of the per-scenario timeline attachment. */
-export const TIMELINE_FILE = 'timeline.svg';
 
 /** Facts from an NDJSON message file; a missing file gives no facts rather than an error. */
 export function readReportFacts(messagesPath: string): ReportFacts {
@@ -38,7 +38,7 @@ export function readReportFacts(messagesPath: string): ReportFacts {
     if (envelope.testCaseStarted)
       ranPickles.add(testCasePickle.get(envelope.testCaseStarted.testCaseId) ?? '');
     if (envelope.attachment?.mediaType === 'image/svg+xml') svgAttachments += 1;
-    if (envelope.attachment?.fileName === TIMELINE_FILE) timelines += 1;
+    if (envelope.attachment?.fileName === TIMELINE_FILE_NAME) timelines += 1;
   }
   const stepText = [...ranPickles].map((id) => pickleSteps.get(id)?.[0]).find((text) => text !== undefined);
   return { stepText, svgAttachments, timelines };
