@@ -1,20 +1,31 @@
 /**
  * The summary formatters, as cucumber-js formatter plugins: each listens to the message stream,
- * folds it into a RunSummary and writes one rendering when the run finishes. Wired up in
- * cucumber.js through the .js entry files beside this one (Cucumber imports formatters with
- * `import()`, which cannot load .ts), e.g. `./src/report/summary-html-formatter.js:reports/summary.html`.
+ * folds it into a RunSummary and writes one rendering of the sign-off page when the run finishes.
+ * Wired up in cucumber.js through the .js entry files beside this one (Cucumber imports
+ * formatters with `import()`, which cannot load .ts), e.g.
+ * `./src/report/summary-html-formatter.js:reports/summary.html`.
+ *
+ * History: the reports dir is the directory of the formatter's output file. The HTML formatter
+ * alone appends the run's record to `<reports dir>/history/` (one writer per run); the Markdown
+ * one reads it. A formatter writing to $GITHUB_STEP_SUMMARY reads the history of
+ * TIDAL_REPORTS_DIR (default `reports`) and never writes; one writing to stdout has no history.
  */
+import * as path from 'node:path';
 import type { Envelope } from '@cucumber/messages';
 import { SummaryCollector } from './summary/collect';
+import { appendRecord } from './summary/history';
 import { renderSummaryHtml } from './summary/html';
 import { renderSummaryMarkdown } from './summary/markdown';
-import type { RunSummary, Selection } from './summary/model';
+import type { Selection } from './summary/model';
+import { summaryView, type SummaryView } from './summary/view';
 
 /** The part of Cucumber's formatter plugin context these formatters use. */
 export interface FormatterContext {
   on: (key: 'message', handler: (envelope: Envelope) => void) => void;
   write: (chunk: string) => void;
-  stream: NodeJS.WritableStream & { writableEnded?: boolean };
+  stream: NodeJS.WritableStream & { writableEnded?: boolean; path?: string | Buffer };
+  /** The directory of the output file; undefined when writing to stdout. */
+  directory?: string;
 }
 
 export interface FormatterPlugin {
@@ -22,17 +33,46 @@ export interface FormatterPlugin {
   formatter: (context: FormatterContext) => () => void;
 }
 
-/** A formatter plugin that writes `render(summary)` once, at testRunFinished (or at cleanup if that never came). */
-export function summaryFormatter(render: (summary: RunSummary) => string): FormatterPlugin {
+export interface FormatterOptions {
+  /** Append this run's record to the history (exactly one formatter of a run should). */
+  recordsHistory?: boolean;
+}
+
+/** Where this formatter's history lies, if it has one. */
+export function reportsDirOf(context: Pick<FormatterContext, 'stream' | 'directory'>): string | undefined {
+  const jobSummary = process.env.GITHUB_STEP_SUMMARY;
+  const file = context.stream.path === undefined ? undefined : String(context.stream.path);
+  if (jobSummary && file !== undefined && path.resolve(file) === path.resolve(jobSummary))
+    return process.env.TIDAL_REPORTS_DIR || 'reports';
+  return context.directory;
+}
+
+/** A formatter plugin that writes `render(view)` once, at testRunFinished (or at cleanup if that never came). */
+export function summaryFormatter(
+  render: (view: SummaryView) => string,
+  options: FormatterOptions = {},
+): FormatterPlugin {
   return {
     type: 'formatter',
-    formatter({ on, write, stream }) {
+    formatter(context) {
+      const { on, write, stream } = context;
       const collector = new SummaryCollector();
       let written = false;
       const flush = (): void => {
         if (written || stream.writableEnded) return;
         written = true;
-        write(render(collector.summary()));
+        const reportsDir = reportsDirOf(context);
+        const view = summaryView(collector.summary(), { reportsDir });
+        write(render(view));
+        const writesHistory =
+          options.recordsHistory && reportsDir !== undefined && reportsDir === context.directory;
+        if (writesHistory) {
+          try {
+            appendRecord(reportsDir, view.record);
+          } catch (error) {
+            process.stderr.write(`tidal-uat: the run history was not written: ${String(error)}\n`);
+          }
+        }
       };
       on('message', (envelope) => {
         collector.add(envelope);
@@ -43,13 +83,17 @@ export function summaryFormatter(render: (summary: RunSummary) => string): Forma
   };
 }
 
-export const htmlSummaryFormatter = summaryFormatter(renderSummaryHtml);
+export const htmlSummaryFormatter = summaryFormatter(renderSummaryHtml, { recordsHistory: true });
 export const markdownSummaryFormatter = summaryFormatter(renderSummaryMarkdown);
 
 /** What a caller can tell the summary that the message stream cannot (a merge of shard runs). */
 export interface SummaryOptions {
   /** How the run selected its scenarios; by default read from the command line of this process. */
   selection?: Selection;
+  /** Where the run history lies (`<dir>/history/`), to show trends; none: this run alone. Never written. */
+  reportsDir?: string;
+  /** The suite's commit, if the caller knows it; default `git rev-parse HEAD` of the working directory. */
+  suiteCommit?: string;
 }
 
 /** Both renderings of the summary of a whole message stream (what `npm run report:merge` writes). */
@@ -57,9 +101,8 @@ export function renderSummaries(
   envelopes: readonly Envelope[],
   options: SummaryOptions = {},
 ): { html: string; markdown: string } {
-  void options.selection; // read by the sign-off page (issue 14), not yet by this summary
   const collector = new SummaryCollector();
   for (const envelope of envelopes) collector.add(envelope);
-  const summary = collector.summary();
-  return { html: renderSummaryHtml(summary), markdown: renderSummaryMarkdown(summary) };
+  const view = summaryView(collector.summary(), options);
+  return { html: renderSummaryHtml(view), markdown: renderSummaryMarkdown(view) };
 }
