@@ -120,7 +120,12 @@ export function headline(summary: RunSummary, selection: Selection): Headline {
   if (!summary.finished) problems.push('the run did not finish');
   if (problems.length === 0 && !summary.success) problems.push('Cucumber reports the run as failed');
   if (problems.length > 0) {
-    const ran = failing === 0 && n > 0 ? ` (${plural(n, 'scenario')}: ${describeCounts(total.counts)})` : '';
+    const ran =
+      failing > 0 || summary.runErrors.some((e) => e.kind === 'nothing-selected')
+        ? ''
+        : n > 0
+          ? ` (${plural(n, 'scenario')}: ${describeCounts(total.counts)})`
+          : ': no scenario ran';
     return { cls: 'failed', partial: false, text: capitalize(`${problems.join('; ')}${ran}`) };
   }
   const passed = total.counts.passed;
@@ -132,14 +137,17 @@ export function headline(summary: RunSummary, selection: Selection): Headline {
     const what =
       n === total.counts.skipped
         ? `${scenarios(n)} skipped`
-        : `${scenarios(n)}: ${describeCounts(total.counts)}`;
+        : n === total.counts.empty
+          ? `${scenarios(n)} without steps`
+          : `${scenarios(n)}: ${describeCounts(total.counts)}`;
     return {
       cls: 'nothing-checked',
       partial: false,
       text: `${capitalize(what)}${dry}: nothing was checked${suffix}`,
     };
   }
-  if (passed === n) return { cls: 'passed', partial: false, text: `All ${scenarios(n)} passed${suffix}` };
+  if (passed === n)
+    return { cls: 'passed', partial: false, text: `${n === 1 ? '' : 'All '}${scenarios(n)} passed${suffix}` };
   const rest = describeCounts({ ...total.counts, passed: 0 });
   return {
     cls: 'passed',
