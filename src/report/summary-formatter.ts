@@ -10,6 +10,7 @@
  * one reads it. A formatter writing to $GITHUB_STEP_SUMMARY reads the history of
  * TIDAL_REPORTS_DIR (default `reports`) and never writes; one writing to stdout has no history.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Envelope } from '@cucumber/messages';
 import { SummaryCollector } from './summary/collect';
@@ -55,32 +56,54 @@ export function summaryFormatter(
   return {
     type: 'formatter',
     formatter(context) {
-      const { on, write, stream } = context;
+      const { on, stream } = context;
       const collector = new SummaryCollector();
-      let written = false;
-      const flush = (): void => {
-        if (written || stream.writableEnded) return;
-        written = true;
+      let final = false;
+      const render_ = (provisional: boolean): void => {
+        if (provisional && !writesFile(context)) return; // stdout: once, at the end
         const reportsDir = reportsDirOf(context);
         const view = summaryView(collector.summary(), { reportsDir });
-        write(render(view));
-        const writesHistory =
-          options.recordsHistory && reportsDir !== undefined && reportsDir === context.directory;
-        if (writesHistory) {
+        writeWhole(context, render(view));
+        if (options.recordsHistory && reportsDir !== undefined && reportsDir === context.directory) {
           try {
-            appendRecord(reportsDir, view.record);
+            appendRecord(reportsDir, view.record); // same run, same file: a later rendering replaces it
           } catch (error) {
             process.stderr.write(`tidal-uat: the run history was not written: ${String(error)}\n`);
           }
         }
       };
+      const flush = (): void => {
+        if (final || stream.writableEnded) return;
+        final = true;
+        render_(false);
+      };
       on('message', (envelope) => {
         collector.add(envelope);
         if (envelope.testRunFinished) flush();
+        // cucumber-js 12 exits at a failing BeforeAll/AfterAll hook, with no testRunFinished and no
+        // cleanup: write the page now, so it shows the error (testRunFinished, if it comes, rewrites it).
+        else if (
+          envelope.testRunHookFinished &&
+          !['PASSED', 'SKIPPED'].includes(String(envelope.testRunHookFinished.result.status))
+        )
+          render_(true);
       });
       return flush;
     },
   };
+}
+
+/**
+ * Writes the whole rendering. To a file, synchronously and replacing what a provisional rendering
+ * wrote (the process may exit right after); to any other stream (stdout), once, at the end.
+ */
+function writeWhole(context: FormatterContext, text: string): void {
+  if (writesFile(context)) fs.writeFileSync(String(context.stream.path), text);
+  else context.write(text);
+}
+
+function writesFile(context: FormatterContext): boolean {
+  return typeof context.stream.path === 'string' && context.directory !== undefined;
 }
 
 export const htmlSummaryFormatter = summaryFormatter(renderSummaryHtml, { recordsHistory: true });

@@ -133,7 +133,7 @@ function knownLimits(view: SummaryView): string {
     (s) =>
       `- ${STATUS_ICON[s.status]} ${mdText(s.name)} (${mdCode(s.capability)}, ${mdText(s.rule ?? s.feature)})`,
   );
-  return `### Known limits (${plural(limits.length, 'example')}, signed off knowingly)\n\n${items.join('\n')}`;
+  return `### Known limits (${plural(limits.length, 'example')})\n\nEach passing example shows a documented limit exactly as documented: sign it off knowingly.\n\n${items.join('\n')}`;
 }
 
 function failures(list: ScenarioResult[]): string {

@@ -117,7 +117,9 @@ export function headline(summary: RunSummary, selection: Selection): Headline {
     if (error.kind === 'run') problems.push(`the run failed: ${error.message.split('\n')[0]}`);
     if (error.kind === 'nothing-selected') problems.push('no scenario selected: nothing was checked');
   }
-  if (!summary.finished) problems.push('the run did not finish');
+  // cucumber-js stops the process at a failing BeforeAll/AfterAll hook: that error says why it did not finish.
+  const hookFailed = summary.runErrors.some((e) => e.kind === 'before-all' || e.kind === 'after-all');
+  if (!summary.finished && !hookFailed) problems.push('the run did not finish');
   if (problems.length === 0 && !summary.success) problems.push('Cucumber reports the run as failed');
   if (problems.length > 0) {
     const ran =
