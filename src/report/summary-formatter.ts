@@ -24,7 +24,7 @@ import { summaryView, type SummaryView } from './summary/view';
 export interface FormatterContext {
   on: (key: 'message', handler: (envelope: Envelope) => void) => void;
   write: (chunk: string) => void;
-  stream: NodeJS.WritableStream & { writableEnded?: boolean; path?: string | Buffer };
+  stream: NodeJS.WritableStream & { writableEnded?: boolean };
   /** The directory of the output file; undefined when writing to stdout. */
   directory?: string;
 }
@@ -39,11 +39,15 @@ export interface FormatterOptions {
   recordsHistory?: boolean;
 }
 
-/** Where this formatter's history lies, if it has one. */
-export function reportsDirOf(context: Pick<FormatterContext, 'stream' | 'directory'>): string | undefined {
+/**
+ * Where this formatter's history lies, if it has one: the directory of its output file, except
+ * for the job summary ($GITHUB_STEP_SUMMARY, in the runner's temp dir), which reads the history of
+ * TIDAL_REPORTS_DIR (default `reports`). Cucumber's stream has no path, only its directory.
+ */
+export function reportsDirOf(context: Pick<FormatterContext, 'directory'>): string | undefined {
   const jobSummary = process.env.GITHUB_STEP_SUMMARY;
-  const file = context.stream.path === undefined ? undefined : String(context.stream.path);
-  if (jobSummary && file !== undefined && path.resolve(file) === path.resolve(jobSummary))
+  if (context.directory === undefined) return undefined;
+  if (jobSummary && path.resolve(context.directory) === path.dirname(path.resolve(jobSummary)))
     return process.env.TIDAL_REPORTS_DIR || 'reports';
   return context.directory;
 }
@@ -94,16 +98,27 @@ export function summaryFormatter(
 }
 
 /**
- * Writes the whole rendering. To a file, synchronously and replacing what a provisional rendering
- * wrote (the process may exit right after); to any other stream (stdout), once, at the end.
+ * Writes the whole rendering. To a file, synchronously through the stream's descriptor (Cucumber
+ * opens it with 'w' and hands a stream without a path), replacing what a provisional rendering
+ * wrote, since the process may exit right after; to any other stream (stdout), once, at the end.
  */
 function writeWhole(context: FormatterContext, text: string): void {
-  if (writesFile(context)) fs.writeFileSync(String(context.stream.path), text);
-  else context.write(text);
+  const fd = fileDescriptor(context);
+  if (fd === undefined) return context.write(text);
+  const bytes = Buffer.from(text, 'utf8');
+  fs.ftruncateSync(fd, 0);
+  fs.writeSync(fd, bytes, 0, bytes.length, 0);
 }
 
 function writesFile(context: FormatterContext): boolean {
-  return typeof context.stream.path === 'string' && context.directory !== undefined;
+  return fileDescriptor(context) !== undefined;
+}
+
+function fileDescriptor(context: FormatterContext): number | undefined {
+  const { stream, directory } = context;
+  if (directory === undefined || !(stream instanceof fs.WriteStream)) return undefined;
+  const fd: unknown = (stream as unknown as { fd: unknown }).fd;
+  return typeof fd === 'number' ? fd : undefined;
 }
 
 export const htmlSummaryFormatter = summaryFormatter(renderSummaryHtml, { recordsHistory: true });
