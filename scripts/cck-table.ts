@@ -6,10 +6,15 @@
  *   node -r ts-node/register scripts/cck-table.ts [--write]   (--write: into src/report/summary/cck-table.md)
  */
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { cckTable } from '../src/report/summary/cck';
+import { CCK_TABLE_FILE, cckTableFile } from '../src/report/summary/cck';
 
-const table = `${cckTable()}\n`;
-if (process.argv.includes('--write'))
-  writeFileSync(join(__dirname, '..', 'src', 'report', 'summary', 'cck-table.md'), table);
-process.stdout.write(table);
+cckTableFile().then(
+  (table) => {
+    if (process.argv.includes('--write')) writeFileSync(CCK_TABLE_FILE, table);
+    process.stdout.write(table);
+  },
+  (error: unknown) => {
+    process.stderr.write(`${String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as prettier from 'prettier';
 import type { Envelope } from '@cucumber/messages';
 import { SummaryCollector } from './collect';
 import { describeCounts } from './model';
@@ -69,4 +70,15 @@ export function cckTable(samples: readonly CckSample[] = cckSamples()): string {
     '| --- | ---: | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');
+}
+
+/** Where the committed table lies. */
+export const CCK_TABLE_FILE = path.join(__dirname, 'cck-table.md');
+
+/** The table as committed: laid out by prettier with the project's settings (npm run lint checks it). */
+export async function cckTableFile(samples: readonly CckSample[] = cckSamples()): Promise<string> {
+  const options = (await prettier.resolveConfig(CCK_TABLE_FILE)) ?? {};
+  const intro =
+    "# The summary against the Cucumber Compatibility Kit\n\nWritten by `node -r ts-node/register scripts/cck-table.ts --write`; `cck.test.ts` checks every row against Cucumber's own verdicts and that this file is current.\n\n";
+  return prettier.format(`${intro}${cckTable(samples)}\n`, { ...options, parser: 'markdown' });
 }
