@@ -6,8 +6,15 @@
 import { escapeHtml as h } from '../escape';
 import { flakyNote } from './words';
 import { describeCounts, formatDuration, type ScenarioResult, type ScenarioStatus } from './model';
-import { searchLink, tagLink } from './links';
-import { plural, promiseText, type CapabilityNode, type PromiseRow } from './signoff';
+import { tagLink, tagsLink } from './links';
+import {
+  plural,
+  promiseText,
+  type CapabilityNode,
+  type FeatureNode,
+  type PromiseRow,
+  type RuleNode,
+} from './signoff';
 import { trend, type HistoryRecord } from './history';
 import type { SummaryView } from './view';
 
@@ -17,7 +24,7 @@ export function tag(status: string): string {
 
 function scenarioLink(s: ScenarioResult): string {
   const failing = !['passed', 'skipped', 'empty'].includes(s.status);
-  return `<a href="${h(searchLink(s.name, failing))}" title="${h(`${s.uri}:${s.line}`)}">${h(s.name)}</a>`;
+  return `<a href="${h(tagsLink(s.tags, s.name, failing))}" title="${h(`${s.uri}:${s.line}`)}">${h(s.name)}</a>`;
 }
 
 export function promisesSection(view: SummaryView): string {
@@ -68,31 +75,36 @@ function trendStrip(runs: readonly HistoryRecord[], capability: string): string 
   return `<span class="trend" role="img" aria-label="${h(`${capability}: last ${plural(cells.length, 'run')}`)}">${cells.join('')}</span>`;
 }
 
-/** Capability → feature promise → rule → examples, folded where everything passed. */
+/**
+ * Capability → feature promise → rule, always shown (what a product owner signs off); each rule's
+ * examples folded, unfolded where one did not pass.
+ */
 export function specificationTree(nodes: readonly CapabilityNode[]): string {
-  return nodes
-    .map(
-      (c) => `<details class="capability"${c.status === 'passed' ? '' : ' open'}>
-<summary>${tag(c.status)} <code>${h(c.name)}</code> · ${h(describeCounts(c.counts))} · <a href="${h(tagLink(c.name))}">in cucumber.html</a></summary>
-${c.features
-  .map(
-    (
-      f,
-    ) => `<div class="feature"><h4>${tag(f.status)} ${h(f.name)} <a class="more" href="${h(searchLink(f.name))}">open</a></h4>
+  return nodes.map(capabilityNode).join('\n');
+}
+
+function capabilityNode(c: CapabilityNode): string {
+  return `<div class="capability" data-status="${c.status}">
+<h4>${tag(c.status)} <code>${h(c.name)}</code> · ${h(describeCounts(c.counts))} · <a href="${h(tagLink(c.name))}">in cucumber.html</a></h4>
+${c.features.map(featureNode).join('\n')}
+</div>`;
+}
+
+function featureNode(f: FeatureNode): string {
+  const link = tagsLink(f.rules[0].scenarios[0].featureTags, f.name);
+  return `<div class="feature" data-status="${f.status}"><h5>${tag(f.status)} ${h(f.name)} <a class="more" href="${h(link)}">open</a></h5>
 <ul class="rules">
-${f.rules
-  .map(
-    (r) =>
-      `<li class="rule">${r.isRule ? `${tag(r.status)} <span class="rule-name">${h(r.name)}</span> <a class="more" href="${h(searchLink(r.name))}">open</a>` : `<span class="no-rule">${h(r.name)}</span>`}
-<ul class="examples">${r.scenarios.map((s) => `<li>${statusMark(s.status)} ${scenarioLink(s)}</li>`).join('')}</ul></li>`,
-  )
-  .join('\n')}
-</ul></div>`,
-  )
-  .join('\n')}
-</details>`,
-    )
-    .join('\n');
+${f.rules.map(ruleNode).join('\n')}
+</ul></div>`;
+}
+
+function ruleNode(r: RuleNode): string {
+  const head = r.isRule
+    ? `${tag(r.status)} <span class="rule-name">${h(r.name)}</span> <a class="more" href="${h(tagsLink(r.scenarios[0].ruleTags, r.name))}">open</a>`
+    : `<span class="no-rule">${h(r.name)}</span>`;
+  const examples = r.scenarios.map((s) => `<li>${statusMark(s.status)} ${scenarioLink(s)}</li>`).join('');
+  return `<li class="rule" data-status="${r.status}">${head}
+<details${r.status === 'passed' ? '' : ' open'}><summary>${plural(r.scenarios.length, 'example')}</summary><ul class="examples">${examples}</ul></details></li>`;
 }
 
 function statusMark(status: ScenarioStatus): string {

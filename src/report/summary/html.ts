@@ -189,9 +189,10 @@ td.skipped, th.skipped { color: var(--skipped); }
 .trend .t-passed { background: var(--passed); } .trend .t-failed { background: var(--failed); } .trend .t-ambiguous { background: var(--ambiguous); }
 .trend .t-undefined { background: var(--undefined); } .trend .t-pending { background: var(--pending); } .trend .t-skipped { background: var(--skipped); }
 .trend .t-unknown { background: var(--unknown); } .trend .t-empty { background: var(--empty); }
-details.capability { background: #fff; margin: 8px 0; padding: 6px 12px; box-shadow: 0 1px 2px rgba(0,0,0,.08); }
-details.capability > summary { font-size: 15px; margin: 4px 0; }
-.feature h4 { margin: 10px 0 4px; font-size: 14.5px; }
+div.capability { background: #fff; margin: 8px 0; padding: 6px 12px; box-shadow: 0 1px 2px rgba(0,0,0,.08); }
+div.capability h4 { font-size: 15px; margin: 4px 0; }
+.feature h5 { margin: 10px 0 4px; font-size: 14.5px; }
+li.rule details summary { font-size: 12.5px; font-weight: 400; margin: 2px 0; color: #57606a; }
 ul.rules { margin: 0 0 8px; padding-left: 18px; } ul.examples { margin: 2px 0 6px; padding-left: 18px; font-size: 13.5px; }
 .mark { font-size: 11px; font-weight: 700; text-transform: uppercase; } .mark.passed { color: var(--passed); } .mark.failed { color: var(--failed); }
 .mark.skipped, .mark.empty, .mark.unknown { color: var(--skipped); } .mark.pending, .mark.undefined, .mark.ambiguous { color: var(--undefined); }

@@ -107,6 +107,11 @@ export interface ScenarioResult {
   feature: string;
   /** The Rule's name, if the scenario sits under one. */
   rule?: string;
+  /** The scenario's tags (its feature's, rule's, examples' and its own), as Cucumber filters by them. */
+  tags: string[];
+  /** The feature's tags, and the rule's (feature's and rule's), for links that filter by them. */
+  featureTags: string[];
+  ruleTags: string[];
   /** The feature or the rule is tagged @technical. */
   technical: boolean;
   /** The scenario (or its rule or feature) is tagged @known-limit. */
