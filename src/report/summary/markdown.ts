@@ -150,6 +150,7 @@ function failure(s: ScenarioResult): string {
     `#### ${STATUS_ICON[s.status]} ${mdText(s.name)}`,
     '',
     `- capability: ${mdCode(s.capability)}`,
+    `- promise: ${mdText(s.feature)}${s.rule ? ` · ${mdText(s.rule)}` : ''}`,
     `- location: ${mdCode(`${s.uri}:${s.line}`)}`,
     `- step: ${mdText(s.failedStep ?? '')}`,
     `- seed: ${s.seed ? mdCode(String(s.seed.seed)) : 'none attached'}`,
