@@ -6,6 +6,9 @@ import { capabilities, headline, promiseRows, promiseText, systemText, signOff }
 import { emptyCounts, tallyCapabilities, type RunSummary, type ScenarioResult } from './model';
 import { renderSummaries } from '../summary-formatter';
 import { cckSamples } from './cck';
+import { renderSummaryHtml } from './html';
+import { renderSummaryMarkdown } from './markdown';
+import { summaryView } from './view';
 
 function scenario(name: string, over: Partial<ScenarioResult> = {}): ScenarioResult {
   return {
@@ -182,4 +185,32 @@ test('renderSummaries: the merge seam states the selection it is given', () => {
   );
   assert.match(markdown, /- selection: full: every scenario of the suite; a merge of 3 shard runs/);
   assert.equal(emptyCounts().empty, 0);
+});
+
+test('escaping: feature, rule, promise, system, tags and descriptions stay text in both renderings', () => {
+  const evil = '<script>alert(1)</script>';
+  const s = scenario(evil, {
+    feature: evil,
+    rule: evil,
+    description: evil,
+    knownLimit: true,
+    tags: [`@${evil}`],
+    featureTags: [`@${evil}`],
+    ruleTags: [`@${evil}`],
+    capability: `@${evil}`,
+    promises: [{ checker: evil, promise: evil, held: false, violations: 1 }],
+    system: { mode: 'simulated', engine: evil, version: evil, commit: evil, description: evil },
+    status: 'failed',
+    error: evil,
+  });
+  const view = summaryView(summaryOf([s], { success: false }), {
+    selection: { kind: 'filtered', tags: evil, names: [evil], paths: [evil] },
+    suiteCommit: evil,
+  });
+  const html = renderSummaryHtml(view);
+  assert.ok(!html.includes('<script'), 'raw <script> in summary.html');
+  assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
+  const md = renderSummaryMarkdown(view);
+  const outsideCode = md.replace(/^(`{3,})[^\n]*\n[\s\S]*?\n\1$/gm, '').replace(/`[^`\n]*`/g, '');
+  assert.ok(!outsideCode.includes('<script'), `unescaped outside code:\n${outsideCode}`);
 });
