@@ -7,7 +7,13 @@
  * Self-contained (inline CSS, no script, nothing fetched) and every embedded string escaped.
  */
 import { escapeHtml as h } from '../escape';
-import { formatDuration, type RunError, type ScenarioResult } from './model';
+import {
+  formatDuration,
+  SCENARIO_STATUSES,
+  STATUS_MEANING,
+  type RunError,
+  type ScenarioResult,
+} from './model';
 import { systemText } from './signoff';
 import {
   capabilityTable,
@@ -129,6 +135,7 @@ function allScenarios(list: ScenarioResult[]): string {
   return `<section id="scenarios">
 <details>
 <summary>All scenarios (${list.length})</summary>
+<dl class="status-words">${SCENARIO_STATUSES.map((s) => `<dt>${tag(s)}</dt><dd>${h(STATUS_MEANING[s])}</dd>`).join('')}</dl>
 <table>
 <thead><tr><th>scenario</th><th>capability</th><th>status</th><th class="num">duration</th><th class="num">seed</th><th>location</th></tr></thead>
 <tbody>

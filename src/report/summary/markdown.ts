@@ -78,7 +78,7 @@ function promises(view: SummaryView): string {
   if (rows.length === 0) return '### Promises\n\nNo promise was checked: no scenario built a cluster.';
   const icon = { held: '✅', broken: '❌', 'not-checked': '⚪' } as const;
   const table = mdTable(
-    ['promise', 'checker', 'verdict'],
+    ['verdict', 'checker', 'promise'],
     rows.map((r) => {
       const flaky = view.flaky.get(r.checker);
       const where = r.broken.length
@@ -88,9 +88,9 @@ function promises(view: SummaryView): string {
             .join('; ')}`
         : '';
       return [
-        mdText(r.promise),
-        mdCode(r.checker),
         `${icon[r.status]} ${promiseText(r)}${where}${flaky ? ` · ⚠️ flaky: ${mdText(flakyNote(flaky))}` : ''}`,
+        mdCode(r.checker),
+        mdText(r.promise),
       ];
     }),
   );

@@ -30,9 +30,6 @@ export type ScenarioStatus = (typeof SCENARIO_STATUSES)[number];
 /** Statuses that fail a strict run, and so list the scenario under "failing scenarios". */
 export const FAILING_STATUSES: readonly ScenarioStatus[] = ['failed', 'ambiguous', 'undefined', 'pending'];
 
-/** Statuses of a scenario that checked nothing: it ran no step to its end. */
-export const UNCHECKED_STATUSES: readonly ScenarioStatus[] = ['skipped', 'unknown', 'empty'];
-
 /** What each status word means to a reader. */
 export const STATUS_MEANING: Record<ScenarioStatus, string> = {
   failed: 'a step or hook failed',

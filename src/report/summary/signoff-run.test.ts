@@ -163,7 +163,10 @@ test('sign-off page: real runs — full, dry run, filtered, AfterAll and BeforeA
       ],
     );
     assert.match(full.md, /^## ✅ tidal-uat: All 3 scenarios passed\n/);
-    assert.match(full.md, /\| no acknowledged write is lost \| `lost-write` +\| ✅ held in 3 of 3 scenarios/);
+    assert.match(
+      full.md,
+      /\| ✅ held in 3 of 3 scenarios \| `lost-write` +\| no acknowledged write is lost +\|/,
+    );
     assert.match(full.jobSummary, /^## ✅ tidal-uat: All 3 scenarios passed/);
 
     // A dry run checks nothing, says so, and records no promise as held.
