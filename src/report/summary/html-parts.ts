@@ -80,7 +80,7 @@ function trendStrip(runs: readonly HistoryRecord[], capability: string): string 
  * examples folded, unfolded where one did not pass.
  */
 export function specificationTree(nodes: readonly CapabilityNode[]): string {
-  return nodes.map(capabilityNode).join('\n');
+  return nodes.map(capabilityNode).join('\n') || '<p class="none-checked">No scenario of this kind ran.</p>';
 }
 
 function capabilityNode(c: CapabilityNode): string {

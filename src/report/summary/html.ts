@@ -52,7 +52,7 @@ ${technicalSection(view)}
 ${allScenarios(view.summary.scenarios)}
 ${historyNotes(view)}
 </main>
-<footer>Built from Cucumber's message stream. Every step, attachment and log: <a href="cucumber.html">cucumber.html</a> (links open it searched for the name).</footer>
+<footer>Built from Cucumber's message stream. Every step, attachment and log: <a href="cucumber.html">cucumber.html</a> (links open it filtered by the tags of the capability, feature, rule or scenario).</footer>
 </body>
 </html>
 `;
