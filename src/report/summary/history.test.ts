@@ -113,6 +113,11 @@ test('history: a promise whose verdict changed between runs of the same commit i
     0,
     'an unknown commit says nothing',
   );
+  assert.equal(
+    flakyPromises([record(1), record(2, { dirty: true, promises: broken })]).size,
+    0,
+    'a run with uncommitted edits is not a run of its commit',
+  );
   // A dry run records no promise: it neither holds one nor makes one flaky.
   assert.equal(flakyPromises([record(1, { promises: broken }), record(2, { promises: [] })]).size, 0);
 });

@@ -25,6 +25,8 @@ export interface HistoryRecord {
   runId: string;
   /** The suite's commit ("unknown" outside git). */
   commit: string;
+  /** The checkout had uncommitted edits: not a run of `commit` alone. */
+  dirty?: boolean;
   /** The system under test's commit(s), if any scenario built a cluster. */
   systemCommits: string[];
   date: string;
@@ -59,6 +61,7 @@ export function historyRecord(summary: RunSummary, page: SignOff): HistoryRecord
     version: HISTORY_VERSION,
     runId: summary.runId,
     commit: page.suiteCommit,
+    dirty: page.suiteDirty,
     systemCommits: page.system.systems.map((s) => s.system.commit),
     date: page.date,
     selection: page.selection,
@@ -172,12 +175,13 @@ export function trend(runs: readonly HistoryRecord[], capability: string): Trend
 
 /**
  * Promises whose status changed between runs on the same commit (a known commit: "unknown" says
- * nothing), with the commits where they did: the code did not change, the verdict did.
+ * nothing, and a run with uncommitted edits is not a run of its commit), with the commits where
+ * they did: the code did not change, the verdict did.
  */
 export function flakyPromises(runs: readonly HistoryRecord[]): Map<string, string[]> {
   const seen = new Map<string, Map<string, Set<string>>>(); // checker → commit → statuses
   for (const run of runs) {
-    if (run.commit === 'unknown') continue;
+    if (run.commit === 'unknown' || run.dirty) continue;
     for (const p of run.promises) {
       const byCommit = seen.get(p.checker) ?? new Map<string, Set<string>>();
       seen.set(p.checker, byCommit);

@@ -91,7 +91,7 @@ function facts(view: SummaryView): string {
   return `<section id="facts">
 <dl>
 <dt>system under test</dt><dd id="system-under-test" data-systems="${page.system.systems.length}">${h(systemText(page.system))}</dd>
-<dt>suite commit</dt><dd id="suite-commit"><code>${h(page.suiteCommit)}</code></dd>
+<dt>suite commit</dt><dd id="suite-commit"><code>${h(page.suiteCommit)}</code>${page.suiteDirty ? ' <span class="dirty">with uncommitted changes</span>' : ''}</dd>
 <dt>date</dt><dd id="run-date">${h(page.date)}</dd>
 <dt>selection</dt><dd id="selection" data-kind="${page.selection.kind}">${h(page.selectionText)}</dd>
 </dl>

@@ -67,7 +67,7 @@ function headline(view: SummaryView): string {
     '',
     ...(errors.length ? [...errors, ''] : []),
     `- system under test: ${mdText(systemText(page.system))}`,
-    `- suite commit: ${mdCode(page.suiteCommit)} · ${mdText(page.date)} · took ${formatDuration(summary.runDurationMs)}${summary.cucumberVersion ? ` · Cucumber ${mdText(summary.cucumberVersion)}` : ''}`,
+    `- suite commit: ${mdCode(page.suiteCommit)}${page.suiteDirty ? ' (with uncommitted changes)' : ''} · ${mdText(page.date)} · took ${formatDuration(summary.runDurationMs)}${summary.cucumberVersion ? ` · Cucumber ${mdText(summary.cucumberVersion)}` : ''}`,
     `- selection: ${mdText(page.selectionText)}`,
   ];
   return lines.join('\n');

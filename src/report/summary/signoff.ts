@@ -75,13 +75,15 @@ export interface SignOff {
   selection: Selection;
   selectionText: string;
   suiteCommit: string;
+  /** Tracked files differed from the suite's commit (undefined: not known). */
+  suiteDirty?: boolean;
   /** When the run started (else when the page was made). */
   date: string;
 }
 
 export function signOff(
   summary: RunSummary,
-  facts: { selection: Selection; suiteCommit: string; now?: Date },
+  facts: { selection: Selection; suiteCommit: string; suiteDirty?: boolean; now?: Date },
 ): SignOff {
   const product = summary.scenarios.filter((s) => !s.technical);
   const technical = summary.scenarios.filter((s) => s.technical);
@@ -95,6 +97,7 @@ export function signOff(
     selection: facts.selection,
     selectionText: describeSelection(facts.selection, summary.total.scenarios),
     suiteCommit: facts.suiteCommit,
+    suiteDirty: facts.suiteDirty,
     date: summary.startedAt ?? (facts.now ?? new Date()).toISOString(),
   };
 }

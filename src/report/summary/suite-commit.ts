@@ -21,3 +21,21 @@ export function suiteCommit(cwd: string = process.cwd()): string {
     return 'unknown';
   }
 }
+
+/**
+ * Whether tracked files differ from HEAD (edits not committed): a run on such a tree is not a run
+ * of its commit, so the flaky check leaves it out. Undefined when git does not answer.
+ */
+export function suiteTreeDirty(cwd: string = process.cwd()): boolean | undefined {
+  try {
+    const out = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd,
+      encoding: 'utf8',
+      timeout: GIT_TIMEOUT_MS,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    return out.trim() !== '';
+  } catch {
+    return undefined;
+  }
+}

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { RunSummary, Selection } from './model';
 import { resolveSelection } from './selection';
 import { signOff, type SignOff } from './signoff';
-import { suiteCommit } from './suite-commit';
+import { suiteCommit, suiteTreeDirty } from './suite-commit';
 import { flakyPromises, historyRecord, readHistory, withCurrent, type HistoryRecord } from './history';
 
 /** Bound on the glossary's "Known limits" text quoted on the page. */
@@ -38,6 +38,8 @@ export interface ViewOptions {
   cwd?: string;
   /** The suite's commit, when the caller knows it (tests). Default: `git rev-parse HEAD` of cwd. */
   suiteCommit?: string;
+  /** Whether the checkout has uncommitted edits, when the caller knows it. Default: asked of git, unless suiteCommit is given. */
+  suiteDirty?: boolean;
 }
 
 export function summaryView(summary: RunSummary, options: ViewOptions = {}): SummaryView {
@@ -45,6 +47,7 @@ export function summaryView(summary: RunSummary, options: ViewOptions = {}): Sum
   const page = signOff(summary, {
     selection: resolveSelection(summary, options.selection),
     suiteCommit: options.suiteCommit ?? suiteCommit(cwd),
+    suiteDirty: options.suiteCommit === undefined ? suiteTreeDirty(cwd) : options.suiteDirty,
   });
   const record = historyRecord(summary, page);
   const history = options.reportsDir ? readHistory(options.reportsDir) : undefined;
