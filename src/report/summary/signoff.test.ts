@@ -9,6 +9,10 @@ import { cckSamples } from './cck';
 import { renderSummaryHtml } from './html';
 import { renderSummaryMarkdown } from './markdown';
 import { summaryView } from './view';
+import { appendRecord } from './history';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 function scenario(name: string, over: Partial<ScenarioResult> = {}): ScenarioResult {
   return {
@@ -213,4 +217,42 @@ test('escaping: feature, rule, promise, system, tags and descriptions stay text 
   const md = renderSummaryMarkdown(view);
   const outsideCode = md.replace(/^(`{3,})[^\n]*\n[\s\S]*?\n\1$/gm, '').replace(/`[^`\n]*`/g, '');
   assert.ok(!outsideCode.includes('<script'), `unescaped outside code:\n${outsideCode}`);
+});
+
+test('page: a promise whose verdict changed on the same commit is flagged flaky; the trend reads the history', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tidal-flaky-'));
+  try {
+    const verdict = (held: boolean) => [
+      { checker: 'lost-write', promise: 'no acknowledged write is lost', held, violations: held ? 0 : 1 },
+    ];
+    const earlier = summaryView(summaryOf([scenario('a', { promises: verdict(true) })], { runId: 'r1' }), {
+      selection: { kind: 'full' },
+      suiteCommit: 'c0ffee',
+    });
+    appendRecord(dir, earlier.record);
+    writeFileSync(join(dir, 'history', 'zz-unreadable.json'), '{');
+    const now = summaryView(
+      summaryOf([scenario('a', { promises: verdict(false), status: 'failed' })], {
+        runId: 'r2',
+        success: false,
+      }),
+      { selection: { kind: 'full' }, suiteCommit: 'c0ffee', reportsDir: dir },
+    );
+    const html = renderSummaryHtml(now);
+    assert.match(
+      html,
+      /<tr class="promise" data-status="broken" data-checker="lost-write">.*<span class="flaky" title="its verdict changed between runs of the same commit \(c0ffee\)">flaky<\/span>/,
+    );
+    assert.match(
+      html,
+      /<span class="trend"[^>]*><i class="t-passed"[^>]*><\/i><i class="t-failed"[^>]*><\/i><\/span>/,
+    );
+    assert.match(html, /<li>skipped zz-unreadable\.json: /);
+    assert.match(
+      renderSummaryMarkdown(now),
+      /⚠️ flaky: its verdict changed between runs of the same commit \(c0ffee\)/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
