@@ -8,9 +8,9 @@ import { renderSummaries } from '../summary-formatter';
 import { cckSamples } from './cck';
 import { renderSummaryHtml } from './html';
 import { renderSummaryMarkdown } from './markdown';
-import { summaryView } from './view';
+import { glossaryLimits, summaryView } from './view';
 import { appendRecord } from './history';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -252,6 +252,23 @@ test('page: a promise whose verdict changed on the same commit is flagged flaky;
       renderSummaryMarkdown(now),
       /⚠️ flaky: its verdict changed between runs of the same commit \(c0ffee\)/,
     );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('page: the glossary\'s "Known limits" section is quoted when it has one', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tidal-glossary-'));
+  try {
+    assert.equal(glossaryLimits(dir), undefined, 'no glossary');
+    mkdirSync(join(dir, 'features'));
+    writeFileSync(join(dir, 'features', 'GLOSSARY.md'), '# Glossary\n\n## Tags\n\nx\n');
+    assert.equal(glossaryLimits(dir), undefined, 'no such section');
+    writeFileSync(
+      join(dir, 'features', 'GLOSSARY.md'),
+      '# Glossary\n\n## Known limits\n\nA failover under leader acks can lose writes.\n\n## Tags\n\nx\n',
+    );
+    assert.equal(glossaryLimits(dir), 'A failover under leader acks can lose writes.');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
