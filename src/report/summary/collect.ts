@@ -105,7 +105,6 @@ export class SummaryCollector {
       startedAt,
       runId: this.query.findTestRunStarted()?.id ?? startedAt ?? 'unknown',
       cucumberVersion: this.query.findMeta()?.implementation.version,
-      picklesSeen: this.query.findAllPickles().length,
       leftOut: this.query
         .findAllPickles()
         .filter((p) => !this.selectedPickles.has(p.id))

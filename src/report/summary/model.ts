@@ -162,8 +162,6 @@ export interface RunSummary {
   /** testRunStarted's id, else its time: tells this run's history record from others. */
   runId: string;
   cucumberVersion?: string;
-  /** Scenarios the loaded features hold (pickles), run or not. */
-  picklesSeen: number;
   /** Pickles left out of the run, by uri and tags (to tell a filter from the default exclusion). */
   leftOut: { tags: string[] }[];
 }
