@@ -60,7 +60,7 @@ test('summary formatter: a real run writes summary.html and summary.md', () => {
     const replay = 'TIDAL_SEED=99 npx cucumber-js features/partitions/p.feature:6';
     assert.match(
       html,
-      /<td class="cap">@partitions<\/td><td class="num">2<\/td><td class="num passed">1<\/td><td class="num failed">1<\/td>/,
+      /<td class="cap"><a href="cucumber.html\?query=%40partitions">@partitions<\/a><\/td><td><span class="tag failed">failed<\/span><\/td><td class="num">2<\/td><td class="num passed">1<\/td><td>1 failed<\/td>/,
     );
     assert.ok(html.includes(`<code class="replay">${replay}</code>`));
     assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;') && !html.includes('<script'));

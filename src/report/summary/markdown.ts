@@ -1,71 +1,139 @@
 /**
- * summary.md: the same summary as GitHub-flavoured Markdown, fit for a CI job summary
- * ($GITHUB_STEP_SUMMARY) or a PR comment. Bounded to stay well under GitHub's 65,536-character
- * comment limit: at most MAX_LISTED_FAILURES failures, each error cut to MAX_ERROR_LINES lines.
+ * summary.md: the sign-off page as GitHub-flavoured Markdown, fit for a CI job summary
+ * ($GITHUB_STEP_SUMMARY) or a PR comment, and compact: headline, run errors, system under test,
+ * commit and selection, the promises, the capabilities (with their last runs), failures, known
+ * limits. Bounded to stay well under GitHub's 65,536-character comment limit: at most
+ * MAX_LISTED_FAILURES failures, each error cut to MAX_ERROR_LINES lines.
  */
 import { mdCode, mdFence, mdTable, mdText } from '../escape';
-import {
-  formatDuration,
-  SCENARIO_STATUSES,
-  type CapabilityRow,
-  type RunSummary,
-  type ScenarioResult,
-  type ScenarioStatus,
-} from './model';
+import { describeCounts, formatDuration, type ScenarioResult, type ScenarioStatus } from './model';
+import { plural, promiseText, systemText, type CapabilityNode, type HeadlineClass } from './signoff';
+import { trend, type TrendCell } from './history';
+import type { SummaryView } from './view';
+import { flakyNote } from './words';
 
 const MAX_LISTED_FAILURES = 25;
 const MAX_ERROR_LINES = 25;
 const MAX_ERROR_LINE_CHARS = 300;
+/** Runs the Markdown trend shows (the HTML page shows TREND_RUNS). */
+const MD_TREND_RUNS = 10;
 
 const STATUS_ICON: Record<ScenarioStatus, string> = {
   passed: '✅',
   failed: '❌',
+  ambiguous: '🔀',
   pending: '⏸️',
   undefined: '❓',
   skipped: '⏭️',
+  unknown: '❔',
+  empty: '⬜',
+};
+
+const HEADLINE_ICON: Record<HeadlineClass, string> = { passed: '✅', failed: '❌', 'nothing-checked': '⚠️' };
+
+const TREND_ICON: Record<TrendCell['status'], string> = {
+  passed: '🟩',
+  failed: '🟥',
+  ambiguous: '🟥',
+  undefined: '🟧',
+  pending: '🟨',
+  skipped: '⬜',
+  unknown: '⬜',
+  empty: '⬜',
+  absent: '▫️',
 };
 
 /** The whole document. */
-export function renderSummaryMarkdown(summary: RunSummary): string {
-  const parts = [headline(summary), capabilityTable(summary), failures(summary.failures)];
+export function renderSummaryMarkdown(view: SummaryView): string {
+  const parts = [
+    headline(view),
+    promises(view),
+    capabilityTable('Capabilities', view.page.product, view),
+    failures(view.summary.failures),
+    knownLimits(view),
+    capabilityTable('Technical (counted apart)', view.page.technical, view),
+  ].filter((p) => p !== '');
   return `${parts.join('\n\n')}\n`;
 }
 
-function headline(summary: RunSummary): string {
-  const { total } = summary;
-  const failing = summary.failures.length;
-  const title =
-    total.scenarios === 0
-      ? '⚠️ tidal-uat: no scenarios ran'
-      : failing === 0
-        ? `✅ tidal-uat: all ${total.scenarios} scenarios passed`
-        : `❌ tidal-uat: ${failing} of ${total.scenarios} scenarios failing`;
-  const meta = [
-    `took ${formatDuration(summary.runDurationMs)}`,
-    summary.cucumberVersion ? `Cucumber ${mdText(summary.cucumberVersion)}` : '',
+function headline(view: SummaryView): string {
+  const { summary, page } = view;
+  const icon = page.headline.partial ? '☑️' : HEADLINE_ICON[page.headline.cls];
+  const errors = summary.runErrors.map(
+    (e) => `> **${e.kind}**${e.where ? ` at ${mdCode(e.where)}` : ''}: ${mdText(e.message.split('\n')[0])}`,
+  );
+  const lines = [
+    `## ${icon} tidal-uat: ${mdText(page.headline.text)}`,
+    '',
+    ...(errors.length ? [...errors, ''] : []),
+    `- system under test: ${mdText(systemText(page.system))}`,
+    `- suite commit: ${mdCode(page.suiteCommit)}${page.suiteDirty ? ' (with uncommitted changes)' : ''} · ${mdText(page.date)} · took ${formatDuration(summary.runDurationMs)}${summary.cucumberVersion ? ` · Cucumber ${mdText(summary.cucumberVersion)}` : ''}`,
+    `- selection: ${mdText(page.selectionText)}`,
   ];
-  return `## ${title}\n\n${meta.filter(Boolean).join(' · ')}`;
+  return lines.join('\n');
 }
 
-function capabilityTable(summary: RunSummary): string {
-  const headers = [
-    'capability',
-    'scenarios',
-    ...SCENARIO_STATUSES.map((s) => `${STATUS_ICON[s]} ${s}`),
-    'duration',
-  ];
-  const row = (r: CapabilityRow, bold: boolean): string[] => {
-    const cells = [
-      String(r.scenarios),
-      ...SCENARIO_STATUSES.map((s) => String(r.counts[s])),
-      formatDuration(r.durationMs),
+function promises(view: SummaryView): string {
+  const rows = view.page.promises;
+  if (rows.length === 0) return '### Promises\n\nNo promise was checked: no scenario built a cluster.';
+  const icon = { held: '✅', broken: '❌', 'not-checked': '⚪' } as const;
+  const table = mdTable(
+    ['verdict', 'checker', 'promise'],
+    rows.map((r) => {
+      const flaky = view.flaky.get(r.checker);
+      const where = r.broken.length
+        ? `: ${r.broken
+            .slice(0, 5)
+            .map((s) => mdText(s.name))
+            .join('; ')}`
+        : '';
+      return [
+        `${icon[r.status]} ${promiseText(r)}${where}${flaky ? ` · ⚠️ flaky: ${mdText(flakyNote(flaky))}` : ''}`,
+        mdCode(r.checker),
+        mdText(r.promise),
+      ];
+    }),
+  );
+  return `### Promises\n\n${table}`;
+}
+
+function capabilityTable(title: string, nodes: readonly CapabilityNode[], view: SummaryView): string {
+  if (nodes.length === 0) return '';
+  const rows = nodes.map((c) => {
+    const total = Object.values(c.counts).reduce((a, b) => a + b, 0);
+    const rest = describeCounts({ ...c.counts, passed: 0 });
+    const strip = trend(view.runs, c.name)
+      .slice(-MD_TREND_RUNS)
+      .map((cell) => TREND_ICON[cell.status])
+      .join('');
+    return [
+      mdCode(c.name),
+      `${STATUS_ICON[c.status]} ${c.status}`,
+      `${c.counts.passed} of ${total}`,
+      rest === 'none' ? '' : rest,
+      formatDuration(c.durationMs),
+      strip,
     ];
-    return bold
-      ? [`**${mdText(r.capability)}**`, ...cells.map((c) => `**${c}**`)]
-      : [mdCode(r.capability), ...cells];
-  };
-  const rows = [...summary.capabilities.map((r) => row(r, false)), row(summary.total, true)];
-  return `### Capabilities\n\n${mdTable(headers, rows, [false, ...headers.slice(1).map(() => true)])}`;
+  });
+  const table = mdTable(['capability', 'status', 'passed', 'not passed', 'duration', 'last runs'], rows, [
+    false,
+    false,
+    true,
+    false,
+    true,
+    false,
+  ]);
+  return `### ${title}\n\n${table}`;
+}
+
+function knownLimits(view: SummaryView): string {
+  const limits = view.page.knownLimits;
+  if (limits.length === 0) return '';
+  const items = limits.map(
+    (s) =>
+      `- ${STATUS_ICON[s.status]} ${mdText(s.name)} (${mdCode(s.capability)}, ${mdText(s.rule ?? s.feature)})`,
+  );
+  return `### Known limits (${plural(limits.length, 'example')})\n\nEach passing example shows a documented limit exactly as documented: sign it off knowingly.\n\n${items.join('\n')}`;
 }
 
 function failures(list: ScenarioResult[]): string {
@@ -82,6 +150,7 @@ function failure(s: ScenarioResult): string {
     `#### ${STATUS_ICON[s.status]} ${mdText(s.name)}`,
     '',
     `- capability: ${mdCode(s.capability)}`,
+    `- promise: ${mdText(s.feature)}${s.rule ? ` · ${mdText(s.rule)}` : ''}`,
     `- location: ${mdCode(`${s.uri}:${s.line}`)}`,
     `- step: ${mdText(s.failedStep ?? '')}`,
     `- seed: ${s.seed ? mdCode(String(s.seed.seed)) : 'none attached'}`,

@@ -1,21 +1,50 @@
 /**
- * What the stakeholder summary says, as plain data: per capability, how many scenarios passed,
- * failed, are pending, undefined or skipped and how long they took; and every scenario that did
- * not pass, with its error, seed and replay command. Built from Cucumber's message stream by
- * collect.ts, rendered by html.ts and markdown.ts.
+ * What the sign-off page says, as plain data. Per scenario: its status (one word per outcome,
+ * never "passed" for one that did not run every step), where it sits in the specification
+ * (capability → feature promise → rule), the promise checker's verdict and the system it ran
+ * against. Per run: errors outside any scenario, the selection, the suite's commit. Built from
+ * Cucumber's message stream by collect.ts, arranged by signoff.ts, rendered by html.ts and
+ * markdown.ts.
  */
 import type { SeedInfo } from '../seed';
+import type { PromiseVerdict, SystemUnderTest } from '../verdicts';
 
-/** Scenario outcomes, in the order the summary shows them. */
-export const SCENARIO_STATUSES = ['passed', 'failed', 'pending', 'undefined', 'skipped'] as const;
+/**
+ * Scenario outcomes, most severe first. A scenario's status is its most severe step result in
+ * its last attempt, ranked as @cucumber/query's findMostSevereTestStepResultBy ranks them, except
+ * that `unknown` (a step that reported no outcome) ranks above `passed`; `empty` is a scenario
+ * with no steps at all (Cucumber counts it as a success, but nothing was checked).
+ */
+export const SCENARIO_STATUSES = [
+  'failed',
+  'ambiguous',
+  'undefined',
+  'pending',
+  'skipped',
+  'unknown',
+  'empty',
+  'passed',
+] as const;
 export type ScenarioStatus = (typeof SCENARIO_STATUSES)[number];
 
 /** Statuses that fail a strict run, and so list the scenario under "failing scenarios". */
-export const FAILING_STATUSES: readonly ScenarioStatus[] = ['failed', 'pending', 'undefined'];
+export const FAILING_STATUSES: readonly ScenarioStatus[] = ['failed', 'ambiguous', 'undefined', 'pending'];
+
+/** What each status word means to a reader. */
+export const STATUS_MEANING: Record<ScenarioStatus, string> = {
+  failed: 'a step or hook failed',
+  ambiguous: 'a step matched more than one step definition',
+  undefined: 'a step has no step definition',
+  pending: 'a step is not implemented yet',
+  skipped: 'its steps were skipped: nothing was checked',
+  unknown: 'a step reported no outcome',
+  empty: 'it has no steps: nothing was checked',
+  passed: 'it ran and every step passed',
+};
 
 /**
  * Tags that say something about a feature other than the capability it checks: the phase, the
- * task, the run subset. A feature's capability is its first tag that matches none of these.
+ * task, the run subset, the audience. A feature's capability is its first tag that matches none.
  */
 export const META_TAG_PATTERNS: readonly RegExp[] = [
   /^@phase-/,
@@ -24,7 +53,21 @@ export const META_TAG_PATTERNS: readonly RegExp[] = [
   /^@wip$/,
   /^@slow$/,
   /^@flaky$/,
+  /^@technical$/,
+  /^@known-limit$/,
+  /^@durable$/,
+  /^@seed-\d+$/,
 ];
+
+/** The tag of features and rules written for engineers, counted apart from the product's. */
+export const TECHNICAL_TAG = '@technical';
+/** The tag of an example that shows a documented limit of the product. */
+export const KNOWN_LIMIT_TAG = '@known-limit';
+/**
+ * Tags the suite's profiles leave out of every run unless asked for (cucumber.js: `not
+ * @demo-failure`): a scenario they leave out is not a filter of the run.
+ */
+export const DEFAULT_EXCLUDED_TAGS: readonly string[] = ['@demo-failure'];
 
 /**
  * Which scenarios a run selected, as the sign-off page states it at the top. `full`: the suite's
@@ -43,6 +86,12 @@ export interface Selection {
   shard?: string;
   /** The number of shard runs a merge combined, if this summary is a merge. */
   mergedShards?: number;
+  /** A profile other than `default` or `ci` that narrows the run (`smoke`). */
+  profile?: string;
+  /** `--dry-run`: every step skipped, nothing checked. */
+  dryRun?: boolean;
+  /** Scenarios of the loaded features the run left out (not counting DEFAULT_EXCLUDED_TAGS). */
+  leftOut?: number;
 }
 
 export interface ScenarioResult {
@@ -51,6 +100,21 @@ export interface ScenarioResult {
   /** Line of the scenario, or of the example row for an outline: what `cucumber-js uri:line` takes. */
   line: number;
   capability: string;
+  /** The Feature's name: the promise it checks, in the product's words. */
+  feature: string;
+  /** The Rule's name, if the scenario sits under one. */
+  rule?: string;
+  /** The scenario's tags (its feature's, rule's, examples' and its own), as Cucumber filters by them. */
+  tags: string[];
+  /** The feature's tags, and the rule's (feature's and rule's), for links that filter by them. */
+  featureTags: string[];
+  ruleTags: string[];
+  /** The feature or the rule is tagged @technical. */
+  technical: boolean;
+  /** The scenario (or its rule or feature) is tagged @known-limit. */
+  knownLimit: boolean;
+  /** The scenario's own description (what a @known-limit example shows). */
+  description?: string;
   status: ScenarioStatus;
   /** Wall-clock time of all attempts. */
   durationMs: number;
@@ -59,6 +123,17 @@ export interface ScenarioResult {
   failedStep?: string;
   error?: string;
   seed?: SeedInfo;
+  /** The promise checker's verdict, when the scenario built a cluster. */
+  promises?: PromiseVerdict[];
+  system?: SystemUnderTest;
+}
+
+/** Something that went wrong outside every scenario. */
+export interface RunError {
+  kind: 'before-all' | 'after-all' | 'run' | 'nothing-selected';
+  /** Where: the hook's file and line, when a hook failed. */
+  where?: string;
+  message: string;
 }
 
 export type StatusCounts = Record<ScenarioStatus, number>;
@@ -76,11 +151,19 @@ export interface RunSummary {
   /** Every finished scenario, ordered by file and line. */
   scenarios: ScenarioResult[];
   failures: ScenarioResult[];
+  runErrors: RunError[];
   /** From the first message to the last, wall clock (parallel runs overlap scenarios). */
   runDurationMs: number;
+  /** Cucumber's own verdict (testRunFinished.success); without it, whether nothing failed. */
   success: boolean;
+  /** The run finished (testRunFinished came). */
+  finished: boolean;
   startedAt?: string;
+  /** testRunStarted's id, else its time: tells this run's history record from others. */
+  runId: string;
   cucumberVersion?: string;
+  /** Pickles left out of the run, by uri and tags (to tell a filter from the default exclusion). */
+  leftOut: { tags: string[] }[];
 }
 
 export function isMetaTag(tag: string): boolean {
@@ -96,7 +179,23 @@ export function capabilityOf(featureTags: readonly string[], uri: string): strin
 }
 
 export function emptyCounts(): StatusCounts {
-  return { passed: 0, failed: 0, pending: 0, undefined: 0, skipped: 0 };
+  return { failed: 0, ambiguous: 0, undefined: 0, pending: 0, skipped: 0, unknown: 0, empty: 0, passed: 0 };
+}
+
+/** The most severe of some statuses (`empty` for none). */
+export function worstStatus(statuses: Iterable<ScenarioStatus>): ScenarioStatus {
+  let worst: ScenarioStatus = 'empty';
+  let seen = false;
+  for (const s of statuses) {
+    if (!seen || SCENARIO_STATUSES.indexOf(s) < SCENARIO_STATUSES.indexOf(worst)) worst = s;
+    seen = true;
+  }
+  return worst;
+}
+
+/** The status of a group of scenarios: the worst, but `passed` only when every one passed. */
+export function groupStatus(counts: StatusCounts): ScenarioStatus {
+  return worstStatus(SCENARIO_STATUSES.filter((s) => counts[s] > 0));
 }
 
 /** Rows per capability (sorted by name) and the total row. */
@@ -119,6 +218,12 @@ export function tallyCapabilities(scenarios: readonly ScenarioResult[]): {
     }
   }
   return { rows: [...rows.values()].sort((a, b) => a.capability.localeCompare(b.capability)), total };
+}
+
+/** "3 passed, 1 skipped": the non-zero counts, most severe first. */
+export function describeCounts(counts: StatusCounts): string {
+  const parts = SCENARIO_STATUSES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`);
+  return parts.join(', ') || 'none';
 }
 
 /** "1.2 s", "340 ms", "2 min 5 s". */

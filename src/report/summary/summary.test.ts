@@ -8,6 +8,13 @@ import { renderSummaryMarkdown } from './markdown';
 import { capabilityOf } from './model';
 import { seedAttachment } from '../seed';
 import { summaryFormatter } from '../summary-formatter';
+import { summaryView } from './view';
+import type { RunSummary } from './model';
+
+/** The view of a summary with fixed facts (no git, no command line, no history). */
+function view(summary: RunSummary) {
+  return summaryView(summary, { suiteCommit: 'c0ffee', selection: { kind: 'full' } });
+}
 
 const EVIL = '<script>alert(1)</script>';
 
@@ -214,7 +221,7 @@ test('summary: a retried scenario counts once, with its last outcome and both at
 });
 
 test('html: verdict, capability table, failure with seed and replay; self-contained', () => {
-  const html = renderSummaryHtml(summarize(replication()));
+  const html = renderSummaryHtml(view(summarize(replication())));
   assert.match(html, /<table id="capabilities">/);
   assert.match(html, /2 of 3 scenarios failing/);
   assert.match(
@@ -225,9 +232,9 @@ test('html: verdict, capability table, failure with seed and replay; self-contai
 });
 
 test('markdown: headline, table, failure with seed and replay command in a sh block', () => {
-  const md = renderSummaryMarkdown(summarize(replication()));
-  assert.match(md, /^## ❌ tidal-uat: 2 of 3 scenarios failing/);
-  assert.match(md, /\| `@replication` \|\s+3 \|\s+1 \|\s+1 \|/);
+  const md = renderSummaryMarkdown(view(summarize(replication())));
+  assert.match(md, /^## ❌ tidal-uat: 2 of 3 scenarios failing \(1 failed, 1 undefined, 1 passed\)/);
+  assert.match(md, /\| `@replication` \| ❌ failed \| 1 of 3 \| 1 failed, 1 undefined \|/);
   assert.match(md, /- seed: `42`\n/);
   assert.match(md, /```sh\nTIDAL_SEED=42 npx cucumber-js features\/replication\/replication.feature:9\n```/);
 });
@@ -238,10 +245,10 @@ test('escaping: a <script> scenario name, tag and error stay text in HTML and Ma
     [`@${EVIL}`],
     [{ name: EVIL, line: 3, statuses: ['FAILED'], message: `${EVIL}\n\`\`\`\n| pipe`, seed: 7 }],
   );
-  const html = renderSummaryHtml(summarize(evil));
+  const html = renderSummaryHtml(view(summarize(evil)));
   assert.ok(!html.includes('<script'), 'raw <script> in summary.html');
   assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
-  const md = renderSummaryMarkdown(summarize(evil));
+  const md = renderSummaryMarkdown(view(summarize(evil)));
   assert.ok(md.includes('#### ❌ &lt;script>alert(1)&lt;/script>'), 'name as text');
   assert.ok(
     md.includes('````\n<script>alert(1)</script>\n```\n| pipe\n````'),
@@ -254,7 +261,7 @@ test('escaping: a <script> scenario name, tag and error stay text in HTML and Ma
 test('formatter: writes once at testRunFinished, from the message stream', () => {
   const handlers: Array<(e: Envelope) => void> = [];
   const chunks: string[] = [];
-  const plugin = summaryFormatter((s) => `${s.total.scenarios} scenarios`);
+  const plugin = summaryFormatter((v) => `${v.summary.total.scenarios} scenarios`);
   const cleanup = plugin.formatter({
     on: (_key, h) => handlers.push(h),
     write: (c) => chunks.push(c),

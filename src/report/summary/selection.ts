@@ -1,0 +1,112 @@
+/**
+ * Which scenarios a run selected, stated so a reader knows whether "all passed" covers the suite.
+ * Two witnesses: cucumber-js's command line (`--tags`, `--name`, `--shard`, a profile that narrows,
+ * positional feature paths, `--dry-run`) and the message stream (cucumber-js 12 emits a pickle for
+ * every scenario of the loaded features and a test case only for the selected ones). The profiles'
+ * own exclusion (`not @demo-failure`, DEFAULT_EXCLUDED_TAGS) is the default selection, not a filter.
+ */
+import { DEFAULT_EXCLUDED_TAGS, type RunSummary, type Selection } from './model';
+
+/** cucumber-js options that take a value (so the value is not a path). */
+const VALUE_OPTIONS = new Set([
+  '--tags',
+  '-t',
+  '--name',
+  '-n',
+  '--shard',
+  '--profile',
+  '-p',
+  '--format',
+  '-f',
+  '--format-options',
+  '--require',
+  '-r',
+  '--require-module',
+  '--import',
+  '-i',
+  '--loader',
+  '-l',
+  '--config',
+  '-c',
+  '--language',
+  '--order',
+  '--parallel',
+  '--retry',
+  '--retry-tag-filter',
+  '--world-parameters',
+  '--plugin',
+  '--plugin-options',
+]);
+
+/** Profiles that run the whole default selection. */
+const FULL_PROFILES = new Set(['default', 'ci']);
+
+/** The selection as cucumber-js's command line states it; undefined when this process is not cucumber-js. */
+export function selectionFromArgv(argv: readonly string[] = process.argv): Selection | undefined {
+  if (!/cucumber(-js)?(\.js)?$/.test(argv[1] ?? '')) return undefined;
+  const tags: string[] = [];
+  const names: string[] = [];
+  const paths: string[] = [];
+  let shard: string | undefined;
+  let profile: string | undefined;
+  let dryRun = false;
+  const args = argv.slice(2);
+  for (let i = 0; i < args.length; i += 1) {
+    const [flag, inline] = args[i].startsWith('--') ? splitInline(args[i]) : [args[i], undefined];
+    const value = (): string => inline ?? args[++i] ?? '';
+    if (flag === '--tags' || flag === '-t') tags.push(value());
+    else if (flag === '--name' || flag === '-n') names.push(value());
+    else if (flag === '--shard') shard = value();
+    else if (flag === '--profile' || flag === '-p') {
+      const p = value();
+      if (!FULL_PROFILES.has(p)) profile = p;
+    } else if (flag === '--dry-run' || flag === '-d') dryRun = true;
+    else if (VALUE_OPTIONS.has(flag)) value();
+    else if (!flag.startsWith('-') && flag !== '') paths.push(flag);
+  }
+  const selection: Selection = { kind: 'full' };
+  if (tags.length) selection.tags = tags.length === 1 ? tags[0] : tags.map((t) => `(${t})`).join(' and ');
+  if (names.length) selection.names = names;
+  if (paths.length) selection.paths = paths;
+  if (shard) selection.shard = shard;
+  if (profile) selection.profile = profile;
+  if (dryRun) selection.dryRun = true;
+  if (tags.length || names.length || paths.length || shard || profile) selection.kind = 'filtered';
+  return selection;
+}
+
+function splitInline(arg: string): [string, string | undefined] {
+  const eq = arg.indexOf('=');
+  return eq < 0 ? [arg, undefined] : [arg.slice(0, eq), arg.slice(eq + 1)];
+}
+
+/**
+ * The selection a summary states: what the caller said (a merge of shards), else the command
+ * line, joined with what the stream shows (scenarios of the loaded features that did not run).
+ */
+export function resolveSelection(summary: RunSummary, given?: Selection): Selection {
+  const selection: Selection = { ...(given ?? selectionFromArgv() ?? { kind: 'full' }) };
+  // With a BeforeAll failure or a run error nothing ran: the missing test cases are not a filter.
+  const aborted = summary.runErrors.some((e) => e.kind === 'before-all' || e.kind === 'run');
+  const leftOut = summary.leftOut.filter((p) => !p.tags.some((t) => DEFAULT_EXCLUDED_TAGS.includes(t)));
+  if (!aborted && leftOut.length > 0 && selection.mergedShards === undefined) {
+    selection.leftOut = leftOut.length;
+    selection.kind = 'filtered';
+  }
+  return selection;
+}
+
+/** One line: "full: every scenario of the suite" or "filtered: --tags @sessions (12 of 158 scenarios)". */
+export function describeSelection(selection: Selection, ran: number): string {
+  const parts: string[] = [];
+  if (selection.profile) parts.push(`--profile ${selection.profile}`);
+  if (selection.tags) parts.push(`--tags ${selection.tags}`);
+  for (const name of selection.names ?? []) parts.push(`--name ${name}`);
+  if (selection.paths?.length) parts.push(selection.paths.join(' '));
+  if (selection.shard) parts.push(`--shard ${selection.shard}`);
+  const of = selection.leftOut ? ` (${ran} of ${ran + selection.leftOut} scenarios)` : '';
+  const merged = selection.mergedShards ? `; a merge of ${selection.mergedShards} shard runs` : '';
+  const dry = selection.dryRun ? '; dry run: no step was run' : '';
+  if (selection.kind === 'full') return `full: every scenario of the suite${merged}${dry}`;
+  return `filtered: ${parts.join(' ') || 'fewer scenarios than the suite holds'}${of}${merged}${dry}`;
+}
