@@ -75,8 +75,8 @@ function checks(dir: string, facts: ReportFacts): Check[] {
         await promises.first().waitFor({ state: 'visible', timeout: WAIT_MS });
         const statuses = await promises.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
         if (statuses.some((s) => !s)) throw new Error('a promise row has no data-status');
-        await page.locator('#promises').screenshot({ path: join(screens, 'promises.png') });
         await page.screenshot({ path: join(screens, 'summary-first-screen.png'), fullPage: false });
+        await page.locator('#promises').screenshot({ path: join(screens, 'promises.png') });
       },
     },
     {
