@@ -14,6 +14,9 @@ export class SimulatedNode {
   /** What the last (re)start recovered from the WAL. */
   lastRecovery: RecoveryReport;
 
+  /** "region/shard", e.g. "eu-west/0": made once, as the lag sampler asks for it on every tick. */
+  readonly name: string;
+
   constructor(
     readonly regionId: string,
     readonly shardId: number,
@@ -23,6 +26,7 @@ export class SimulatedNode {
     /** Opens a database for this replica on its clock, timers and disk. */
     private readonly openDb: (node: SimulatedNode) => TidalDb,
   ) {
+    this.name = `${regionId}/${shardId}`;
     this.db = openDb(this);
     this.lastRecovery = this.db.recovery;
   }
@@ -32,9 +36,6 @@ export class SimulatedNode {
     return this.db.role;
   }
 
-  get name(): string {
-    return `${this.regionId}/${this.shardId}`;
-  }
 
   /**
    * Starts a new incarnation on fresh timers: it recovers from the WAL its disk holds. A recovery
