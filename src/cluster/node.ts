@@ -36,7 +36,6 @@ export class SimulatedNode {
     return this.db.role;
   }
 
-
   /**
    * Starts a new incarnation on fresh timers: it recovers from the WAL its disk holds. A recovery
    * that refuses the log (a foreign or gapped segment) leaves the replica down, its timers dead.
