@@ -36,6 +36,23 @@ test('workflow: three shards, each run with --profile ci --shard i/3, all three 
   assert.match(merge, /--shards 3 shards\/uat-shard-1 shards\/uat-shard-2 shards\/uat-shard-3$/);
 });
 
+test("workflow: the reports job restores the run history before it merges, so the page's trends span runs", () => {
+  const at = (predicate: (line: string) => boolean): number => lines.findIndex(predicate);
+  const cache = at((l) => l.trim() === 'uses: actions/cache@v4');
+  assert.ok(cache >= 0, 'no actions/cache step');
+  assert.equal(lines[cache + 2]?.trim(), 'path: reports/history', 'the cache keeps reports/history');
+  const key = lines[cache + 3]?.trim() ?? '';
+  assert.match(
+    key,
+    /^key: uat-history-.*\$\{\{ github\.run_id \}\}/,
+    'a key of its own per run (a cache is never overwritten)',
+  );
+  assert.ok(
+    cache < at((l) => l.includes('npm run report:merge')),
+    'the history is restored before the merge appends to it',
+  );
+});
+
 test('workflow: every npm script it runs exists in package.json', () => {
   const used = [...text.matchAll(/npm run ([\w:.-]+)/g)].map((m) => m[1]);
   assert.ok(used.includes('report:merge'));

@@ -128,8 +128,10 @@ export const markdownSummaryFormatter = summaryFormatter(renderSummaryMarkdown);
 export interface SummaryOptions {
   /** How the run selected its scenarios; by default read from the command line of this process. */
   selection?: Selection;
-  /** Where the run history lies (`<dir>/history/`), to show trends; none: this run alone. Never written. */
+  /** Where the run history lies (`<dir>/history/`), to show trends; none: this run alone. */
   reportsDir?: string;
+  /** Append this run's record to `<reportsDir>/history/` (a merge of shard runs does; default: read only). */
+  appendsHistory?: boolean;
   /** The suite's commit, if the caller knows it; default `git rev-parse HEAD` of the working directory. */
   suiteCommit?: string;
 }
@@ -142,5 +144,7 @@ export function renderSummaries(
   const collector = new SummaryCollector();
   for (const envelope of envelopes) collector.add(envelope);
   const view = summaryView(collector.summary(), options);
+  if (options.appendsHistory && options.reportsDir !== undefined)
+    appendRecord(options.reportsDir, view.record);
   return { html: renderSummaryHtml(view), markdown: renderSummaryMarkdown(view) };
 }

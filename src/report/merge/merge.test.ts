@@ -259,6 +259,16 @@ test('merge: the summary counts every scenario once', async () => {
   assert.match(html, new RegExp(`\\b${SCENARIOS}\\b`));
 });
 
+test("merge: the merged run joins the output directory's run history, as one run of 3 shards", async () => {
+  await merged;
+  const records = fs.readdirSync(path.join(out, 'history')).filter((f) => f.endsWith('.json'));
+  assert.equal(records.length, 1, records.join(', '));
+  const record = JSON.parse(fs.readFileSync(path.join(out, 'history', records[0]), 'utf8')) as {
+    selection: { mergedShards?: number };
+  };
+  assert.equal(record.selection.mergedShards, 3);
+});
+
 test('merge: refuses a missing shard, a shard given twice, an unsharded run with its shards', async () => {
   const [one, two, three] = await shardStreams();
   const whole = readShardStream((await shardRuns).whole.reports);

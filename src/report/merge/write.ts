@@ -45,7 +45,12 @@ export async function writeMergedReports(
     properties: shards === undefined ? [] : [['shards', String(shards)]],
   });
   fs.writeFileSync(file('junit.xml'), junitXml(junit));
-  const { html, markdown } = renderSummaries(envelopes, { selection: options.selection });
+  // The merged run is the run: its record joins <dir>/history/, and the page shows the trend.
+  const { html, markdown } = renderSummaries(envelopes, {
+    selection: options.selection,
+    reportsDir: dir,
+    appendsHistory: true,
+  });
   fs.writeFileSync(file('summary.html'), html);
   fs.writeFileSync(file('summary.md'), markdown);
   await writeCucumberHtml(envelopes, file('cucumber.html'));
