@@ -118,16 +118,7 @@ function checks(dir: string, facts: ReportFacts): Check[] {
           );
         const charts = page.locator('details:has(img[src^="data:image/svg+xml"])');
         await openCucumberReport(page, join(dir, 'cucumber.html'), charts);
-        const attachment = charts.first();
-        await attachment.locator('summary').click({ timeout: WAIT_MS });
-        const chart = attachment.locator('img');
-        await chart.waitFor({ state: 'visible', timeout: WAIT_MS });
-        const widthPx = await chart.evaluate(
-          (img) => (img as unknown as { naturalWidth: number }).naturalWidth,
-        );
-        if (widthPx === 0) throw new Error('the chart image did not decode (naturalWidth 0)');
-        await chart.scrollIntoViewIfNeeded();
-        await attachment.screenshot({ path: join(screens, 'lag-chart.png') });
+        await expandImage(charts.first(), 'the chart', join(screens, 'lag-chart.png'));
         await screenshotRegionTable(page, join(screens, 'region-state.png'));
       },
     },
@@ -140,16 +131,7 @@ function checks(dir: string, facts: ReportFacts): Check[] {
           );
         const timeline = page.locator(`details:has(> summary:text-is("${TIMELINE_FILE_NAME}"))`);
         await openCucumberReport(page, join(dir, 'cucumber.html'), timeline);
-        const attachment = timeline.first();
-        await attachment.locator('summary').click({ timeout: WAIT_MS });
-        const image = attachment.locator('img');
-        await image.waitFor({ state: 'visible', timeout: WAIT_MS });
-        const widthPx = await image.evaluate(
-          (img) => (img as unknown as { naturalWidth: number }).naturalWidth,
-        );
-        if (widthPx === 0) throw new Error('the timeline image did not decode (naturalWidth 0)');
-        await image.scrollIntoViewIfNeeded();
-        await attachment.screenshot({ path: join(screens, 'timeline.png') });
+        await expandImage(timeline.first(), 'the timeline', join(screens, 'timeline.png'));
       },
     },
   ];
@@ -207,6 +189,17 @@ async function openCucumberReport(page: Page, path: string, wanted: Locator): Pr
       await hooks.first().click({ timeout: WAIT_MS });
     }
   }
+}
+
+/** Unfolds an image attachment, checks its image decoded, and screenshots it. */
+async function expandImage(attachment: Locator, what: string, screenshot: string): Promise<void> {
+  await attachment.locator('summary').click({ timeout: WAIT_MS });
+  const image = attachment.locator('img');
+  await image.waitFor({ state: 'visible', timeout: WAIT_MS });
+  const widthPx = await image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth);
+  if (widthPx === 0) throw new Error(`${what}'s image did not decode (naturalWidth 0)`);
+  await image.scrollIntoViewIfNeeded();
+  await attachment.screenshot({ path: screenshot });
 }
 
 /** The region state table beside the chart, when the run attached one (shown, not checked). */
