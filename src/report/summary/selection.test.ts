@@ -7,9 +7,10 @@ import type { RunSummary } from './model';
 
 const BIN = ['/usr/bin/node', '/repo/node_modules/.bin/cucumber-js'];
 
-test('selection: argv: no filter is the full run, whatever the profile adds (default, ci)', () => {
+test('selection: argv: no filter is the full run, whatever the profile adds (default, ci, parallel)', () => {
   assert.deepEqual(selectionFromArgv([...BIN]), { kind: 'full' });
   assert.deepEqual(selectionFromArgv([...BIN, '--profile', 'ci', '--format', 'progress']), { kind: 'full' });
+  assert.deepEqual(selectionFromArgv([...BIN, '--profile', 'parallel', '--parallel', '3']), { kind: 'full' });
 });
 
 test('selection: argv: tags, names, paths, shard, a narrowing profile and a dry run', () => {

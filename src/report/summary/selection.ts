@@ -39,7 +39,7 @@ const VALUE_OPTIONS = new Set([
 ]);
 
 /** Profiles that run the whole default selection. */
-const FULL_PROFILES = new Set(['default', 'ci']);
+const FULL_PROFILES = new Set(['default', 'ci', 'parallel']);
 
 /** The selection as cucumber-js's command line states it; undefined when this process is not cucumber-js. */
 export function selectionFromArgv(argv: readonly string[] = process.argv): Selection | undefined {
