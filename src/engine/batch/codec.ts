@@ -18,6 +18,7 @@ import {
   type BatchHeader,
   writeHeaderV2,
 } from './header';
+import { EventReader } from './reader';
 
 const KIND_SIGNAL = 1;
 /** Bytes of an event between its entity id and its idempotency key's length. */
@@ -46,7 +47,25 @@ export interface SignalEvent {
 
 export interface Batch {
   header: BatchHeader;
-  events: SignalEvent[];
+  readonly events: SignalEvent[];
+}
+
+/**
+ * A checked batch whose events stay in its bytes (`BatchCodec.open`): a follower applies them
+ * from there (`EventReader`); `events` decodes them, once, only if someone asks.
+ */
+export class EncodedBatch implements Batch {
+  private decoded: SignalEvent[] | undefined;
+
+  constructor(
+    private readonly codec: BatchCodec,
+    readonly bytes: Uint8Array,
+    readonly header: BatchHeader,
+  ) {}
+
+  get events(): SignalEvent[] {
+    return (this.decoded ??= this.codec.decodeEvents(this.bytes, this.header));
+  }
 }
 
 /** The origin key of writes accepted by `region` during `epoch`. */
@@ -65,12 +84,16 @@ export class BatchCodec {
   private lastOrigin = '';
   private sealed: Uint8Array | undefined;
   private sealedHeader: BatchHeader | undefined;
+  private readonly checker: EventReader;
+  private readonly applying: EventReader;
 
   constructor(
     readonly regions: readonly string[],
     readonly signalCount: number,
   ) {
     regions.forEach((r, i) => this.regionIndex.set(r, i));
+    this.checker = new EventReader(regions, signalCount);
+    this.applying = new EventReader(regions, signalCount);
   }
 
   indexOfRegion(region: string): number {
@@ -187,6 +210,24 @@ export class BatchCodec {
     const header = decodeHeader(bytes, at);
     if (header.flags & FLAG_MERGE) return { header, events: [] };
     return { header, events: this.decodeEvents(bytes, header, at) };
+  }
+
+  /**
+   * Validates a whole batch as `decode` does, and more: when every event is well formed with
+   * ASCII ids within DESIGN §2's limits (all a client can write here) the events stay in the
+   * bytes (an `EncodedBatch`, its ids checked); otherwise it is `decode`'s batch (or error),
+   * whose ids the caller still checks.
+   */
+  open(bytes: Uint8Array): Batch {
+    const header = decodeHeader(bytes);
+    if (header.flags & FLAG_MERGE) return { header, events: [] };
+    if (this.checker.reset(bytes, header).check()) return new EncodedBatch(this, bytes, header);
+    return { header, events: this.decodeEvents(bytes, header) };
+  }
+
+  /** A reader at the first event of `batch` (one per codec: the walk must end before the next). */
+  reader(batch: EncodedBatch): EventReader {
+    return this.applying.reset(batch.bytes, batch.header);
   }
 
   decodeEvents(bytes: Uint8Array, header: BatchHeader, at = 0): SignalEvent[] {
@@ -338,7 +379,8 @@ export class BatchCodec {
     return p;
   }
 
-  private originName(index: number, epoch: number): string {
+  /** The origin key of region `index` at `epoch` (made once per pair). */
+  originName(index: number, epoch: number): string {
     // Nearly every event of a run carries the same origin: check the last one first.
     if (index === this.lastOriginIndex && epoch === this.lastOriginEpoch) return this.lastOrigin;
     let names = this.originNames.get(index);
