@@ -102,7 +102,19 @@ export class SignalStore {
   apply(e: SignalEvent): boolean {
     const h = e.hlc;
     const ent = this.entity(e.tenant, e.entity, true);
-    return this.applyAt(ent, e.signal, e.origin, e.originVersion, e.weight, e.timeMs, h.wallMs, h.logical, h.node, h, undefined);
+    return this.applyAt(
+      ent,
+      e.signal,
+      e.origin,
+      e.originVersion,
+      e.weight,
+      e.timeMs,
+      h.wallMs,
+      h.logical,
+      h.node,
+      h,
+      undefined,
+    );
   }
 
   /**
@@ -112,7 +124,19 @@ export class SignalStore {
    */
   applyEncoded(r: EventReader, origin: string): boolean {
     const ent = r.ascii ? this.entityOfBytes(r) : this.entity(r.tenant(), r.entity(), true);
-    return this.applyAt(ent, r.signal, origin, r.originVersion, r.weight, r.timeMs, r.wallMs, r.logical, r.node(), undefined, r);
+    return this.applyAt(
+      ent,
+      r.signal,
+      origin,
+      r.originVersion,
+      r.weight,
+      r.timeMs,
+      r.wallMs,
+      r.logical,
+      r.node(),
+      undefined,
+      r,
+    );
   }
 
   /** One write to entity `ent`; its HLC stamp is `stamp`, or made from `r` when a full state needs one. */
@@ -137,7 +161,17 @@ export class SignalStore {
         k = this.newSlot(key);
         this.promoted.set(k, new CrdtSignalState());
         this.u[k * U_STRIDE + U_ORIGIN] = PROMOTED;
-        return this.applyPromoted(ent, signal, k, originName, originVersion, weight, t, stamp ?? r!.hlc(), halfLifeMs);
+        return this.applyPromoted(
+          ent,
+          signal,
+          k,
+          originName,
+          originVersion,
+          weight,
+          t,
+          stamp ?? r!.hlc(),
+          halfLifeMs,
+        );
       }
       k = this.newSlot(key);
       const origin = this.nameOf(originName);
@@ -165,10 +199,30 @@ export class SignalStore {
     const u = this.u;
     const origin = u[ui + U_ORIGIN]!;
     if (origin === PROMOTED)
-      return this.applyPromoted(ent, signal, k, originName, originVersion, weight, t, stamp ?? r!.hlc(), halfLifeMs);
+      return this.applyPromoted(
+        ent,
+        signal,
+        k,
+        originName,
+        originVersion,
+        weight,
+        t,
+        stamp ?? r!.hlc(),
+        halfLifeMs,
+      );
     if (this.names[origin] !== originName) {
       this.promote(k);
-      return this.applyPromoted(ent, signal, k, originName, originVersion, weight, t, stamp ?? r!.hlc(), halfLifeMs);
+      return this.applyPromoted(
+        ent,
+        signal,
+        k,
+        originName,
+        originVersion,
+        weight,
+        t,
+        stamp ?? r!.hlc(),
+        halfLifeMs,
+      );
     }
     const version = u[ui + U_VERSION]!;
     if (originVersion <= version) return false;
@@ -177,7 +231,17 @@ export class SignalStore {
     const order = next ? this.compareLast(fi, ui, wallMs, logical, node) : 0;
     if (order === 0) {
       this.promote(k);
-      return this.applyPromoted(ent, signal, k, originName, originVersion, weight, t, stamp ?? r!.hlc(), halfLifeMs);
+      return this.applyPromoted(
+        ent,
+        signal,
+        k,
+        originName,
+        originVersion,
+        weight,
+        t,
+        stamp ?? r!.hlc(),
+        halfLifeMs,
+      );
     }
     const f = this.f;
     const ref = f[fi + F_REF]!;
