@@ -82,6 +82,11 @@ export class BatchCodec {
   private lastOriginIndex = -1;
   private lastOriginEpoch = -1;
   private lastOrigin = '';
+  // The origin key and HLC node the last event written carried (nearly every event repeats them).
+  private writtenOrigin = '';
+  private writtenOriginParts = { index: 0, epoch: 0 };
+  private writtenNode = '';
+  private writtenNodeIndex = 0;
   private sealed: Uint8Array | undefined;
   private sealedHeader: BatchHeader | undefined;
   private readonly checker: EventReader;
@@ -252,8 +257,16 @@ export class BatchCodec {
 
   /** One event, written by hand after one bounds check (the layout is in the header comment). */
   private writeEvent(w: ByteWriter, e: SignalEvent): void {
-    const origin = this.parseOrigin(e.origin);
-    const node = this.indexOfRegion(e.hlc.node);
+    if (e.origin !== this.writtenOrigin) {
+      this.writtenOriginParts = this.parseOrigin(e.origin);
+      this.writtenOrigin = e.origin;
+    }
+    const origin = this.writtenOriginParts;
+    if (e.hlc.node !== this.writtenNode) {
+      this.writtenNodeIndex = this.indexOfRegion(e.hlc.node);
+      this.writtenNode = e.hlc.node;
+    }
+    const node = this.writtenNodeIndex;
     w.reserve(2 + 6 + 3 * (e.tenant.length + e.entity.length + e.idempotencyKey.length) + EVENT_FIXED_BYTES);
     const b = w.raw();
     let p = w.pos;
