@@ -34,8 +34,12 @@ export class EventReader {
   entityEnd = 0;
   keyAt = 0;
   keyEnd = 0;
-  /** Whether the tenant, entity and key bytes are all ASCII (every id this suite writes). */
+  /**
+   * Whether the tenant, entity and key bytes are all ASCII (every id this suite writes): looked
+   * at while checking; a checked batch is all ASCII, so applying it does not look again.
+   */
   ascii = true;
+  private checking = false;
   private pos = 0;
   private end = 0;
   private left = 0;
@@ -100,10 +104,12 @@ export class EventReader {
     if (q + keyBytes > end) return false;
     this.keyAt = q;
     this.keyEnd = q + keyBytes;
-    let high = 0;
-    for (let i = p + 4; i < this.entityEnd; i++) high |= b[i]!;
-    for (let i = q; i < this.keyEnd; i++) high |= b[i]!;
-    this.ascii = high < 0x80;
+    if (this.checking) {
+      let high = 0;
+      for (let i = p + 4; i < this.entityEnd; i++) high |= b[i]!;
+      for (let i = q; i < this.keyEnd; i++) high |= b[i]!;
+      this.ascii = high < 0x80;
+    }
     this.pos = this.keyEnd;
     this.left--;
     if (!this.local) this.seqNo++;
@@ -115,6 +121,16 @@ export class EventReader {
    * a batch to before applying any of it). False means: decode it field by field to say why.
    */
   check(): boolean {
+    this.checking = true;
+    try {
+      return this.checkAll();
+    } finally {
+      this.checking = false;
+      this.ascii = true;
+    }
+  }
+
+  private checkAll(): boolean {
     const regions = this.regions.length;
     while (this.left > 0) {
       if (!this.next()) return false;
