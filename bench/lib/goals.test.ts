@@ -34,3 +34,15 @@ test('bench: goal rows find nested figures and their ranges', () => {
   assert.match(table, /NOT MET/);
   assert.match(table, /missing/);
 });
+
+test('bench: a single `target` counts as a goal too', () => {
+  const rows = goalRows({
+    benchmark: 's',
+    total_wall_ms: 20_000,
+    target: { total_wall_ms: '<= 15000 on 2 cores' },
+  });
+  assert.deepEqual(
+    rows.map((r) => [r.figure, r.value, r.met]),
+    [['total_wall_ms', 20_000, false]],
+  );
+});
