@@ -8,7 +8,7 @@
  */
 import { Scheduler, SeededRng, SimulatedCluster, SimulatedNetwork } from '../src/cluster';
 import { HEADER_V2_BYTES, type Endpoint } from '../src/engine';
-import { bestOf, sig, wallMs } from './lib/measure';
+import { bestOf, reported, runsOf, sig, spread, wallMs } from './lib/measure';
 import { REGIONS, benchCluster, makeWrites } from './lib/workload';
 import { replicate } from './throughput';
 
@@ -37,7 +37,7 @@ function networkOnly(count: number, inFlight: number): { wallMs: number; deliver
 }
 
 export async function networkBench(): Promise<Record<string, unknown>> {
-  const alone = await bestOf(3, () => networkOnly(1_000_000, 1_000));
+  const alone = await runsOf(5, () => networkOnly(1_000_000, 1_000));
 
   // End to end, unbatched: one write per shard per virtual ms, each its own batch and ack.
   const writes = 60_000;
@@ -61,9 +61,9 @@ export async function networkBench(): Promise<Record<string, unknown>> {
   return {
     network_only: {
       setup:
-        '12 endpoints, latency 5 ms + jitter 2 ms, 1,000 messages of 40 bytes in flight, 1,000,000 delivered, best of 3',
-      messages_per_s: sig(alone.delivered / (alone.wallMs / 1000)),
-      wall_ms: sig(alone.wallMs),
+        '12 endpoints, latency 5 ms + jitter 2 ms, 1,000 messages of 40 bytes in flight, 1,000,000 delivered; median of 5 runs with [min, max]',
+      ...reported('messages_per_s', spread(alone.map((a) => a.delivered / (a.wallMs / 1000)))),
+      ...reported('wall_ms', spread(alone.map((a) => a.wallMs))),
     },
     end_to_end_unbatched: {
       setup: `3 regions × 4 shards, ${writes.toLocaleString('en')} writes, one per shard per virtual ms (one event per batch), best of 3`,

@@ -102,5 +102,6 @@ export async function reconciliationBench(
     convergence_wall_ms: sig(wall),
     steady_state_reconciliation_bytes_per_s: steady1.reconBytes - steady0.reconBytes,
     steady_state_reconciliation_messages_per_s: steady1.reconMessages - steady0.reconMessages,
+    targets: { reconciliation_vs_full_state: '<= 0.1 (a delta, not the full state)' },
   };
 }

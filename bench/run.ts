@@ -8,6 +8,9 @@
  * heap tracking, side-by-side ratios and child processes (the suite), which a micro-benchmark
  * loop does not model — and they need no dependency.
  *
+ * Every figure with a goal (a benchmark's `targets`) ends up in one table after the JSON lines:
+ * median, min – max over the runs, goal, met or not, with the machine's load at start and end.
+ *
  *   npm run bench                     all of them (a few minutes)
  *   npm run bench -- --only throughput,network
  */
@@ -16,6 +19,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { accelerationBench } from './acceleration';
+import { goalRows, goalTable } from './lib/goals';
 import { hasGc, sig, wallMs } from './lib/measure';
 import { networkBench } from './network';
 import { reconciliationBench } from './reconciliation';
@@ -32,6 +36,9 @@ const BENCHMARKS: Record<string, () => Promise<Record<string, unknown>> | Record
   scaling: () => scalingBench(),
   routing: () => routingBench(),
   suite: () => suiteBench(),
+  // ── workers: seeds per second with 1 vs 2 workers. bench/workers.ts (another branch) exports
+  // `workersBench()`; once it is merged, import it above and wire it in here:
+  //   workers: () => workersBench(),
 };
 const MARK = 'BENCH-RESULT ';
 const CHILD_TIMEOUT_MS = 240_000;
@@ -84,14 +91,19 @@ function parent(only: string[] | undefined): void {
     results.push(result);
     process.stdout.write(`${JSON.stringify(result)}\n`);
   }
+  const goals = results.flatMap(goalRows);
   const report = {
     ...machine,
     load_average_at_end: os.loadavg().map((l) => sig(l, 2)),
     started_at: started,
     total_wall_ms: sig(wallMs() - t0),
     command: 'npm run bench',
+    goals,
     results,
   };
+  process.stdout.write(
+    `\nGoals (${machine.cpus} × ${machine.cpu_model}, Node ${machine.node}; load average ${machine.load_average_at_start.join(' ')} at start, ${report.load_average_at_end.join(' ')} at end):\n${goalTable(goals)}\n`,
+  );
   const out = path.resolve(__dirname, '..', 'reports', 'bench.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);

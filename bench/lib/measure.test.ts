@@ -2,7 +2,7 @@
 // (No timing here: benchmarks are never timed tests.)
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { growthExponent, sig } from './measure';
+import { growthExponent, sig, spread } from './measure';
 
 test('bench: the growth exponent of y = c·x^k is k', () => {
   const xs = [1e4, 2e4, 4e4, 8e4, 1.6e5];
@@ -24,4 +24,10 @@ test('bench: figures keep three significant digits', () => {
   assert.equal(sig(1234567), 1230000);
   assert.equal(sig(0.0012345), 0.00123);
   assert.equal(sig(0), 0);
+});
+
+test('bench: a spread is the median and the range of the runs', () => {
+  assert.deepEqual(spread([5, 1, 3]), { median: 3, min: 1, max: 5 });
+  assert.deepEqual(spread([4, 1, 3, 2]), { median: 2.5, min: 1, max: 4 });
+  assert.throws(() => spread([]), RangeError);
 });

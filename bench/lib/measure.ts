@@ -119,3 +119,37 @@ export async function bestOf<T extends { wallMs: number }>(n: number, fn: () => 
   }
   return best!;
 }
+
+/** The median and range of a figure over several runs. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+/** Median (the mean of the middle two for an even count), minimum and maximum of `xs`. */
+export function spread(xs: readonly number[]): Spread {
+  if (xs.length === 0) throw new RangeError('no values');
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return {
+    median: s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2,
+    min: s[0]!,
+    max: s[s.length - 1]!,
+  };
+}
+
+/** `x` and its range rounded for the JSON report: `{ [name]: median, [name_range]: [min, max] }`. */
+export function reported(name: string, x: Spread, digits = 3): Record<string, number | number[]> {
+  return { [name]: sig(x.median, digits), [`${name}_range`]: [sig(x.min, digits), sig(x.max, digits)] };
+}
+
+/** Every result of `n` runs of `fn`, each after a full GC. */
+export async function runsOf<T>(n: number, fn: (run: number) => Promise<T> | T): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < n; i++) {
+    fullGc();
+    out.push(await fn(i));
+  }
+  return out;
+}

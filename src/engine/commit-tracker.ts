@@ -7,7 +7,7 @@
  */
 import { WriteNotCommittedError } from './errors';
 import type { Hlc } from './hlc';
-import { pendingAck, resolved, settledAck, type AckPolicy, type WriteAck } from './write-ack';
+import { pendingAck, resolved, type AckPolicy, type WriteAck } from './write-ack';
 
 /** How many of `replicas` replicas (the leader counted) make a majority: ⌊n/2⌋ + 1. */
 export function majorityOf(replicas: number): number {
@@ -101,8 +101,11 @@ export class CommitTracker {
     retry: boolean,
   ): WriteAck {
     const policy = this.c.ackPolicy;
-    const fields = { shard: this.c.shard, seqNo, epoch, hlc, timeMs, origin, local, policy, retry };
-    if (local || (policy === 'leader' && seqNo <= this.commitIndex)) return settledAck(fields);
+    const shard = this.c.shard;
+    // The settled ack (every write under 'leader') is one literal: no fields object to copy from.
+    if (local || (policy === 'leader' && seqNo <= this.commitIndex))
+      return { shard, seqNo, epoch, hlc, timeMs, origin, local, policy, retry, committed: resolved() };
+    const fields = { shard, seqNo, epoch, hlc, timeMs, origin, local, policy, retry };
     return pendingAck(fields, () => this.commitment(seqNo, epoch));
   }
 

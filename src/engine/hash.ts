@@ -14,7 +14,7 @@
 export const FNV64_OFFSET_BASIS = 0xcbf29ce484222325n;
 const FNV64_OFFSET_HI = 0xcbf29ce4;
 const FNV64_OFFSET_LO = 0x84222325;
-const FNV32_OFFSET_BASIS = 0x811c9dc5;
+export const FNV32_OFFSET_BASIS = 0x811c9dc5;
 
 // The UTF-8 bytes of one non-ASCII code point, and how many code units it took (1, or 2 for a pair).
 const UTF8 = new Uint8Array(4);

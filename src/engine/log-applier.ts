@@ -5,7 +5,7 @@
  * idempotency store, epoch) stays on the replica, where its host may inspect or replace it, so
  * this part reads and writes it through `ReplicaData` every time rather than keeping a copy.
  */
-import type { Batch, BatchCodec, SignalEvent } from './batch/codec';
+import { EncodedBatch, type Batch, type BatchCodec, type SignalEvent } from './batch/codec';
 import { FLAG_LOCAL, FLAG_MERGE, HEADER_V1_BYTES, HEADER_V2_BYTES } from './batch/header';
 import type { Clock } from './clock';
 import type { ControlPlane } from './control-plane';
@@ -47,17 +47,27 @@ export class LogApplier {
 
   /** Applies a validated, in-order batch (the events after the applied SeqNo) and logs it. */
   applyBatch(batch: Batch, bytes: Uint8Array): void {
-    const { wal, data } = this.c;
+    const { wal, data, codec } = this.c;
     const applied = wal.lastSeq;
-    this.c.onEvent?.({
-      type: 'applied',
-      epoch: batch.header.epoch,
-      events: batch.events.filter((e) => e.seqNo > applied),
-    });
-    for (const e of batch.events) {
-      if (e.seqNo <= applied) continue;
-      data.store.apply(e);
-      if (e.idempotencyKey) this.rememberKey(e, this.c.schema.signalName(e.signal));
+    this.c.onEvent?.(new AppliedEvent(batch.header.epoch, batch, applied));
+    if (batch instanceof EncodedBatch) {
+      // Straight from the bytes: no event object, and no string unless the entity is new.
+      const r = codec.reader(batch);
+      while (r.next()) {
+        if (r.seqNo <= applied) continue;
+        data.store.applyEncoded(r, codec.originName(r.originIndex, r.originEpoch));
+        if (r.keyEnd > r.keyAt)
+          this.rememberKey(
+            r.event(codec.originName(r.originIndex, r.originEpoch)),
+            this.c.schema.signalName(r.signal),
+          );
+      }
+    } else {
+      for (const e of batch.events) {
+        if (e.seqNo <= applied) continue;
+        data.store.apply(e);
+        if (e.idempotencyKey) this.rememberKey(e, this.c.schema.signalName(e.signal));
+      }
     }
     wal.append(bytes, batch.header);
     this.c.controlPlane?.lag.applied(this.c.region, this.c.shard, wal.lastSeq, this.c.clock.nowMs());
@@ -151,5 +161,25 @@ export class LogApplier {
       if (start !== undefined && start <= seqNo) epoch = e;
     }
     return epoch;
+  }
+}
+
+/**
+ * The 'applied' engine event: its events (those after the SeqNo applied before the batch) are
+ * picked from the batch only when a listener reads them — a prototype getter, so making the
+ * event costs no more than a plain literal.
+ */
+class AppliedEvent {
+  readonly type = 'applied';
+  private picked: SignalEvent[] | undefined;
+
+  constructor(
+    readonly epoch: number,
+    private readonly batch: Batch,
+    private readonly after: number,
+  ) {}
+
+  get events(): readonly SignalEvent[] {
+    return (this.picked ??= this.batch.events.filter((e) => e.seqNo > this.after));
   }
 }

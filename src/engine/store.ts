@@ -14,10 +14,11 @@
  * snapshot for compact ones.
  */
 import type { SignalEvent } from './batch/codec';
+import type { EventReader } from './batch/reader';
 import { CrdtSignalState } from './crdt/signal-state';
 import type { StateItem } from './crdt/state-codec';
 import { decayFactor } from './decay';
-import { fmix32, fnv1a32 } from './hash';
+import { FNV32_OFFSET_BASIS, fmix32, fnv1a32 } from './hash';
 import type { Hlc } from './hlc';
 import type { Schema } from './schema';
 
@@ -87,6 +88,9 @@ export class SignalStore {
   private lastIndex = -1;
   private lastNodeName = '';
   private lastNodeIndex = -1;
+  // Entities by the hash of their key bytes (open addressing, entity + 1, 0 = empty), so a
+  // follower finds an entity straight from a batch's bytes, without making its id a string.
+  private byKeyBytes = new Int32Array(4 * INITIAL_CAPACITY);
 
   constructor(readonly schema: Schema) {
     this.signals = schema.size;
@@ -96,70 +100,166 @@ export class SignalStore {
 
   /** Applies one write; false when its origin version was already included. */
   apply(e: SignalEvent): boolean {
+    const h = e.hlc;
     const ent = this.entity(e.tenant, e.entity, true);
-    const signal = e.signal;
+    return this.applyAt(
+      ent,
+      e.signal,
+      e.origin,
+      e.originVersion,
+      e.weight,
+      e.timeMs,
+      h.wallMs,
+      h.logical,
+      h.node,
+      h,
+      undefined,
+    );
+  }
+
+  /**
+   * Applies the event `r` stands at (of a checked batch, read in place from its bytes) exactly as
+   * `apply` would the decoded event; `origin` is its origin key. Makes no object for it unless
+   * its state is (or becomes) a full `CrdtSignalState`.
+   */
+  applyEncoded(r: EventReader, origin: string): boolean {
+    const ent = r.ascii ? this.entityOfBytes(r) : this.entity(r.tenant(), r.entity(), true);
+    return this.applyAt(
+      ent,
+      r.signal,
+      origin,
+      r.originVersion,
+      r.weight,
+      r.timeMs,
+      r.wallMs,
+      r.logical,
+      r.node(),
+      undefined,
+      r,
+    );
+  }
+
+  /** One write to entity `ent`; its HLC stamp is `stamp`, or made from `r` when a full state needs one. */
+  private applyAt(
+    ent: number,
+    signal: number,
+    originName: string,
+    originVersion: number,
+    weight: number,
+    t: number,
+    wallMs: number,
+    logical: number,
+    node: string,
+    stamp: Hlc | undefined,
+    r: EventReader | undefined,
+  ): boolean {
     const key = ent * this.entStride + 1 + signal;
     const halfLifeMs = this.schema.halfLifeMs(signal);
     let k = this.entData[key]! - 1;
     if (k < 0) {
-      if (e.originVersion !== 1 || !compactable(e.hlc)) {
+      if (originVersion !== 1 || !compactable(logical)) {
         k = this.newSlot(key);
         this.promoted.set(k, new CrdtSignalState());
         this.u[k * U_STRIDE + U_ORIGIN] = PROMOTED;
-        return this.applyPromoted(ent, signal, k, e, halfLifeMs);
+        return this.applyPromoted(
+          ent,
+          signal,
+          k,
+          originName,
+          originVersion,
+          weight,
+          t,
+          stamp ?? r!.hlc(),
+          halfLifeMs,
+        );
       }
       k = this.newSlot(key);
-      const origin = this.nameOf(e.origin);
+      const origin = this.nameOf(originName);
       const fi = k * F_STRIDE;
       const ui = k * U_STRIDE;
       const f = this.f;
       const u = this.u;
       // A fresh accumulator (0 at time 0) plus this write, exactly as addDecayed computes it.
-      const t = e.timeMs;
       if (t >= 0) {
-        f[fi + F_VALUE] = 0 * decayFactor(t - 0, halfLifeMs) + e.weight;
+        f[fi + F_VALUE] = 0 * decayFactor(t - 0, halfLifeMs) + weight;
         f[fi + F_REF] = t;
       } else {
-        f[fi + F_VALUE] = 0 + e.weight * decayFactor(0 - t, halfLifeMs);
+        f[fi + F_VALUE] = 0 + weight * decayFactor(0 - t, halfLifeMs);
         f[fi + F_REF] = 0;
       }
       u[ui + U_ORIGIN] = origin;
       u[ui + U_VERSION] = 1;
-      u[ui + U_P] = e.weight >= 0 ? 1 : 0;
-      u[ui + U_N] = e.weight >= 0 ? 0 : 1;
-      this.setLast(fi, ui, e);
+      u[ui + U_P] = weight >= 0 ? 1 : 0;
+      u[ui + U_N] = weight >= 0 ? 0 : 1;
+      this.setLast(fi, ui, t, weight, wallMs, logical, node);
       this.swapDigest(ent, 0, this.term(ent, signal, this.nameHash[origin]!, 1));
       return true;
     }
     const ui = k * U_STRIDE;
     const u = this.u;
     const origin = u[ui + U_ORIGIN]!;
-    if (origin === PROMOTED) return this.applyPromoted(ent, signal, k, e, halfLifeMs);
-    if (this.names[origin] !== e.origin) return this.promoteAndApply(ent, signal, k, e, halfLifeMs);
+    if (origin === PROMOTED)
+      return this.applyPromoted(
+        ent,
+        signal,
+        k,
+        originName,
+        originVersion,
+        weight,
+        t,
+        stamp ?? r!.hlc(),
+        halfLifeMs,
+      );
+    if (this.names[origin] !== originName) {
+      this.promote(k);
+      return this.applyPromoted(
+        ent,
+        signal,
+        k,
+        originName,
+        originVersion,
+        weight,
+        t,
+        stamp ?? r!.hlc(),
+        halfLifeMs,
+      );
+    }
     const version = u[ui + U_VERSION]!;
-    if (e.originVersion <= version) return false;
+    if (originVersion <= version) return false;
     const fi = k * F_STRIDE;
-    const next = e.originVersion === version + 1 && version < INT_MAX && compactable(e.hlc);
-    const order = next ? this.compareLast(fi, ui, e.hlc) : 0;
-    if (order === 0) return this.promoteAndApply(ent, signal, k, e, halfLifeMs);
+    const next = originVersion === version + 1 && version < INT_MAX && compactable(logical);
+    const order = next ? this.compareLast(fi, ui, wallMs, logical, node) : 0;
+    if (order === 0) {
+      this.promote(k);
+      return this.applyPromoted(
+        ent,
+        signal,
+        k,
+        originName,
+        originVersion,
+        weight,
+        t,
+        stamp ?? r!.hlc(),
+        halfLifeMs,
+      );
+    }
     const f = this.f;
-    const t = e.timeMs;
     const ref = f[fi + F_REF]!;
     if (t >= ref) {
-      f[fi + F_VALUE] = f[fi + F_VALUE]! * decayFactor(t - ref, halfLifeMs) + e.weight;
+      f[fi + F_VALUE] = f[fi + F_VALUE]! * decayFactor(t - ref, halfLifeMs) + weight;
       f[fi + F_REF] = t;
     } else {
-      f[fi + F_VALUE] = f[fi + F_VALUE]! + e.weight * decayFactor(ref - t, halfLifeMs);
+      f[fi + F_VALUE] = f[fi + F_VALUE]! + weight * decayFactor(ref - t, halfLifeMs);
     }
-    u[ui + U_VERSION] = e.originVersion;
-    if (e.weight >= 0) u[ui + U_P]!++;
+    u[ui + U_VERSION] = originVersion;
+    if (weight >= 0) u[ui + U_P]!++;
     else u[ui + U_N]!++;
-    if (order > 0) this.setLast(fi, ui, e);
+    if (order > 0) this.setLast(fi, ui, t, weight, wallMs, logical, node);
     const originHash = this.nameHash[origin]!;
     this.swapDigest(
       ent,
       this.term(ent, signal, originHash, version),
-      this.term(ent, signal, originHash, e.originVersion),
+      this.term(ent, signal, originHash, originVersion),
     );
     return true;
   }
@@ -315,11 +415,56 @@ export class SignalStore {
       this.entName.push(entity);
       this.entData[ent * this.entStride] = hash | 0;
       (this.buckets[hash % DIGEST_BUCKETS] ??= []).push(ent);
+      this.indexKeyBytes(ent, hash | 0);
     }
     this.lastTenant = tenant;
     this.lastEntity = entity;
     this.lastIndex = ent;
     return ent;
+  }
+
+  /**
+   * The entity whose tenant and id are the (ASCII) bytes `r` stands at, made when new: the same
+   * index `entity(r.tenant(), r.entity(), true)` gives, found by the FNV-1a hash of the bytes
+   * (the entity's digest hash) and a byte-by-byte comparison, with no string made.
+   */
+  private entityOfBytes(r: EventReader): number {
+    const b = r.bytes;
+    const tenantEnd = r.entityAt - 2;
+    let h = FNV32_OFFSET_BASIS | 0;
+    for (let i = r.tenantAt; i < tenantEnd; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+    for (let i = r.entityAt; i < r.entityEnd; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+    const table = this.byKeyBytes;
+    const mask = table.length - 1;
+    for (let s = keySlot(h) & mask; ; s = (s + 1) & mask) {
+      const ent = table[s]! - 1;
+      if (ent < 0) break;
+      if (
+        this.entData[ent * this.entStride] === h &&
+        sameAscii(this.entName[ent]!, b, r.entityAt, r.entityEnd) &&
+        sameAscii(this.entTenant[ent]!, b, r.tenantAt, tenantEnd)
+      )
+        return ent;
+    }
+    return this.entity(r.tenant(), r.entity(), true);
+  }
+
+  /** Adds entity `ent` (digest hash `hash`) to the key-bytes index, doubling it past half full. */
+  private indexKeyBytes(ent: number, hash: number): void {
+    if (2 * this.entities > this.byKeyBytes.length) {
+      const old = this.byKeyBytes;
+      this.byKeyBytes = new Int32Array(old.length * 2);
+      for (let e = 0; e < ent; e++) this.placeKeyBytes(e, this.entData[e * this.entStride]!);
+    }
+    this.placeKeyBytes(ent, hash);
+  }
+
+  private placeKeyBytes(ent: number, hash: number): void {
+    const table = this.byKeyBytes;
+    const mask = table.length - 1;
+    let s = keySlot(hash) & mask;
+    while (table[s] !== 0) s = (s + 1) & mask;
+    table[s] = ent + 1;
   }
 
   private newSlot(key: number): number {
@@ -348,12 +493,19 @@ export class SignalStore {
 
   // --- compact states -----------------------------------------------------------------------
 
-  private setLast(fi: number, ui: number, e: SignalEvent): void {
-    this.f[fi + F_LAST_TIME] = e.timeMs;
-    this.f[fi + F_LAST_WEIGHT] = e.weight;
-    this.f[fi + F_LAST_WALL] = e.hlc.wallMs;
-    this.u[ui + U_LAST_LOGICAL] = e.hlc.logical;
-    const node = e.hlc.node;
+  private setLast(
+    fi: number,
+    ui: number,
+    timeMs: number,
+    weight: number,
+    wallMs: number,
+    logical: number,
+    node: string,
+  ): void {
+    this.f[fi + F_LAST_TIME] = timeMs;
+    this.f[fi + F_LAST_WEIGHT] = weight;
+    this.f[fi + F_LAST_WALL] = wallMs;
+    this.u[ui + U_LAST_LOGICAL] = logical;
     if (node !== this.lastNodeName) {
       this.lastNodeName = node;
       this.lastNodeIndex = this.nameOf(node);
@@ -361,14 +513,14 @@ export class SignalStore {
     this.u[ui + U_LAST_NODE] = this.lastNodeIndex;
   }
 
-  /** compareHlc(stamp, the state's last stamp). */
-  private compareLast(fi: number, ui: number, stamp: Hlc): number {
+  /** compareHlc(the stamp (wallMs, logical, node), the state's last stamp). */
+  private compareLast(fi: number, ui: number, wallMs: number, logical: number, node: string): number {
     const wall = this.f[fi + F_LAST_WALL]!;
-    if (stamp.wallMs !== wall) return stamp.wallMs < wall ? -1 : 1;
-    const logical = this.u[ui + U_LAST_LOGICAL]!;
-    if (stamp.logical !== logical) return stamp.logical < logical ? -1 : 1;
-    const node = this.names[this.u[ui + U_LAST_NODE]!]!;
-    return stamp.node < node ? -1 : stamp.node > node ? 1 : 0;
+    if (wallMs !== wall) return wallMs < wall ? -1 : 1;
+    const lastLogical = this.u[ui + U_LAST_LOGICAL]!;
+    if (logical !== lastLogical) return logical < lastLogical ? -1 : 1;
+    const lastNode = this.names[this.u[ui + U_LAST_NODE]!]!;
+    return node < lastNode ? -1 : node > lastNode ? 1 : 0;
   }
 
   /** The state in slot `k` as a `CrdtSignalState` (the live one once promoted). */
@@ -407,22 +559,21 @@ export class SignalStore {
     return st;
   }
 
-  private promoteAndApply(
+  private applyPromoted(
     ent: number,
     signal: number,
     k: number,
-    e: SignalEvent,
+    origin: string,
+    originVersion: number,
+    weight: number,
+    timeMs: number,
+    hlc: Hlc,
     halfLifeMs: number,
   ): boolean {
-    this.promote(k);
-    return this.applyPromoted(ent, signal, k, e, halfLifeMs);
-  }
-
-  private applyPromoted(ent: number, signal: number, k: number, e: SignalEvent, halfLifeMs: number): boolean {
     const st = this.promoted.get(k)!;
     const before = this.stateDigest(ent, signal, k);
     try {
-      return st.apply(e.origin, e.originVersion, e.weight, e.timeMs, e.hlc, halfLifeMs);
+      return st.apply(origin, originVersion, weight, timeMs, hlc, halfLifeMs);
     } finally {
       this.swapDigest(ent, before, this.stateDigest(ent, signal, k)); // even when an invariant throws
     }
@@ -454,9 +605,21 @@ export class SignalStore {
   }
 }
 
-/** Whether an HLC stamp fits the compact columns (always, for stamps this engine issues). */
-function compactable(h: Hlc): boolean {
-  return Number.isInteger(h.logical) && h.logical >= 0 && h.logical <= INT_MAX;
+/** Whether an HLC stamp's logical count fits the compact columns (always, for stamps this engine issues). */
+function compactable(logical: number): boolean {
+  return Number.isInteger(logical) && logical >= 0 && logical <= INT_MAX;
+}
+
+/** The key-bytes index slot of a hash (its high bits folded in). */
+function keySlot(hash: number): number {
+  return hash ^ (hash >>> 15);
+}
+
+/** Whether the ASCII string `s` is exactly the bytes `b[start, end)`. */
+function sameAscii(s: string, b: Uint8Array, start: number, end: number): boolean {
+  if (s.length !== end - start) return false;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== b[start + i]) return false;
+  return true;
 }
 
 function grow(a: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {

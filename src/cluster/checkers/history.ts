@@ -120,7 +120,15 @@ export class History {
     if (!this.enabled) return undefined;
     const rec: WriteRecord = {
       id: this.writes.length + 1,
-      ...w,
+      // Field by field rather than a spread of `w` (a spread costs several times more per write).
+      via: w.via,
+      tenant: w.tenant,
+      entity: w.entity,
+      signal: w.signal,
+      weight: w.weight,
+      idempotencyKey: w.idempotencyKey,
+      acceptedBy: w.acceptedBy,
+      ackReachedClient: w.ackReachedClient,
       timeMs: ack.timeMs,
       shard: ack.shard,
       seqNo: ack.seqNo,

@@ -80,7 +80,9 @@ export class PromiseObserver {
         break;
       case 'applied':
         this.checkBatchEpoch(node, e.epoch);
-        if (this.injecting === 0) for (const ev of e.events) this.checkApplied(node, e.epoch, ev);
+        // Only with a history to judge against: reading `events` decodes the batch again.
+        if (this.injecting === 0 && this.cluster.history.enabled)
+          for (const ev of e.events) this.checkApplied(node, e.epoch, ev);
         break;
       case 'committed':
         this.checkCommit(node, e.epoch, e.seqNo);

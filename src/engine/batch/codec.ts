@@ -18,6 +18,7 @@ import {
   type BatchHeader,
   writeHeaderV2,
 } from './header';
+import { EventReader } from './reader';
 
 const KIND_SIGNAL = 1;
 /** Bytes of an event between its entity id and its idempotency key's length. */
@@ -46,7 +47,25 @@ export interface SignalEvent {
 
 export interface Batch {
   header: BatchHeader;
-  events: SignalEvent[];
+  readonly events: SignalEvent[];
+}
+
+/**
+ * A checked batch whose events stay in its bytes (`BatchCodec.open`): a follower applies them
+ * from there (`EventReader`); `events` decodes them, once, only if someone asks.
+ */
+export class EncodedBatch implements Batch {
+  private decoded: SignalEvent[] | undefined;
+
+  constructor(
+    private readonly codec: BatchCodec,
+    readonly bytes: Uint8Array,
+    readonly header: BatchHeader,
+  ) {}
+
+  get events(): SignalEvent[] {
+    return (this.decoded ??= this.codec.decodeEvents(this.bytes, this.header));
+  }
 }
 
 /** The origin key of writes accepted by `region` during `epoch`. */
@@ -63,14 +82,23 @@ export class BatchCodec {
   private lastOriginIndex = -1;
   private lastOriginEpoch = -1;
   private lastOrigin = '';
+  // The origin key and HLC node the last event written carried (nearly every event repeats them).
+  private writtenOrigin = '';
+  private writtenOriginParts = { index: 0, epoch: 0 };
+  private writtenNode = '';
+  private writtenNodeIndex = 0;
   private sealed: Uint8Array | undefined;
   private sealedHeader: BatchHeader | undefined;
+  private readonly checker: EventReader;
+  private readonly applying: EventReader;
 
   constructor(
     readonly regions: readonly string[],
     readonly signalCount: number,
   ) {
     regions.forEach((r, i) => this.regionIndex.set(r, i));
+    this.checker = new EventReader(regions, signalCount);
+    this.applying = new EventReader(regions, signalCount);
   }
 
   indexOfRegion(region: string): number {
@@ -189,6 +217,24 @@ export class BatchCodec {
     return { header, events: this.decodeEvents(bytes, header, at) };
   }
 
+  /**
+   * Validates a whole batch as `decode` does, and more: when every event is well formed with
+   * ASCII ids within DESIGN §2's limits (all a client can write here) the events stay in the
+   * bytes (an `EncodedBatch`, its ids checked); otherwise it is `decode`'s batch (or error),
+   * whose ids the caller still checks.
+   */
+  open(bytes: Uint8Array): Batch {
+    const header = decodeHeader(bytes);
+    if (header.flags & FLAG_MERGE) return { header, events: [] };
+    if (this.checker.reset(bytes, header).check()) return new EncodedBatch(this, bytes, header);
+    return { header, events: this.decodeEvents(bytes, header) };
+  }
+
+  /** A reader at the first event of `batch` (one per codec: the walk must end before the next). */
+  reader(batch: EncodedBatch): EventReader {
+    return this.applying.reset(batch.bytes, batch.header);
+  }
+
   decodeEvents(bytes: Uint8Array, header: BatchHeader, at = 0): SignalEvent[] {
     const start = at + header.byteLength - header.payloadLength;
     const r = new ByteReader(bytes, start, start + header.payloadLength);
@@ -211,8 +257,16 @@ export class BatchCodec {
 
   /** One event, written by hand after one bounds check (the layout is in the header comment). */
   private writeEvent(w: ByteWriter, e: SignalEvent): void {
-    const origin = this.parseOrigin(e.origin);
-    const node = this.indexOfRegion(e.hlc.node);
+    if (e.origin !== this.writtenOrigin) {
+      this.writtenOriginParts = this.parseOrigin(e.origin);
+      this.writtenOrigin = e.origin;
+    }
+    const origin = this.writtenOriginParts;
+    if (e.hlc.node !== this.writtenNode) {
+      this.writtenNodeIndex = this.indexOfRegion(e.hlc.node);
+      this.writtenNode = e.hlc.node;
+    }
+    const node = this.writtenNodeIndex;
     w.reserve(2 + 6 + 3 * (e.tenant.length + e.entity.length + e.idempotencyKey.length) + EVENT_FIXED_BYTES);
     const b = w.raw();
     let p = w.pos;
@@ -338,7 +392,8 @@ export class BatchCodec {
     return p;
   }
 
-  private originName(index: number, epoch: number): string {
+  /** The origin key of region `index` at `epoch` (made once per pair). */
+  originName(index: number, epoch: number): string {
     // Nearly every event of a run carries the same origin: check the last one first.
     if (index === this.lastOriginIndex && epoch === this.lastOriginEpoch) return this.lastOrigin;
     let names = this.originNames.get(index);

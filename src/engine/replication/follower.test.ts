@@ -253,7 +253,7 @@ test('follower: our own bugs are not bad input: an error other than the expected
   const bug = new InvariantViolation('a bug of our own');
   const decoding = follower({
     codec: Object.assign(Object.create(codec) as BatchCodec, {
-      decode: () => {
+      open: () => {
         throw bug;
       },
     }),

@@ -63,13 +63,17 @@ export function isBatch(bytes: Uint8Array): boolean {
 }
 
 export class FrameCodec {
+  // One writer for every frame (its result is a copy): a frame is encoded per ack sent.
+  private readonly writer = new ByteWriter(64);
+
   constructor(
     private readonly regionIndex: (region: string) => number,
     private readonly regionAt: (i: number) => string,
   ) {}
 
   encode(f: Frame): Uint8Array {
-    const w = new ByteWriter(64);
+    const w = this.writer;
+    w.pos = 0;
     w.u32(FRAME_MAGIC);
     w.u8(f.type);
     w.u16(f.shard);
