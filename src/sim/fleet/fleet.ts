@@ -107,7 +107,7 @@ export function runFleet(plan: FleetPlan, hooks: FleetHooks): FleetRun {
     s.lastSeed = o.seed;
     s.simulatedMs += o.simulatedMs;
     s.tasks += o.tasks;
-    for (const kind of FAULT_KINDS) s.faultsByKind[kind] += o.faultsByKind[kind];
+    for (const kind of FAULT_KINDS) s.faultsByKind[kind] += o.faultsByKind[kind] ?? 0;
     if (o.failure) s.failures.push(o.failure);
     if (o.error !== undefined) s.errors.push({ seed: o.seed, error: o.error });
     hooks.onOutcome?.(o, s.seedsRun);

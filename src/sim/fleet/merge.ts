@@ -148,6 +148,11 @@ export function mergeReports(inputs: { file: string; report: RunReport }[]): Mer
 }
 
 /** The merged run as text (stdout). */
+/** The violation a failing seed was shrunk for (its checker's first), else its first. */
+function headline(f: MergedRun['failures'][number]): string {
+  return (f.violations.find((v) => v.checker === f.checker) ?? f.violations[0])?.message ?? '';
+}
+
 export function mergedText(m: MergedRun): string[] {
   const out = [`simulation: ${describeRun(m.run)}, ${m.shards} shard${m.shards === 1 ? '' : 's'}`];
   out.push(`seeds run:      ${m.seedsRun}`);
@@ -163,7 +168,7 @@ export function mergedText(m: MergedRun): string[] {
   for (const f of m.failures)
     out.push(
       '',
-      `✗ seed ${f.seed} (shard ${f.shard}) breaks the ${f.checker} check: ${f.violations[0]?.message ?? ''}`,
+      `✗ seed ${f.seed} (shard ${f.shard}) breaks the ${f.checker} check: ${headline(f)}`,
       `  replay: ${f.replay}`,
       `  report: ${f.report} (in shard ${f.shard}'s artifact)`,
     );
@@ -194,9 +199,7 @@ export function mergedMarkdown(m: MergedRun): string {
   if (m.failures.length + m.errors.length) {
     out.push('| seed | shard | check | first violation | replay |', '| ---: | ---: | --- | --- | --- |');
     for (const f of m.failures)
-      out.push(
-        `| ${f.seed} | ${f.shard} | ${f.checker} | ${cell(f.violations[0]?.message ?? '')} | \`${f.replay}\` |`,
-      );
+      out.push(`| ${f.seed} | ${f.shard} | ${f.checker} | ${cell(headline(f))} | \`${f.replay}\` |`);
     for (const e of m.errors)
       out.push(
         `| ${e.seed} | ${e.shard} | error | ${cell(e.error.split('\n')[0] ?? '')} | \`${e.replay}\` |`,

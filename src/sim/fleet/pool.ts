@@ -44,6 +44,9 @@ interface Slot {
   onHeap?: (h: HeapReading) => void;
 }
 
+/** setTimeout's longest delay (a longer one, Infinity too, fires at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const DEFAULT_ENTRY = path.join(__dirname, 'worker-entry.js');
 
 export class WorkerPool {
@@ -200,6 +203,7 @@ export class WorkerPool {
   /** (Re)starts the slot's time limit for its seed. */
   private arm(slot: Slot, ms: number): void {
     clearTimeout(slot.timer);
+    ms = Math.min(ms, MAX_TIMER_MS);
     slot.timer = setTimeout(() => {
       const job = slot.job;
       if (!job) return;
