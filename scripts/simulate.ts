@@ -161,16 +161,20 @@ function parseCli(argv: string[]): Cli {
   };
 }
 
-/** The progress bar on a terminal; a plain line every N seeds (and at the end) otherwise. */
+/**
+ * The progress bar on a terminal; otherwise a plain line every N seeds, every 10 s of a timed
+ * run, and at the end.
+ */
 function progressBar(every: number): { show: (p: Progress, last: boolean) => void; clear: () => void } {
   const tty = process.stderr.isTTY === true;
   let lastDraw = 0;
   let drawn = false;
+  let printedDone = -1;
   return {
     show(p, last) {
       const status = statusLine(p);
+      const now = performance.now();
       if (tty) {
-        const now = performance.now();
         if (!last && now - lastDraw < 100) return;
         lastDraw = now;
         const width = 30;
@@ -179,9 +183,13 @@ function progressBar(every: number): { show: (p: Progress, last: boolean) => voi
         const filled = Math.min(width, Math.round(part * width));
         process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${status}\x1b[K`);
         drawn = true;
-      } else if (p.done % every === 0 || last) {
-        process.stderr.write(`simulate: ${status}\n`);
+        return;
       }
+      const due = p.done % every === 0 || (p.durationMs !== undefined && now - lastDraw >= 10_000);
+      if (printedDone === p.done || !(due || last)) return;
+      lastDraw = now;
+      printedDone = p.done;
+      process.stderr.write(`simulate: ${status}\n`);
     },
     clear() {
       if (tty && drawn) process.stderr.write('\r\x1b[K');
@@ -244,6 +252,7 @@ async function main(): Promise<number> {
   const started = performance.now();
   let failing = 0;
   let simulatedMs = 0;
+  let last: Progress | undefined;
   const run = runFleet(plan, {
     now: () => performance.now(),
     onOutcome: (o, done) => {
@@ -266,6 +275,7 @@ async function main(): Promise<number> {
         ...(plan.durationMs !== undefined ? { durationMs: plan.durationMs } : {}),
       };
       bar.show(p, done === total);
+      last = p;
     },
   });
   let interrupts = 0;
@@ -275,6 +285,7 @@ async function main(): Promise<number> {
     run.interrupt();
   });
   const summary = await run.done;
+  if (last) bar.show(last, true);
   bar.clear();
   const identity = {
     from: plan.from,
