@@ -1,0 +1,87 @@
+/**
+ * The simulator on one worker thread and on two: seeds per second over the same seed range,
+ * run alternately (1, 2, 1, 2, 1, 2) so that both see the same machine, median of three each with
+ * min and max, and their ratio against the goal of 1.8× on two cores. Seeds per second are over
+ * the whole run, worker start-up included, as `npm run simulate` reports them; `steady` leaves
+ * start-up out (first outcome to last). Also checks that both found the same failing seeds.
+ */
+import * as os from 'node:os';
+import { DEFAULT_OPTIONS, runFleet, WHOLE, type FleetPlan } from '../src/sim';
+import { sig, wallMs } from './lib/measure';
+
+const GOAL_RATIO = 1.8;
+
+interface Trial {
+  seedsPerSecond: number;
+  steadySeedsPerSecond: number;
+  failing: string;
+}
+
+async function trial(workers: number, seeds: number, ops: number): Promise<Trial> {
+  const plan: FleetPlan = {
+    from: 1,
+    seeds,
+    shard: WHOLE,
+    config: { options: { ...DEFAULT_OPTIONS, ops }, shrink: false },
+    workers,
+    seedTimeoutMs: 120_000,
+    maxFailures: seeds,
+  };
+  let first = 0;
+  let last = 0;
+  const s = await runFleet(plan, {
+    now: wallMs,
+    onOutcome: (_o, done) => {
+      if (done === 1) first = wallMs();
+      last = wallMs();
+    },
+  }).done;
+  return {
+    seedsPerSecond: s.seedsPerSecond,
+    steadySeedsPerSecond: ((s.seedsRun - 1) * 1000) / Math.max(1, last - first),
+    failing: s.failures.map((f) => f.seed).join(',') || 'none',
+  };
+}
+
+function stats(xs: number[]): { median: number; min: number; max: number } {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return { median: sig(sorted[1]!), min: sig(sorted[0]!), max: sig(sorted[2]!) };
+}
+
+/** Seeds/s with 1 and 2 workers on seeds 1..`seeds` (default 60, 2,000 operations each). */
+export async function workersBench(seeds = 60, ops = DEFAULT_OPTIONS.ops): Promise<Record<string, unknown>> {
+  const runs: Record<1 | 2, Trial[]> = { 1: [], 2: [] };
+  for (let round = 0; round < 3; round++)
+    for (const workers of [1, 2] as const) runs[workers].push(await trial(workers, seeds, ops));
+  const one = stats(runs[1].map((t) => t.seedsPerSecond));
+  const two = stats(runs[2].map((t) => t.seedsPerSecond));
+  const steadyOne = stats(runs[1].map((t) => t.steadySeedsPerSecond));
+  const steadyTwo = stats(runs[2].map((t) => t.steadySeedsPerSecond));
+  const failing = new Set([...runs[1], ...runs[2]].map((t) => t.failing));
+  return {
+    bench: 'simulate_workers',
+    seeds: `1..${seeds}`,
+    ops_per_seed: ops,
+    cores: os.availableParallelism(),
+    load_average: os.loadavg().map((l) => sig(l, 2)),
+    seeds_per_s_1_worker: one,
+    seeds_per_s_2_workers: two,
+    ratio: sig(two.median / one.median),
+    steady_seeds_per_s_1_worker: steadyOne,
+    steady_seeds_per_s_2_workers: steadyTwo,
+    steady_ratio: sig(steadyTwo.median / steadyOne.median),
+    goal_ratio: GOAL_RATIO,
+    meets_goal: two.median / one.median >= GOAL_RATIO,
+    same_failing_seeds: failing.size === 1,
+    failing_seeds: [...failing][0],
+  };
+}
+
+if (require.main === module)
+  workersBench().then(
+    (r) => process.stdout.write(`${JSON.stringify(r)}\n`),
+    (err: Error) => {
+      process.stderr.write(`${err.stack ?? err.message}\n`);
+      process.exit(1);
+    },
+  );
