@@ -5,7 +5,7 @@
  * summarises and reports the heap. Each run has a scratch directory of its own as its cwd.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -119,4 +119,32 @@ test('simulate: a bad --shard, --duration or --workers is refused with what to p
     assert.equal(r.status, 2);
     assert.match(r.stderr, message);
   }
+});
+
+test('simulate: Ctrl-C (SIGINT) stops the workers, summarises what ran and exits 130', async () => {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'simulate-test-'));
+  const child = spawn(
+    process.execPath,
+    ['-r', TS_NODE, SCRIPT, '--seeds', '100000', '--ops', '200', '--workers', '2'],
+    {
+      cwd,
+      env: { ...process.env, FORCE_COLOR: '0', TS_NODE_PROJECT: path.join(__dirname, '..', 'tsconfig.json') },
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  let armed = false;
+  child.stdout.on('data', (d: Buffer) => (stdout += d));
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d;
+    // Interrupt once the seeds have started (the header is printed before the workers start).
+    if (armed || !/^simulate: \d+ seeds from/m.test(stderr)) return;
+    armed = true;
+    setTimeout(() => child.kill('SIGINT'), 1500);
+    setTimeout(() => child.kill('SIGINT'), 1500);
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /interrupted; stopping the workers/);
+  assert.match(stdout, /^seeds run: +\d+ \(1\.\.\d+\), interrupted$/m);
 });
