@@ -76,8 +76,10 @@ export function runFleet(plan: FleetPlan, hooks: FleetHooks): FleetRun {
   const mainStart = readHeap();
   const started = hooks.now();
   const limit = plan.seeds === undefined ? Infinity : seedsInShard(plan.seeds, plan.shard);
+  // No more workers than seeds: `--seeds 1` (a replay) starts one.
+  const workers = Math.max(1, Math.min(plan.workers, limit));
   const pool = new WorkerPool({
-    workers: plan.workers,
+    workers,
     setup: { config: plan.config },
     seedTimeoutMs: plan.seedTimeoutMs,
     shrinkTimeoutMs: plan.config.shrink === false ? 0 : (plan.config.shrinkBudgetMs ?? 60_000),
@@ -95,7 +97,7 @@ export function runFleet(plan: FleetPlan, hooks: FleetHooks): FleetRun {
     ratio: 0,
     stoppedEarly: false,
     interrupted: false,
-    workers: plan.workers,
+    workers,
     heap: { gc: mainStart.gc, main: { startBytes: mainStart.heapBytes, endBytes: 0 }, workers: [] },
   };
   let closed = false;
