@@ -7,6 +7,7 @@ import { failureReport } from '../report';
 import { simulate } from '../simulate';
 import { runFleet, type FleetPlan } from './fleet';
 import { MergeError, mergeReports } from './merge';
+import { errorLines, summaryLines } from './print';
 import { PlanError, parseDuration, parseShard, seedsInShard, shardSeeds, WHOLE } from './plan';
 import { ReorderBuffer } from './reorder';
 import { runReport, type RunReport } from './run-report';
@@ -226,4 +227,18 @@ test('merge: refuses reports that do not make one run, with a typed error that s
     problem(() => mergeReports([])),
     /^no-input/,
   );
+});
+
+test('print: a seed that could not be judged is printed as an error with its replay command, and counted in the summary', async () => {
+  const entry = path.join(__dirname, 'testing', 'faulty-worker.js');
+  const s = await runFleet(plan({ from: 1, seeds: 4, entry, workers: 1 }), { now }).done;
+  const e = s.errors[0]!;
+  assert.deepEqual(errorLines(e.seed, e.error, bugged), [
+    `✗ seed 3 could not be judged: ${e.error}`,
+    '  replay: npm run simulate -- --seeds 1 --from 3 --ops 200 --faults all --bug quorum-miscounts',
+  ]);
+  const lines = summaryLines(s, WHOLE);
+  assert.ok(lines.includes('seeds run:               4 (1..4)'), lines.join('\n'));
+  assert.ok(lines.includes('failures:                0'));
+  assert.ok(lines.includes('errors:                  1 (seeds 3) (not judged: crashed or timed out)'));
 });
