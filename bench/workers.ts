@@ -3,17 +3,22 @@
  * run alternately (1, 2, 1, 2, 1, 2) so that both see the same machine, median of three each with
  * min and max, and their ratio against the goal of 1.8× on two cores. Seeds per second are over
  * the whole run, worker start-up included, as `npm run simulate` reports them; `steady` leaves
- * start-up out (first outcome to last). Also checks that both found the same failing seeds.
+ * start-up out (first outcome to last). Also checks that both found the same failing seeds, and
+ * records where the ratio goes: the cores each run kept busy, CPU ms per seed, and what the machine
+ * gives two threads at all (two spinning threads over one, before and after).
  */
 import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_OPTIONS, runFleet, WHOLE, type FleetPlan } from '../src/sim';
-import { sig, wallMs } from './lib/measure';
+import { cpuMs, sig, wallMs } from './lib/measure';
 
 const GOAL_RATIO = 1.8;
 
 interface Trial {
   seedsPerSecond: number;
+  /** Cores the process kept busy (its threads' CPU time over wall time): V8's GC and compiler threads too. */
+  coresUsed: number;
+  cpuMsPerSeed: number;
   steadySeedsPerSecond: number;
   failing: string;
 }
@@ -30,6 +35,8 @@ async function trial(workers: number, seeds: number, ops: number): Promise<Trial
   };
   let first = 0;
   let last = 0;
+  const t0 = wallMs();
+  const c0 = cpuMs();
   const s = await runFleet(plan, {
     now: wallMs,
     onOutcome: (_o, done) => {
@@ -37,8 +44,11 @@ async function trial(workers: number, seeds: number, ops: number): Promise<Trial
       last = wallMs();
     },
   }).done;
+  const usedMs = cpuMs() - c0;
   return {
     seedsPerSecond: s.seedsPerSecond,
+    coresUsed: usedMs / Math.max(1, wallMs() - t0),
+    cpuMsPerSeed: usedMs / Math.max(1, s.seedsRun),
     steadySeedsPerSecond: ((s.seedsRun - 1) * 1000) / Math.max(1, last - first),
     failing: s.failures.map((f) => f.seed).join(',') || 'none',
   };
@@ -88,8 +98,8 @@ function stats(xs: number[]): { median: number; min: number; max: number } {
   return { median: sig(sorted[1]!), min: sig(sorted[0]!), max: sig(sorted[2]!) };
 }
 
-/** Seeds/s with 1 and 2 workers on seeds 1..`seeds` (default 60, 2,000 operations each). */
-export async function workersBench(seeds = 60, ops = DEFAULT_OPTIONS.ops): Promise<Record<string, unknown>> {
+/** Seeds/s with 1 and 2 workers on seeds 1..`seeds` (default 120, 2,000 operations each). */
+export async function workersBench(seeds = 120, ops = DEFAULT_OPTIONS.ops): Promise<Record<string, unknown>> {
   const cpuBefore = await cpuParallelRatio();
   const runs: Record<1 | 2, Trial[]> = { 1: [], 2: [] };
   for (let round = 0; round < 3; round++)
@@ -112,6 +122,12 @@ export async function workersBench(seeds = 60, ops = DEFAULT_OPTIONS.ops): Promi
     steady_seeds_per_s_1_worker: steadyOne,
     steady_seeds_per_s_2_workers: steadyTwo,
     steady_ratio: sig(steadyTwo.median / steadyOne.median),
+    // Where the ratio goes: one worker already keeps more than one core busy (V8's GC and compiler
+    // threads), and a seed costs more CPU when both cores simulate (shared caches, memory).
+    cores_used_1_worker: stats(runs[1].map((t) => t.coresUsed)).median,
+    cores_used_2_workers: stats(runs[2].map((t) => t.coresUsed)).median,
+    cpu_ms_per_seed_1_worker: stats(runs[1].map((t) => t.cpuMsPerSeed)).median,
+    cpu_ms_per_seed_2_workers: stats(runs[2].map((t) => t.cpuMsPerSeed)).median,
     goal_ratio: GOAL_RATIO,
     // Two spinning threads over one, before and after: what the machine allowed (2 = two free cores).
     cpu_parallel_ratio_before: cpuBefore,
