@@ -280,7 +280,10 @@ async function main(): Promise<number> {
   });
   let interrupts = 0;
   process.on('SIGINT', () => {
-    if (++interrupts > 1) process.exit(130);
+    if (++interrupts > 1) {
+      process.stderr.write('simulate: interrupted again; quitting at once\n');
+      process.exit(130);
+    }
     process.stderr.write('\nsimulate: interrupted; stopping the workers (Ctrl-C again to quit at once)\n');
     run.interrupt();
   });
@@ -303,8 +306,13 @@ async function main(): Promise<number> {
   return summary.failures.length + summary.errors.length ? 1 : 0;
 }
 
+/** Exits once stdout has taken everything written (process.exit alone can cut a pipe's last lines). */
+function exitAfterOutput(code: number): void {
+  process.stdout.write('', () => process.exit(code));
+}
+
 main().then(
-  (code) => process.exit(code),
+  (code) => exitAfterOutput(code),
   (err: Error) => {
     process.stderr.write(`simulate: ${err.message}\n`);
     process.exit(2);
