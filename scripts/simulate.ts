@@ -1,15 +1,20 @@
 /**
- * `npm run simulate -- --seeds 1000 [--from 1] [--regions 3] [--shards 4] [--ops 2000]
- *   [--faults all|none|partitions,drops,...] [--ack leader|quorum]
- *   [--policy leader-only|accept-local] [--bug NAME]`
+ * `npm run simulate -- --seeds 1000 [--from 1] [--workers N] [--shard i/n] [--duration 10m]
+ *   [--json <file>] [--regions 3] [--shards 4] [--ops 2000] [--faults all|none|partitions,...]
+ *   [--ack leader|quorum] [--policy leader-only|accept-local] [--bug NAME]`
  *
  * Runs seeded random workloads against random fault schedules on fresh simulated clusters and
- * checks every promise after each. Prints a progress bar (stderr; a plain line every N seeds
- * when stderr is not a terminal) and a summary; for each failing seed, its replay command, its
- * shrunk schedule as Gherkin, and a report under reports/simulate/<seed>.json. Exits 1 when a
- * seed fails. `--schedule <report.json>` replays a stored (shrunk) schedule without the generator.
+ * checks every promise after each, on a pool of worker threads (default: one per core). Output
+ * is in seed order whatever the number of workers: a progress bar (stderr; a plain line every N
+ * seeds when stderr is not a terminal), each failing seed with its replay command, its shrunk
+ * schedule as Gherkin and a report under reports/simulate/<seed>.json, and a summary with heap
+ * figures. `--shard i/n` runs every n-th seed of the range (as cucumber-js shards scenarios);
+ * `--json` (default reports/simulate/run.json or shard-i-of-n.json) keeps the run's report for
+ * `npm run simulate:merge`. Exits 1 when a seed fails or cannot be judged. `--schedule
+ * <report.json>` replays a stored (shrunk) schedule without the generator.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -18,32 +23,37 @@ import {
   DEFAULT_OPTIONS,
   EMPHASES,
   PIN_FLAGS,
-  describeShape,
   FAULT_FAMILIES,
   checkOptions,
   describeSize,
-  failureReport,
+  errorLines,
+  failureLines,
+  formatDuration,
+  parseDuration,
   parseFaults,
   parseSchedule,
+  parseShard,
+  runFleet,
+  runReport,
   runSchedule,
-  simulate,
+  seedsInShard,
+  statusLine,
+  summaryLines,
   toGherkin,
+  WHOLE,
   type BugName,
-  type Failure,
+  type FleetPlan,
+  type Progress,
   type SimOptions,
-  type Summary,
 } from '../src/sim';
 
 const REPORT_DIR = path.join('reports', 'simulate');
 
 interface Cli {
-  seeds: number;
-  from: number;
-  options: SimOptions;
+  plan: FleetPlan;
   shrink: boolean;
-  shrinkBudgetMs: number;
-  maxFailures: number;
   progressEvery: number;
+  json: string;
   schedule?: string;
   whole: boolean;
 }
@@ -55,6 +65,8 @@ const USAGE = `usage: npm run simulate -- [--seeds 100] [--from 1] [--ops ${DEFA
     [--latency-ms 5] [--jitter-ms 0] [--max-drift-ms 1000] [--retention-ms 600000]
     [--batch-events 512] [--window-batches 8] [--storage durable|ephemeral]
     [--emphasis ${EMPHASES.join('|')}]
+    [--workers ${os.availableParallelism()} (the cores)] [--shard i/n] [--duration 30s|10m|1h]
+    [--json reports/simulate/run.json] [--seed-timeout-s 120]
     [--no-shrink] [--shrink-budget-s 60] [--max-failures 10] [--progress-every 100]
     [--schedule reports/simulate/<seed>.json [--whole]]`;
 
@@ -72,6 +84,11 @@ function parseCli(argv: string[]): Cli {
         ops: text,
         faults: text,
         bug: text,
+        workers: text,
+        shard: text,
+        duration: text,
+        json: text,
+        'seed-timeout-s': text,
         'no-shrink': { type: 'boolean' },
         'shrink-budget-s': text,
         'max-failures': text,
@@ -110,42 +127,69 @@ function parseCli(argv: string[]): Cli {
   }
   options.ops = int('ops', options.ops);
   checkOptions(options);
+  const durationMs = typeof values.duration === 'string' ? parseDuration(values.duration) : undefined;
+  // A timed run draws seeds until the time is up, unless --seeds bounds it too.
+  const seeds = values.seeds === undefined && durationMs !== undefined ? undefined : int('seeds', 100);
+  const shard = typeof values.shard === 'string' ? parseShard(values.shard) : WHOLE;
+  if (seeds !== undefined && seedsInShard(seeds, shard) === 0)
+    throw new Error(
+      `--shard ${shard.index}/${shard.count} gets no seed of --seeds ${seeds}; run fewer shards`,
+    );
+  const workers = int('workers', os.availableParallelism());
+  if (workers < 1) throw new Error(`--workers needs at least 1, got ${workers}`);
+  const shrink = values['no-shrink'] !== true;
+  const json =
+    typeof values.json === 'string'
+      ? values.json
+      : path.join(REPORT_DIR, shard.count > 1 ? `shard-${shard.index}-of-${shard.count}.json` : 'run.json');
   return {
-    seeds: int('seeds', 100),
-    from: int('from', 1),
-    options,
-    shrink: values['no-shrink'] !== true,
-    shrinkBudgetMs: int('shrink-budget-s', 60) * 1000,
-    maxFailures: Math.max(1, int('max-failures', 10)),
+    plan: {
+      from: int('from', 1),
+      ...(seeds !== undefined ? { seeds } : {}),
+      ...(durationMs !== undefined ? { durationMs } : {}),
+      shard,
+      config: { options, shrink, shrinkBudgetMs: int('shrink-budget-s', 60) * 1000 },
+      workers,
+      seedTimeoutMs: Math.max(1, int('seed-timeout-s', 120)) * 1000,
+      maxFailures: Math.max(1, int('max-failures', 10)),
+    },
+    shrink,
     progressEvery: Math.max(1, int('progress-every', 100)),
+    json,
     ...(typeof values.schedule === 'string' ? { schedule: values.schedule } : {}),
     whole: values.whole === true,
   };
 }
 
-/** The progress bar on a terminal; a plain line every N seeds otherwise. */
-function progress(cli: Cli): {
-  seed: (done: number, total: number, failures: number, simMs: number, wallMs: number) => void;
-  clear: () => void;
-} {
+/**
+ * The progress bar on a terminal; otherwise a plain line every N seeds, every 10 s of a timed
+ * run, and at the end.
+ */
+function progressBar(every: number): { show: (p: Progress, last: boolean) => void; clear: () => void } {
   const tty = process.stderr.isTTY === true;
   let lastDraw = 0;
   let drawn = false;
+  let printedDone = -1;
   return {
-    seed(done, total, failures, simMs, wallMs) {
-      const rate = (done * 1000) / Math.max(1, wallMs);
-      const status = `${done}/${total} seeds · ${failures} failing · ${rate.toFixed(1)} seeds/s · ${Math.round(simMs / Math.max(1, wallMs))}× real time`;
+    show(p, last) {
+      const status = statusLine(p);
+      const now = performance.now();
       if (tty) {
-        const now = performance.now();
-        if (done !== total && now - lastDraw < 100) return;
+        if (!last && now - lastDraw < 100) return;
         lastDraw = now;
         const width = 30;
-        const filled = Math.round((done / Math.max(1, total)) * width);
+        const part =
+          p.total !== undefined ? p.done / Math.max(1, p.total) : p.wallMs / (p.durationMs ?? p.wallMs);
+        const filled = Math.min(width, Math.round(part * width));
         process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${status}\x1b[K`);
         drawn = true;
-      } else if (done % cli.progressEvery === 0 || done === total) {
-        process.stderr.write(`simulate: ${status}\n`);
+        return;
       }
+      const due = p.done % every === 0 || (p.durationMs !== undefined && now - lastDraw >= 10_000);
+      if (printedDone === p.done || !(due || last)) return;
+      lastDraw = now;
+      printedDone = p.done;
+      process.stderr.write(`simulate: ${status}\n`);
     },
     clear() {
       if (tty && drawn) process.stderr.write('\r\x1b[K');
@@ -154,54 +198,13 @@ function progress(cli: Cli): {
   };
 }
 
-function writeReport(failure: Failure): string {
-  fs.mkdirSync(REPORT_DIR, { recursive: true });
-  const file = path.join(REPORT_DIR, `${failure.seed}.json`);
-  fs.writeFileSync(file, JSON.stringify(failureReport(failure), null, 2));
-  return file;
+function reportFile(seed: number): string {
+  return path.join(REPORT_DIR, `${seed}.json`);
 }
 
-function printFailure(failure: Failure, file: string): void {
-  const out: string[] = [];
-  out.push(`✗ seed ${failure.seed} broke ${failure.violations.length} promise(s):`);
-  out.push(
-    `    drawn: ${describeShape(failure.schedule.cluster)}${failure.schedule.mix ? ` · ${failure.schedule.mix.emphasis}` : ''}`,
-  );
-  for (const v of failure.violations.slice(0, 5)) out.push(`    [${v.checker}] ${v.message}`);
-  if (failure.violations.length > 5)
-    out.push(`    … and ${failure.violations.length - 5} more (see the report)`);
-  out.push(`  replay: ${failure.replay}`);
-  if (failure.shrunk)
-    out.push(
-      `  shrunk from ${failure.shrunk.from} to ${failure.shrunk.to} items in ${failure.shrunk.runs} runs; still breaks the ${failure.checker} check:`,
-    );
-  out.push(`  report: ${file} (history, fault timeline, violations, shrunk schedule)`);
-  out.push(`  replay the shrunk schedule: npm run simulate -- --schedule ${file}`);
-  out.push('  as a scenario (paste into a feature file):', '', failure.gherkin);
-  process.stdout.write(`${out.join('\n')}\n`);
-}
-
-function duration(ms: number): string {
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(1)} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${Math.round(s - m * 60)} s`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
-}
-
-function printSummary(cli: Cli, s: Summary): void {
-  const last = cli.from + s.seedsRun - 1;
-  const lines = [
-    '',
-    `seeds run:               ${s.seedsRun} (${cli.from}..${last})${s.stoppedEarly ? `, stopped after ${s.failures.length} failing seeds` : ''}`,
-    `failures:                ${s.failures.length}${s.failures.length ? ` (seeds ${s.failures.map((f) => f.seed).join(', ')})` : ''}`,
-    `simulated time:          ${duration(s.simulatedMs)} (${Math.round(s.simulatedMs)} virtual ms)`,
-    `wall time:               ${duration(s.wallMs)}`,
-    `simulated-to-wall ratio: ${s.ratio.toFixed(0)}× (virtual ms per wall ms, over the seeds' runs)`,
-    `seeds per second:        ${s.seedsPerSecond.toFixed(2)}`,
-    `simulation tasks:        ${s.tasks} (${Math.round((s.tasks * 1000) / Math.max(1, s.wallMs))} per wall second)`,
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+function writeJson(file: string, value: unknown): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 async function replayFile(cli: Cli): Promise<number> {
@@ -231,49 +234,85 @@ async function replayFile(cli: Cli): Promise<number> {
 async function main(): Promise<number> {
   const cli = parseCli(process.argv.slice(2));
   if (cli.schedule) return replayFile(cli);
-  const bar = progress(cli);
+  const { plan } = cli;
+  const options = plan.config.options;
+  const bar = progressBar(cli.progressEvery);
+  const total = plan.seeds === undefined ? undefined : seedsInShard(plan.seeds, plan.shard);
+  const pinned = PIN_FLAGS.filter(([, field]) => options[field] !== undefined)
+    .map(([name, field]) => `${name} ${options[field]}`)
+    .join(', ');
+  const range =
+    plan.seeds === undefined ? `seeds from ${plan.from}` : `${plan.seeds} seeds from ${plan.from}`;
+  const shardNote =
+    plan.shard.count > 1 ? ` (shard ${plan.shard.index}/${plan.shard.count}: ${total} of them)` : '';
+  const timed = plan.durationMs === undefined ? '' : ` for ${formatDuration(plan.durationMs)}`;
+  process.stderr.write(
+    `simulate: ${range}${shardNote}${timed}, ${options.ops} operations each, faults ${options.faults.join(',') || 'none'}; each seed draws its cluster${pinned ? ` (pinned: ${pinned})` : ''}${options.bug ? `; bug ${options.bug}` : ''}; ${plan.workers} worker${plan.workers === 1 ? '' : 's'}\n`,
+  );
   const started = performance.now();
   let failing = 0;
-  let simMs = 0;
-  const pinned = PIN_FLAGS.filter(([, field]) => cli.options[field] !== undefined)
-    .map(([name, field]) => `${name} ${cli.options[field]}`)
-    .join(', ');
-  process.stderr.write(
-    `simulate: ${cli.seeds} seeds from ${cli.from}, ${cli.options.ops} operations each, faults ${cli.options.faults.join(',') || 'none'}; each seed draws its cluster${pinned ? ` (pinned: ${pinned})` : ''}${cli.options.bug ? `; bug ${cli.options.bug}` : ''}\n`,
-  );
-  const summary = await simulate(
-    {
-      from: cli.from,
-      seeds: cli.seeds,
-      options: cli.options,
-      shrink: cli.shrink,
-      shrinkBudgetMs: cli.shrinkBudgetMs,
-      maxFailures: cli.maxFailures,
-    },
-    {
-      now: () => performance.now(),
-      onSeed: (_seed, result, done, total) => {
-        simMs += result.simulatedMs;
-        if (result.violations.length) failing++;
-        bar.seed(done, total, failing, simMs, performance.now() - started);
-      },
-      onShrink: ({ seed, runs, items }) => {
-        if (process.stderr.isTTY)
-          process.stderr.write(`\r  shrinking seed ${seed}: ${items} items after ${runs} runs\x1b[K`);
-      },
-      onFailure: (failure) => {
+  let simulatedMs = 0;
+  let last: Progress | undefined;
+  const run = runFleet(plan, {
+    now: () => performance.now(),
+    onOutcome: (o, done) => {
+      simulatedMs += o.simulatedMs;
+      if (o.failure || o.error !== undefined) {
+        failing++;
         bar.clear();
-        printFailure(failure, writeReport(failure));
-      },
+        const lines = o.failure
+          ? failureLines(o.failure, reportFile(o.seed))
+          : errorLines(o.seed, o.error!, options);
+        if (o.failure) writeJson(reportFile(o.seed), o.failure.report);
+        process.stdout.write(`${lines.join('\n')}\n`);
+      }
+      const p: Progress = {
+        done,
+        ...(total !== undefined ? { total } : {}),
+        failing,
+        simulatedMs,
+        wallMs: performance.now() - started,
+        ...(plan.durationMs !== undefined ? { durationMs: plan.durationMs } : {}),
+      };
+      bar.show(p, done === total);
+      last = p;
     },
-  );
+  });
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    if (++interrupts > 1) {
+      process.stderr.write('simulate: interrupted again; quitting at once\n');
+      process.exit(130);
+    }
+    process.stderr.write('\nsimulate: interrupted; stopping the workers (Ctrl-C again to quit at once)\n');
+    run.interrupt();
+  });
+  const summary = await run.done;
+  if (last) bar.show(last, true);
   bar.clear();
-  printSummary(cli, summary);
-  return summary.failures.length ? 1 : 0;
+  const identity = {
+    from: plan.from,
+    seeds: plan.seeds ?? null,
+    durationMs: plan.durationMs ?? null,
+    options,
+    shrink: cli.shrink,
+    maxFailures: plan.maxFailures,
+  };
+  writeJson(cli.json, runReport(identity, plan.shard, summary, reportFile));
+  process.stdout.write(
+    `${[...summaryLines(summary, plan.shard), `run report:              ${cli.json}`].join('\n')}\n`,
+  );
+  if (summary.interrupted) return 130;
+  return summary.failures.length + summary.errors.length ? 1 : 0;
+}
+
+/** Exits once stdout has taken everything written (process.exit alone can cut a pipe's last lines). */
+function exitAfterOutput(code: number): void {
+  process.stdout.write('', () => process.exit(code));
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => exitAfterOutput(code),
   (err: Error) => {
     process.stderr.write(`simulate: ${err.message}\n`);
     process.exit(2);

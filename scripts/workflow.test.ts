@@ -14,15 +14,26 @@ const WORKFLOW = path.join(ROOT, '.github/workflows/uat.yml');
 const text = fs.readFileSync(WORKFLOW, 'utf8');
 /** The workflow's lines without its comments. */
 const lines = text.split('\n').filter((line) => !/^\s*#/.test(line));
+/** The lines of one job: from its `  name:` key to the next job's (jobs are indented by two spaces). */
+function job(name: string): string[] {
+  const start = lines.findIndex((line) => line === `  ${name}:`);
+  assert.ok(start >= 0, `no job ${name}`);
+  const end = lines.findIndex((line, i) => i > start && /^ {2}[\w-]+:\s*$/.test(line));
+  return lines.slice(start, end < 0 ? undefined : end);
+}
 const scripts = (
   JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
 ).scripts;
 
-test('workflow: three shards, each run with --profile ci --shard i/3, all three merged', () => {
-  const matrix = lines
+/** The values of a job's `shard: [...]` matrix lines. */
+function shardMatrix(jobLines: string[]): string[] {
+  return jobLines
     .map((line) => /^\s*shard:\s*\[([^\]]*)\]\s*$/.exec(line)?.[1])
     .filter((m) => m !== undefined);
-  assert.deepEqual(matrix, ['1, 2, 3']);
+}
+
+test('workflow: three shards, each run with --profile ci --shard i/3, all three merged', () => {
+  assert.deepEqual(shardMatrix(job('uat')), ['1, 2, 3']);
   assert.ok(
     lines.some((l) => l.trim() === 'run: npx cucumber-js --profile ci --shard ${{ matrix.shard }}/3'),
   );
@@ -34,6 +45,43 @@ test('workflow: three shards, each run with --profile ci --shard i/3, all three 
   const merge = lines.find((l) => l.includes('npm run report:merge'));
   assert.ok(merge, 'the reports job merges');
   assert.match(merge, /--shards 3 shards\/uat-shard-1 shards\/uat-shard-2 shards\/uat-shard-3$/);
+});
+
+test('workflow: the simulation runs in three shards of one seed range, each uploading its JSON report, and the merge takes all three', () => {
+  const sim = job('simulate').map((l) => l.trim());
+  assert.deepEqual(shardMatrix(job('simulate')), ['1, 2, 3']);
+  const run = sim.find((l) => l.startsWith('run: npm run simulate -- '));
+  assert.ok(run, 'the simulate job runs npm run simulate');
+  assert.match(run, / --shard \$\{\{ matrix\.shard \}\}\/3 /);
+  assert.match(run, / --json reports\/simulate\/shard-\$\{\{ matrix\.shard \}\}\.json$/);
+  const upload = sim.indexOf('name: simulate-shard-${{ matrix.shard }}');
+  assert.ok(upload > 0, 'each shard uploads its report');
+  assert.equal(sim[upload + 1], 'path: reports/simulate/');
+  assert.equal(
+    sim[sim.indexOf('uses: actions/upload-artifact@v4') - 1],
+    'if: always()',
+    'uploaded when the shard failed too',
+  );
+
+  const merge = job('simulate-merge').map((l) => l.trim());
+  assert.ok(merge.includes('needs: simulate') && merge.includes('if: always()'));
+  assert.ok(merge.includes('pattern: simulate-shard-*'));
+  const merging = merge.find((l) => l.includes('npm run simulate:merge'));
+  assert.ok(merging, 'the simulate-merge job merges');
+  const files = [...merging.matchAll(/simulate-shards\/simulate-shard-(\d)\/shard-(\d)\.json/g)].map((m) => [
+    m[1],
+    m[2],
+  ]);
+  assert.deepEqual(files, [
+    ['1', '1'],
+    ['2', '2'],
+    ['3', '3'],
+  ]);
+  assert.match(merging, / --markdown reports\/simulate\/summary\.md /);
+  assert.ok(
+    merge.includes('cat reports/simulate/summary.md >> "$GITHUB_STEP_SUMMARY"'),
+    'the merged summary is appended',
+  );
 });
 
 test("workflow: the reports job restores the run history before it merges, so the page's trends span runs", () => {
@@ -55,7 +103,7 @@ test("workflow: the reports job restores the run history before it merges, so th
 
 test('workflow: every npm script it runs exists in package.json', () => {
   const used = [...text.matchAll(/npm run ([\w:.-]+)/g)].map((m) => m[1]);
-  assert.ok(used.includes('report:merge'));
+  for (const name of ['report:merge', 'simulate', 'simulate:merge']) assert.ok(used.includes(name), name);
   for (const name of used)
     assert.ok(scripts[name] !== undefined, `npm run ${name}: no such script in package.json`);
 });

@@ -28,3 +28,6 @@ export { SIMULATION_STEPS, sessionName, type Said } from './grammar';
 export { sentencesOf } from './sentences';
 export { shapeFromRows } from './tables';
 export { endItem, openSession, startItem } from './apply';
+
+// Fleet scale: worker threads, shards and their merge, soaks (scripts/simulate.ts, simulate-merge.ts).
+export * from './fleet';
