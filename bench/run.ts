@@ -27,6 +27,7 @@ import { routingBench } from './routing';
 import { scalingBench } from './scaling';
 import { suiteBench } from './suite';
 import { throughputBench } from './throughput';
+import { workersBench } from './workers';
 
 const BENCHMARKS: Record<string, () => Promise<Record<string, unknown>> | Record<string, unknown>> = {
   time_acceleration: () => accelerationBench(),
@@ -36,9 +37,7 @@ const BENCHMARKS: Record<string, () => Promise<Record<string, unknown>> | Record
   scaling: () => scalingBench(),
   routing: () => routingBench(),
   suite: () => suiteBench(),
-  // ── workers: seeds per second with 1 vs 2 workers. bench/workers.ts (another branch) exports
-  // `workersBench()`; once it is merged, import it above and wire it in here:
-  //   workers: () => workersBench(),
+  simulate_workers: () => workersBench(),
 };
 const MARK = 'BENCH-RESULT ';
 const CHILD_TIMEOUT_MS = 240_000;
