@@ -157,111 +157,77 @@ export class SignalStore {
     const halfLifeMs = this.schema.halfLifeMs(signal);
     let k = this.entData[key]! - 1;
     if (k < 0) {
-      if (originVersion !== 1 || !compactable(logical)) {
+      if (originVersion === 1 && compactable(logical)) {
         k = this.newSlot(key);
-        this.promoted.set(k, new CrdtSignalState());
-        this.u[k * U_STRIDE + U_ORIGIN] = PROMOTED;
-        return this.applyPromoted(
-          ent,
-          signal,
-          k,
-          originName,
-          originVersion,
-          weight,
-          t,
-          stamp ?? r!.hlc(),
-          halfLifeMs,
-        );
+        const origin = this.nameOf(originName);
+        const fi = k * F_STRIDE;
+        const ui = k * U_STRIDE;
+        const f = this.f;
+        const u = this.u;
+        // A fresh accumulator (0 at time 0) plus this write, exactly as addDecayed computes it.
+        if (t >= 0) {
+          f[fi + F_VALUE] = 0 * decayFactor(t - 0, halfLifeMs) + weight;
+          f[fi + F_REF] = t;
+        } else {
+          f[fi + F_VALUE] = 0 + weight * decayFactor(0 - t, halfLifeMs);
+          f[fi + F_REF] = 0;
+        }
+        u[ui + U_ORIGIN] = origin;
+        u[ui + U_VERSION] = 1;
+        u[ui + U_P] = weight >= 0 ? 1 : 0;
+        u[ui + U_N] = weight >= 0 ? 0 : 1;
+        this.setLast(fi, ui, t, weight, wallMs, logical, node);
+        this.swapDigest(ent, 0, this.term(ent, signal, this.nameHash[origin]!, 1));
+        return true;
       }
-      k = this.newSlot(key);
-      const origin = this.nameOf(originName);
-      const fi = k * F_STRIDE;
-      const ui = k * U_STRIDE;
-      const f = this.f;
-      const u = this.u;
-      // A fresh accumulator (0 at time 0) plus this write, exactly as addDecayed computes it.
-      if (t >= 0) {
-        f[fi + F_VALUE] = 0 * decayFactor(t - 0, halfLifeMs) + weight;
-        f[fi + F_REF] = t;
-      } else {
-        f[fi + F_VALUE] = 0 + weight * decayFactor(0 - t, halfLifeMs);
-        f[fi + F_REF] = 0;
-      }
-      u[ui + U_ORIGIN] = origin;
-      u[ui + U_VERSION] = 1;
-      u[ui + U_P] = weight >= 0 ? 1 : 0;
-      u[ui + U_N] = weight >= 0 ? 0 : 1;
-      this.setLast(fi, ui, t, weight, wallMs, logical, node);
-      this.swapDigest(ent, 0, this.term(ent, signal, this.nameHash[origin]!, 1));
-      return true;
-    }
-    const ui = k * U_STRIDE;
-    const u = this.u;
-    const origin = u[ui + U_ORIGIN]!;
-    if (origin === PROMOTED)
-      return this.applyPromoted(
-        ent,
-        signal,
-        k,
-        originName,
-        originVersion,
-        weight,
-        t,
-        stamp ?? r!.hlc(),
-        halfLifeMs,
-      );
-    if (this.names[origin] !== originName) {
-      this.promote(k);
-      return this.applyPromoted(
-        ent,
-        signal,
-        k,
-        originName,
-        originVersion,
-        weight,
-        t,
-        stamp ?? r!.hlc(),
-        halfLifeMs,
-      );
-    }
-    const version = u[ui + U_VERSION]!;
-    if (originVersion <= version) return false;
-    const fi = k * F_STRIDE;
-    const next = originVersion === version + 1 && version < INT_MAX && compactable(logical);
-    const order = next ? this.compareLast(fi, ui, wallMs, logical, node) : 0;
-    if (order === 0) {
-      this.promote(k);
-      return this.applyPromoted(
-        ent,
-        signal,
-        k,
-        originName,
-        originVersion,
-        weight,
-        t,
-        stamp ?? r!.hlc(),
-        halfLifeMs,
-      );
-    }
-    const f = this.f;
-    const ref = f[fi + F_REF]!;
-    if (t >= ref) {
-      f[fi + F_VALUE] = f[fi + F_VALUE]! * decayFactor(t - ref, halfLifeMs) + weight;
-      f[fi + F_REF] = t;
+      k = this.newPromotedSlot(key);
     } else {
-      f[fi + F_VALUE] = f[fi + F_VALUE]! + weight * decayFactor(ref - t, halfLifeMs);
+      const ui = k * U_STRIDE;
+      const u = this.u;
+      const origin = u[ui + U_ORIGIN]!;
+      // The compact form holds one origin's writes, each the next version in HLC order; anything
+      // else (another origin, a gap, a tie) moves the state to a full CrdtSignalState below.
+      if (origin !== PROMOTED && this.names[origin] === originName) {
+        const version = u[ui + U_VERSION]!;
+        if (originVersion <= version) return false;
+        const fi = k * F_STRIDE;
+        const next = originVersion === version + 1 && version < INT_MAX && compactable(logical);
+        const order = next ? this.compareLast(fi, ui, wallMs, logical, node) : 0;
+        if (order !== 0) {
+          const f = this.f;
+          const ref = f[fi + F_REF]!;
+          if (t >= ref) {
+            f[fi + F_VALUE] = f[fi + F_VALUE]! * decayFactor(t - ref, halfLifeMs) + weight;
+            f[fi + F_REF] = t;
+          } else {
+            f[fi + F_VALUE] = f[fi + F_VALUE]! + weight * decayFactor(ref - t, halfLifeMs);
+          }
+          u[ui + U_VERSION] = originVersion;
+          if (weight >= 0) u[ui + U_P]!++;
+          else u[ui + U_N]!++;
+          if (order > 0) this.setLast(fi, ui, t, weight, wallMs, logical, node);
+          const originHash = this.nameHash[origin]!;
+          this.swapDigest(
+            ent,
+            this.term(ent, signal, originHash, version),
+            this.term(ent, signal, originHash, originVersion),
+          );
+          return true;
+        }
+      }
+      if (origin !== PROMOTED) this.promote(k);
     }
-    u[ui + U_VERSION] = originVersion;
-    if (weight >= 0) u[ui + U_P]!++;
-    else u[ui + U_N]!++;
-    if (order > 0) this.setLast(fi, ui, t, weight, wallMs, logical, node);
-    const originHash = this.nameHash[origin]!;
-    this.swapDigest(
+    return this.applyPromoted(
       ent,
-      this.term(ent, signal, originHash, version),
-      this.term(ent, signal, originHash, originVersion),
+      signal,
+      k,
+      originName,
+      originVersion,
+      weight,
+      t,
+      stamp ?? r!.hlc(),
+      halfLifeMs,
     );
-    return true;
   }
 
   /** Joins a reconciled state in; returns the origins that changed. */
@@ -269,11 +235,7 @@ export class SignalStore {
     const ent = this.entity(item.tenant, item.entity, true);
     const key = ent * this.entStride + 1 + item.signal;
     let k = this.entData[key]! - 1;
-    if (k < 0) {
-      k = this.newSlot(key);
-      this.promoted.set(k, new CrdtSignalState());
-      this.u[k * U_STRIDE + U_ORIGIN] = PROMOTED;
-    }
+    if (k < 0) k = this.newPromotedSlot(key);
     const st = this.promote(k);
     const before = this.stateDigest(ent, item.signal, k);
     try {
@@ -550,6 +512,14 @@ export class SignalStore {
   }
 
   /** Moves slot `k` to a full `CrdtSignalState` (once; it stays there). */
+  /** A new slot for `key` holding an empty full state. */
+  private newPromotedSlot(key: number): number {
+    const k = this.newSlot(key);
+    this.promoted.set(k, new CrdtSignalState());
+    this.u[k * U_STRIDE + U_ORIGIN] = PROMOTED;
+    return k;
+  }
+
   private promote(k: number): CrdtSignalState {
     const ui = k * U_STRIDE;
     if (this.u[ui + U_ORIGIN] === PROMOTED) return this.promoted.get(k)!;
