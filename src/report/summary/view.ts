@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { RunSummary, Selection } from './model';
 import { resolveSelection } from './selection';
 import { signOff, type SignOff } from './signoff';
-import { suiteCommit, suiteTreeDirty } from './suite-commit';
+import { checkoutCommit, checkoutDirty } from '../../checkout';
 import { flakyPromises, historyRecord, readHistory, withCurrent, type HistoryRecord } from './history';
 
 /** Bound on the glossary's "Known limits" text quoted on the page. */
@@ -46,8 +46,8 @@ export function summaryView(summary: RunSummary, options: ViewOptions = {}): Sum
   const cwd = options.cwd ?? process.cwd();
   const page = signOff(summary, {
     selection: resolveSelection(summary, options.selection),
-    suiteCommit: options.suiteCommit ?? suiteCommit(cwd),
-    suiteDirty: options.suiteCommit === undefined ? suiteTreeDirty(cwd) : options.suiteDirty,
+    suiteCommit: options.suiteCommit ?? checkoutCommit(cwd),
+    suiteDirty: options.suiteCommit === undefined ? checkoutDirty(cwd) : options.suiteDirty,
   });
   const record = historyRecord(summary, page);
   const history = options.reportsDir ? readHistory(options.reportsDir) : undefined;

@@ -1,6 +1,8 @@
 /**
- * The suite's own commit (the checkout the run's steps came from), for the sign-off page and the
- * run history. Bounded: git gets GIT_TIMEOUT_MS, and anything but a commit hash reads "unknown".
+ * The git checkout a run's code came from: its commit (the suite's, for the sign-off page and the
+ * run history; the engine's, for the simulator's system under test) and whether it has uncommitted
+ * edits. Imports nothing of the project. Bounded: git gets GIT_TIMEOUT_MS, and anything but a
+ * commit hash reads "unknown".
  */
 import { execFileSync } from 'node:child_process';
 
@@ -8,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 const GIT_TIMEOUT_MS = 2000;
 
 /** `git rev-parse HEAD` of `cwd`, or "unknown" outside a git checkout or when git does not answer. */
-export function suiteCommit(cwd: string = process.cwd()): string {
+export function checkoutCommit(cwd: string = process.cwd()): string {
   try {
     const out = execFileSync('git', ['rev-parse', 'HEAD'], {
       cwd,
@@ -26,7 +28,7 @@ export function suiteCommit(cwd: string = process.cwd()): string {
  * Whether tracked files differ from HEAD (edits not committed): a run on such a tree is not a run
  * of its commit, so the flaky check leaves it out. Undefined when git does not answer.
  */
-export function suiteTreeDirty(cwd: string = process.cwd()): boolean | undefined {
+export function checkoutDirty(cwd: string = process.cwd()): boolean | undefined {
   try {
     const out = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
       cwd,
