@@ -35,6 +35,8 @@ interface LagSeries {
   lagEvents: number;
   stint: number;
   following: boolean;
+  /** The last sampling round that found it following. */
+  round: number;
 }
 
 /** A message a replica refused, with the typed error it refused it with. */
@@ -60,6 +62,7 @@ export class Observations {
   private sampling = false;
   private readonly lagSamples: LagSample[] = [];
   private readonly lagSeries = new Map<string, LagSeries>();
+  private lagRound = 0;
   private readonly log: ClusterLogger;
 
   constructor(
@@ -225,30 +228,30 @@ export class Observations {
     const now = this.world.now();
     const last = new Map<string, number>();
     for (const s of this.lagSamples) last.set(s.replica, s.timeMs);
-    return this.followerLags()
-      .filter(({ node }) => last.get(node.name) !== now)
-      .map(({ node, lagEvents }) => ({
-        timeMs: now,
-        replica: node.name,
-        region: node.regionId,
-        lagEvents,
-        stint: nextStint(this.lagSeries.get(node.name)),
-      }));
+    const closing: LagSample[] = [];
+    this.forEachFollower((node, lagEvents) => {
+      if (last.get(node.name) === now) return;
+      const stint = nextStint(this.lagSeries.get(node.name));
+      closing.push({ timeMs: now, replica: node.name, region: node.regionId, lagEvents, stint });
+    });
+    return closing;
   }
 
-  /** Every replica that follows its shard's leader now, with its lag in events behind it. */
-  private followerLags(): { node: SimulatedNode; lagEvents: number }[] {
+  /**
+   * Visits every replica that follows its shard's leader now, with its lag in events behind it.
+   * The lag sampler calls it on every tick of virtual time, so it builds nothing per replica.
+   */
+  private forEachFollower(visit: (node: SimulatedNode, lagEvents: number) => void): void {
     const r = this.replicas;
-    const out: { node: SimulatedNode; lagEvents: number }[] = [];
     for (let s = 0; s < r.shardCount; s++) {
-      const leaderSeq = r.leader(s).db.appliedSeqNo();
+      const leaderRegion = r.controlPlane.leaderOf(s);
+      const leaderSeq = r.node(leaderRegion, s).db.appliedSeqNo();
       for (const region of r.regions) {
-        if (region === r.controlPlane.leaderOf(s)) continue;
+        if (region === leaderRegion) continue;
         const node = r.node(region, s);
-        out.push({ node, lagEvents: Math.max(0, leaderSeq - node.db.appliedSeqNo()) });
+        visit(node, Math.max(0, leaderSeq - node.db.appliedSeqNo()));
       }
     }
-    return out;
   }
 
   /**
@@ -258,17 +261,19 @@ export class Observations {
   private sampleLag(): void {
     if (this.lagSamples.length >= MAX_LAG_SAMPLES) return;
     const now = this.world.now();
-    const following = new Set<string>();
-    for (const { node, lagEvents } of this.followerLags()) {
-      following.add(node.name);
+    const round = ++this.lagRound;
+    this.forEachFollower((node, lagEvents) => {
       const series = this.lagSeries.get(node.name);
-      if (series?.following && series.lagEvents === lagEvents) continue;
+      if (series?.following && series.lagEvents === lagEvents) {
+        series.round = round;
+        return;
+      }
       const stint = nextStint(series);
-      this.lagSeries.set(node.name, { region: node.regionId, lagEvents, stint, following: true });
+      this.lagSeries.set(node.name, { region: node.regionId, lagEvents, stint, following: true, round });
       this.lagSamples.push({ timeMs: now, replica: node.name, region: node.regionId, lagEvents, stint });
-    }
+    });
     for (const [name, series] of this.lagSeries) {
-      if (!series.following || following.has(name)) continue;
+      if (!series.following || series.round === round) continue;
       series.following = false;
       const { region, lagEvents, stint } = series;
       this.lagSamples.push({ timeMs: now, replica: name, region, lagEvents, stint });
