@@ -5,79 +5,37 @@
  * every scenario of the loaded features and a test case only for the selected ones). The profiles'
  * own exclusion (`not @demo-failure`, DEFAULT_EXCLUDED_TAGS) is the default selection, not a filter.
  */
+import ArgvParser, { type IParsedArgv } from '@cucumber/cucumber/lib/configuration/argv_parser';
 import { DEFAULT_EXCLUDED_TAGS, type RunSummary, type Selection } from './model';
-
-/** cucumber-js options that take a value (so the value is not a path). */
-const VALUE_OPTIONS = new Set([
-  '--tags',
-  '-t',
-  '--name',
-  '-n',
-  '--shard',
-  '--profile',
-  '-p',
-  '--format',
-  '-f',
-  '--format-options',
-  '--require',
-  '-r',
-  '--require-module',
-  '--import',
-  '-i',
-  '--loader',
-  '-l',
-  '--config',
-  '-c',
-  '--language',
-  '--order',
-  '--parallel',
-  '--retry',
-  '--retry-tag-filter',
-  '--world-parameters',
-  '--plugin',
-  '--plugin-options',
-]);
 
 /** Profiles that run the whole default selection. */
 const FULL_PROFILES = new Set(['default', 'ci', 'parallel']);
 
-/** The selection as cucumber-js's command line states it; undefined when this process is not cucumber-js. */
+/**
+ * The selection as cucumber-js's command line states it, read by cucumber-js's own argument
+ * parser (so an option reads as Cucumber reads it); undefined when this process is not cucumber-js.
+ */
 export function selectionFromArgv(argv: readonly string[] = process.argv): Selection | undefined {
   if (!/cucumber(-js)?(\.js)?$/.test(argv[1] ?? '')) return undefined;
-  const tags: string[] = [];
-  const names: string[] = [];
-  const paths: string[] = [];
-  let shard: string | undefined;
-  let profile: string | undefined;
-  let dryRun = false;
-  const args = argv.slice(2);
-  for (let i = 0; i < args.length; i += 1) {
-    const [flag, inline] = args[i].startsWith('--') ? splitInline(args[i]) : [args[i], undefined];
-    const value = (): string => inline ?? args[++i] ?? '';
-    if (flag === '--tags' || flag === '-t') tags.push(value());
-    else if (flag === '--name' || flag === '-n') names.push(value());
-    else if (flag === '--shard') shard = value();
-    else if (flag === '--profile' || flag === '-p') {
-      const p = value();
-      if (!FULL_PROFILES.has(p)) profile = p;
-    } else if (flag === '--dry-run' || flag === '-d') dryRun = true;
-    else if (VALUE_OPTIONS.has(flag)) value();
-    else if (!flag.startsWith('-') && flag !== '') paths.push(flag);
+  let parsed: IParsedArgv;
+  try {
+    parsed = ArgvParser.parse([...argv]);
+  } catch {
+    return undefined; // not a command line Cucumber would run
   }
+  const { tags, name: names = [], paths = [], shard, dryRun } = parsed.configuration;
+  const profile = parsed.options.profile.find((p) => !FULL_PROFILES.has(p));
   const selection: Selection = { kind: 'full' };
-  if (tags.length) selection.tags = tags.length === 1 ? tags[0] : tags.map((t) => `(${t})`).join(' and ');
+  // Cucumber wraps each --tags in parentheses and joins them with "and"; a single one reads as given.
+  const tagOptions = argv.filter((a) => a === '--tags' || a === '-t' || a.startsWith('--tags=')).length;
+  if (tags) selection.tags = tagOptions === 1 ? tags.slice(1, -1) : tags;
   if (names.length) selection.names = names;
   if (paths.length) selection.paths = paths;
   if (shard) selection.shard = shard;
   if (profile) selection.profile = profile;
   if (dryRun) selection.dryRun = true;
-  if (tags.length || names.length || paths.length || shard || profile) selection.kind = 'filtered';
+  if (tags || names.length || paths.length || shard || profile) selection.kind = 'filtered';
   return selection;
-}
-
-function splitInline(arg: string): [string, string | undefined] {
-  const eq = arg.indexOf('=');
-  return eq < 0 ? [arg, undefined] : [arg.slice(0, eq), arg.slice(eq + 1)];
 }
 
 /**
