@@ -5,9 +5,19 @@
  */
 
 // The cluster a scenario drives: the interface any deployment implements, and the simulator's.
-export type { Cluster, ClientSession, SimulatorControls, TenantClient } from './api';
+export type {
+  Awaitable,
+  Cluster,
+  ClientSession,
+  ClusterFactory,
+  ExtraAttachment,
+  FlappingHandle,
+  PartitionHandle,
+  SimulatorControls,
+  TenantClient,
+} from './api';
 export { SimulatedCluster } from './cluster';
-export type { ClusterConfig, PartitionPolicy } from './config';
+export type { ClusterConfig, ClusterLogger, ClusterWriteOptions, PartitionPolicy } from './config';
 export type { FailoverResult } from './failover';
 export type { ClusterSession, SessionRead, TenantView } from './sessions';
 export { REGION_NAMES, SCENARIO_SCHEMA, regionNames } from './conventions';
@@ -24,6 +34,8 @@ export {
   ConvergenceTimeoutError,
   FailoverRefusedError,
   InvariantViolationError,
+  SimulatorOnlyError,
+  type LaggingReplica,
   type Violation,
 } from './errors';
 
