@@ -26,6 +26,7 @@ import {
   type FailoverResult,
   type PartitionHandle,
   type ReconciliationTotals,
+  type RegionStateRow,
   type ReplicaState,
   type SessionRead,
 } from '../../src/cluster';
@@ -81,7 +82,9 @@ export interface Noted {
   shards: Map<string, number>;
   /** Reconciliation traffic before a change. */
   reconciliation?: ReconciliationTotals;
-  /** Every replica's state (to show a refused input changed nothing). */
+  /** Every replica's status as the cluster reports it (to show a refused input changed nothing). */
+  rows?: RegionStateRow[];
+  /** Every replica's state, digest included, where the simulator can look (the same, deeper). */
   replicas?: ReplicaState[];
 }
 
