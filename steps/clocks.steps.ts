@@ -4,7 +4,6 @@
  */
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'expect';
-import { refusals } from '../src/cluster';
 import { ClockSkewError, compareHlc } from '../src/engine';
 import type { TidalWorld } from './support/world';
 
@@ -16,32 +15,39 @@ Given(
   },
 );
 
-Given('the clock of {region} runs {duration} ahead', function (this: TidalWorld, region: string, ms: number) {
-  this.cluster.skewClock(region, ms);
-});
+Given(
+  'the clock of {region} runs {duration} ahead',
+  async function (this: TidalWorld, region: string, ms: number) {
+    await this.cluster.skewClock(region, ms);
+  },
+);
 
 Given(
   'the clock of {region} runs {duration} behind',
-  function (this: TidalWorld, region: string, ms: number) {
-    this.cluster.skewClock(region, -ms);
+  async function (this: TidalWorld, region: string, ms: number) {
+    await this.cluster.skewClock(region, -ms);
   },
 );
 
 Given(
   'the clock of {region} gains {int} ms every second',
-  function (this: TidalWorld, region: string, msPerS: number) {
-    this.cluster.skewClock(region, 0, msPerS);
+  async function (this: TidalWorld, region: string, msPerS: number) {
+    await this.cluster.skewClock(region, 0, msPerS);
   },
 );
 
-When('the clock of {region} is corrected', function (this: TidalWorld, region: string) {
-  this.cluster.unskewClock(region);
+When('the clock of {region} is corrected', async function (this: TidalWorld, region: string) {
+  await this.cluster.unskewClock(region);
 });
 
 Then(
   '{region} refused the writes from {region} because its clock ran more than {duration} ahead',
   function (this: TidalWorld, region: string, from: string, ms: number) {
-    const refused = refusals(this.sim, region, ClockSkewError, from);
+    const refused = this.cluster.rejections
+      .filter(
+        (r) => r.replica.startsWith(`${region}/`) && r.from === from && r.error instanceof ClockSkewError,
+      )
+      .map((r) => r.error);
     expect(refused.length).toBeGreaterThan(0);
     const err = refused[0] as ClockSkewError;
     expect(err).toBeInstanceOf(ClockSkewError);

@@ -8,13 +8,14 @@ import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
 import { expect } from 'expect';
 import { FailoverRefusedError, lostWriteRows, writesMissing } from '../src/cluster';
 import { StaleEpochError } from '../src/engine';
+import { replicaRow, replicaRows, shardHolding } from './support/readings';
 import type { TidalWorld } from './support/world';
 
 // --- context: what happened before the example's action ------------------------------------
 
-Given('a client wrote these writes:', function (this: TidalWorld, table: DataTable) {
+Given('a client wrote these writes:', async function (this: TidalWorld, table: DataTable) {
   for (const w of table.hashes())
-    this.acks.push(this.cluster.writeSignal(w.signal!, w.entity!, Number(w.weight)));
+    this.acks.push(await this.cluster.writeSignal(w.signal!, w.entity!, Number(w.weight)));
 });
 
 // Caught up includes the leader hearing so: under majority acknowledgement the writes are then
@@ -25,8 +26,8 @@ Given('every region has caught up', async function (this: TidalWorld) {
   while (commitCounts(this).waiting > 0 && this.cluster.now() < deadline) await this.cluster.advance(1);
 });
 
-Given('every link healed', function (this: TidalWorld) {
-  this.cluster.healAllPartitions();
+Given('every link healed', async function (this: TidalWorld) {
+  await this.cluster.healAllPartitions();
 });
 
 // --- acknowledgement policies ---------------------------------------------------------------
@@ -85,9 +86,22 @@ Then(
   },
 );
 
-Then('every write a majority acknowledged is present in every region', function (this: TidalWorld) {
+// Every replica that is up has applied its shard's log at least as far as each such write, and
+// none of them is lost; where the simulator can look, each replica's log holds the write itself.
+Then('every write a majority acknowledged is present in every region', async function (this: TidalWorld) {
   expect(commitCounts(this).acknowledged).toBeGreaterThan(0);
-  expect(writesMissing(this.sim, (w) => w.committed === true)).toEqual([]);
+  const acknowledged = this.cluster.history.writes.filter(
+    (w) => w.committed === true && !w.local && !w.retry,
+  );
+  const rows = (await replicaRows(this)).filter((r) => r.up);
+  const short = acknowledged.flatMap((w) =>
+    rows
+      .filter((r) => r.shard === w.shard && r.appliedSeqNo < w.seqNo)
+      .map((r) => `${r.region}/${r.shard} applied ${r.appliedSeqNo}, short of the write at ${w.seqNo}`),
+  );
+  expect(short).toEqual([]);
+  expect((await this.cluster.lostWrites()).filter((w) => w.committed === true)).toEqual([]);
+  await this.inSimulator((sim) => expect(writesMissing(sim, (w) => w.committed === true)).toEqual([]));
 });
 
 // --- failover -------------------------------------------------------------------------------
@@ -110,8 +124,7 @@ Given(
 Given(
   'the shard holding {entity} failed over to {region}',
   async function (this: TidalWorld, entity: string, region: string) {
-    const shard = this.sim.controlPlane.tenantRouter.shardFor('', entity);
-    this.failovers.push(await this.cluster.failover(shard, region));
+    this.failovers.push(await this.cluster.failover(shardHolding(this, entity), region));
   },
 );
 
@@ -131,8 +144,8 @@ Then('the failover is refused: {string}', function (this: TidalWorld, reason: st
 
 Then(
   'exactly these acknowledged writes were lost, and every other is present in every region:',
-  function (this: TidalWorld, table: DataTable) {
-    const lost = this.cluster.lostWrites();
+  async function (this: TidalWorld, table: DataTable) {
+    const lost = await this.cluster.lostWrites();
     const rows = lostWriteRows(lost).map((r) => ({
       entity: r.entity,
       signal: r.signal,
@@ -142,71 +155,89 @@ Then(
     this.figures.lostWrites = rows.length;
     expect(rows).toEqual(table.hashes());
     const lostSet = new Set(lost);
-    expect(writesMissing(this.sim, (w) => !lostSet.has(w))).toEqual([]);
+    await this.inSimulator((sim) => expect(writesMissing(sim, (w) => !lostSet.has(w))).toEqual([]));
   },
 );
 
-Then('no acknowledged write was lost', function (this: TidalWorld) {
+Then('no acknowledged write was lost', async function (this: TidalWorld) {
   expect(this.cluster.history.writes.length).toBeGreaterThan(0);
-  expect(lostWriteRows(this.cluster.lostWrites())).toEqual([]);
-  expect(writesMissing(this.sim, () => true)).toEqual([]);
+  expect(lostWriteRows(await this.cluster.lostWrites())).toEqual([]);
+  await this.inSimulator((sim) => expect(writesMissing(sim, () => true)).toEqual([]));
 });
 
 // --- leadership terms and fencing -----------------------------------------------------------
 
+// The leader as the cluster names it, and the leadership term its replica reports; where the
+// simulator can look, the replica also believes it leads.
 Then(
   '{region} leads shard {int} in leadership term {int}',
-  function (this: TidalWorld, region: string, shard: number, term: number) {
-    const node = this.sim.node(region, shard);
-    expect({ leader: this.cluster.leaderOf(shard), role: node.role, term: node.db.epoch }).toEqual({
+  async function (this: TidalWorld, region: string, shard: number, term: number) {
+    const row = await replicaRow(this, region, shard);
+    expect({ leader: await this.cluster.leaderOf(shard), role: row.role, term: row.epoch }).toEqual({
       leader: region,
       role: 'leader',
       term,
     });
+    await this.inSimulator((sim) => expect(sim.node(region, shard).role).toBe('leader'));
   },
 );
 
 Then(
   '{region} still believes it leads shard {int} in leadership term {int}',
-  function (this: TidalWorld, region: string, shard: number, term: number) {
+  async function (this: TidalWorld, region: string, shard: number, term: number) {
     const node = this.sim.node(region, shard);
     expect({ role: node.role, term: node.db.epoch }).toEqual({ role: 'leader', term });
-    expect(this.cluster.leaderOf(shard)).not.toBe(region);
+    expect(await this.cluster.leaderOf(shard)).not.toBe(region);
   },
 );
 
-function expectFollows(world: TidalWorld, region: string, leader: string, shard: number, term: number): void {
-  const node = world.sim.node(region, shard);
-  expect({ leader: world.cluster.leaderOf(shard), role: node.role, term: node.db.epoch }).toEqual({
+async function expectFollows(
+  world: TidalWorld,
+  region: string,
+  leader: string,
+  shard: number,
+  term: number,
+): Promise<void> {
+  const row = await replicaRow(world, region, shard);
+  expect({ leader: await world.cluster.leaderOf(shard), role: row.role, term: row.epoch }).toEqual({
     leader,
     role: 'follower',
     term,
   });
+  await world.inSimulator((sim) => expect(sim.node(region, shard).role).toBe('follower'));
 }
 
 Then(
   '{region} follows {region} on shard {int} in leadership term {int}',
-  function (this: TidalWorld, region: string, leader: string, shard: number, term: number) {
-    expectFollows(this, region, leader, shard, term);
+  async function (this: TidalWorld, region: string, leader: string, shard: number, term: number) {
+    await expectFollows(this, region, leader, shard, term);
   },
 );
 
 Then(
   '{region} follows {region} on shard {int} in leadership term {int}, without the {int} writes only it had',
-  function (this: TidalWorld, region: string, leader: string, shard: number, term: number, n: number) {
-    expectFollows(this, region, leader, shard, term);
-    const dropped = this.cluster.history.dropped.filter((d) => d.replica.startsWith(`${region}/`));
-    this.figures.droppedEvents = dropped.length;
-    expect(dropped).toHaveLength(n);
+  async function (this: TidalWorld, region: string, leader: string, shard: number, term: number, n: number) {
+    await expectFollows(this, region, leader, shard, term);
+    // The writes only it had: acknowledged by it, and now lost (no region holds them).
+    const lost = (await this.cluster.lostWrites()).filter(
+      (w) => w.acceptedBy === region && w.shard === shard,
+    );
+    expect(lost).toHaveLength(n);
+    // Where the simulator records it, the replica dropped exactly those from its log on rejoining.
+    await this.inSimulator(() => {
+      const dropped = this.cluster.history.dropped.filter((d) => d.replica.startsWith(`${region}/`));
+      this.figures.droppedEvents = dropped.length;
+      expect(dropped).toHaveLength(n);
+    });
   },
 );
 
 When(
   '{region} can reach {regions} again but still hears nothing from them',
-  function (this: TidalWorld, region: string, others: string[]) {
+  async function (this: TidalWorld, region: string, others: string[]) {
     for (const other of others) {
-      this.partitionBetween(region, other)?.heal();
-      this.partitions.push(this.cluster.injectOneWayPartition(other, region));
+      await this.partitionBetween(region, other)?.heal();
+      this.partitions.push(await this.cluster.injectOneWayPartition(other, region));
     }
   },
 );

@@ -3,6 +3,7 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'expect';
 import { checkRetries, countsInEveryRegion } from '../src/cluster';
 import { IdempotencyConflictError, UnavailableError } from '../src/engine';
+import { readEverywhere } from './support/readings';
 import type { TidalWorld } from './support/world';
 
 Given('idempotency keys are kept for {duration}', function (this: TidalWorld, ms: number) {
@@ -12,22 +13,22 @@ Given('idempotency keys are kept for {duration}', function (this: TidalWorld, ms
 
 Given(
   'the link from {region} to {region} delivers every message twice',
-  function (this: TidalWorld, from: string, to: string) {
-    this.cluster.setNetworkFaults({ duplicateRate: 1 }, { from, to });
+  async function (this: TidalWorld, from: string, to: string) {
+    await this.cluster.setNetworkFaults({ duplicateRate: 1 }, { from, to });
   },
 );
 
 When(
   'a client writes a {signal} of weight {weight} to {entity} with idempotency key {string}',
-  function (this: TidalWorld, signal: string, weight: number, entity: string, key: string) {
-    this.acks.push(this.cluster.writeSignal(signal, entity, weight, { idempotencyKey: key }));
+  async function (this: TidalWorld, signal: string, weight: number, entity: string, key: string) {
+    this.acks.push(await this.cluster.writeSignal(signal, entity, weight, { idempotencyKey: key }));
   },
 );
 
 Given(
   'a client wrote a {signal} of weight {weight} to {entity} with idempotency key {string}',
-  function (this: TidalWorld, signal: string, weight: number, entity: string, key: string) {
-    this.acks.push(this.cluster.writeSignal(signal, entity, weight, { idempotencyKey: key }));
+  async function (this: TidalWorld, signal: string, weight: number, entity: string, key: string) {
+    this.acks.push(await this.cluster.writeSignal(signal, entity, weight, { idempotencyKey: key }));
   },
 );
 
@@ -54,7 +55,7 @@ Given(
 
 When(
   'a client retries a {signal} of weight {weight} to {entity} through {region} with idempotency key {string} {int} time(s)',
-  function (
+  async function (
     this: TidalWorld,
     signal: string,
     weight: number,
@@ -64,7 +65,7 @@ When(
     times: number,
   ) {
     for (let i = 0; i < times; i++)
-      this.acks.push(this.cluster.writeSignal(signal, entity, weight, { via, idempotencyKey: key }));
+      this.acks.push(await this.cluster.writeSignal(signal, entity, weight, { via, idempotencyKey: key }));
   },
 );
 
@@ -110,33 +111,48 @@ Then(
   },
 );
 
+// The score every region reads; where the simulator can look, the writes each region's state counts too.
 Then(
   'every region counts {int} write(s) to {entity} {string}, scoring {float} within {float}',
-  function (this: TidalWorld, n: number, entity: string, signal: string, score: number, tolerance: number) {
-    for (const c of countsInEveryRegion(this.sim, entity, signal)) {
-      expect({ region: c.region, writeCount: c.writeCount }).toEqual({ region: c.region, writeCount: n });
-      expect(c.score).toBeDefined();
-      expect(Math.abs(c.score! - score)).toBeLessThanOrEqual(tolerance);
+  async function (
+    this: TidalWorld,
+    n: number,
+    entity: string,
+    signal: string,
+    score: number,
+    tolerance: number,
+  ) {
+    for (const [region, got] of Object.entries((await readEverywhere(this, entity, signal)).scores)) {
+      expect({ region, scored: got !== undefined }).toEqual({ region, scored: true });
+      expect({ region, got, near: Math.abs(got! - score) <= tolerance }).toEqual({ region, got, near: true });
     }
+    await this.inSimulator((sim) => {
+      for (const c of countsInEveryRegion(sim, entity, signal))
+        expect({ region: c.region, writeCount: c.writeCount }).toEqual({ region: c.region, writeCount: n });
+    });
   },
 );
 
 Then(
   'no region holds any write to {entity} {string}',
-  function (this: TidalWorld, entity: string, signal: string) {
-    expect(countsInEveryRegion(this.sim, entity, signal)).toEqual(
-      this.cluster.regions.map((region) => ({ region, writeCount: 0, score: undefined })),
+  async function (this: TidalWorld, entity: string, signal: string) {
+    const { scores } = await readEverywhere(this, entity, signal);
+    expect(scores).toEqual(Object.fromEntries(this.cluster.regions.map((region) => [region, undefined])));
+    await this.inSimulator((sim) =>
+      expect(countsInEveryRegion(sim, entity, signal)).toEqual(
+        this.cluster.regions.map((region) => ({ region, writeCount: 0, score: undefined })),
+      ),
     );
   },
 );
 
 Then(
   '{region} received messages twice and counted each write once',
-  function (this: TidalWorld, region: string) {
+  async function (this: TidalWorld, region: string) {
     const duplicates = this.sim.nodesIn(region).reduce((sum, n) => sum + n.db.follower.stats.duplicates, 0);
     expect(duplicates).toBeGreaterThan(0);
     this.figures.duplicateBatchesIgnored = duplicates;
     const writes = this.cluster.history.writes.filter((w) => !w.retry).length;
-    expect(this.cluster.appliedSeqNo(region)).toBe(writes);
+    expect(await this.cluster.appliedSeqNo(region)).toBe(writes);
   },
 );

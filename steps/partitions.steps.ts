@@ -7,6 +7,7 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'expect';
 import { confirmedBy, cutsBetween, lagGaugeFor, reconciliationTotals } from '../src/cluster';
 import { UnavailableError } from '../src/engine';
+import { lagGauge } from './support/readings';
 import type { TidalWorld } from './support/world';
 
 /** Longest a scenario waits for a flapping link to settle (virtual time). */
@@ -14,48 +15,62 @@ const MAX_FLAP_WAIT_MS = 600_000;
 /** How often a step that waits for the leader to hear a confirmation looks (virtual time). */
 const LOOK_EVERY_MS = 10;
 
-/** A heal: what reconciliation shipped so far is noted, for "reconciliation after the heal …". */
-function healed(world: TidalWorld): void {
-  world.noted.reconciliation = reconciliationTotals(world.sim);
+/**
+ * A heal: what reconciliation shipped so far is noted, for "reconciliation after the heal …"
+ * (a count only the simulator keeps).
+ */
+async function healed(world: TidalWorld): Promise<void> {
+  await world.inSimulator((sim) => {
+    world.noted.reconciliation = reconciliationTotals(sim);
+  });
 }
 
 // Cut and heal: "the link between A and B" is both ways, "the link from A to B" one way.
 
-Given('the link between {region} and {region} is cut', function (this: TidalWorld, a: string, b: string) {
-  this.partitions.push(this.cluster.injectPartition(a, b));
-});
+Given(
+  'the link between {region} and {region} is cut',
+  async function (this: TidalWorld, a: string, b: string) {
+    this.partitions.push(await this.cluster.injectPartition(a, b));
+  },
+);
 
-When('the link between {region} and {region} heals', function (this: TidalWorld, a: string, b: string) {
+When('the link between {region} and {region} heals', async function (this: TidalWorld, a: string, b: string) {
   const cut = this.partitionBetween(a, b);
   if (!cut) throw new Error(`the link between ${a} and ${b} was not cut in this scenario`);
-  healed(this);
-  cut.heal();
+  await healed(this);
+  await cut.heal();
 });
 
-Given('the link from {region} to {region} is cut', function (this: TidalWorld, from: string, to: string) {
-  this.partitions.push(this.cluster.injectOneWayPartition(from, to));
-});
+Given(
+  'the link from {region} to {region} is cut',
+  async function (this: TidalWorld, from: string, to: string) {
+    this.partitions.push(await this.cluster.injectOneWayPartition(from, to));
+  },
+);
 
-When('the link from {region} to {region} heals', function (this: TidalWorld, from: string, to: string) {
+When('the link from {region} to {region} heals', async function (this: TidalWorld, from: string, to: string) {
   const cut = this.partitionBetween(from, to, true);
   if (!cut) throw new Error(`the link from ${from} to ${to} was not cut in this scenario`);
-  healed(this);
-  cut.heal();
+  await healed(this);
+  await cut.heal();
 });
 
-Given('{region} is cut off from {regions}', function (this: TidalWorld, region: string, others: string[]) {
-  for (const other of others) this.partitions.push(this.cluster.injectPartition(region, other));
-});
+Given(
+  '{region} is cut off from {regions}',
+  async function (this: TidalWorld, region: string, others: string[]) {
+    for (const other of others) this.partitions.push(await this.cluster.injectPartition(region, other));
+  },
+);
 
-When('every link heals', function (this: TidalWorld) {
-  healed(this);
-  this.cluster.healAllPartitions();
+When('every link heals', async function (this: TidalWorld) {
+  await healed(this);
+  await this.cluster.healAllPartitions();
 });
 
 Given(
   'the link between {region} and {region} flaps {int} times, down for {duration} and up for {duration} each time',
-  function (this: TidalWorld, a: string, b: string, times: number, cutMs: number, healMs: number) {
-    this.cluster.flapPartition(a, b, { times, cutMs, healMs });
+  async function (this: TidalWorld, a: string, b: string, times: number, cutMs: number, healMs: number) {
+    await this.cluster.flapPartition(a, b, { times, cutMs, healMs });
   },
 );
 
@@ -88,22 +103,25 @@ Then(
 
 Then(
   'the lag gauge shows {region} behind by {int} writes for at least {duration}',
-  function (this: TidalWorld, region: string, writes: number, ms: number) {
-    const gauge = lagGaugeFor(this.sim, region);
+  async function (this: TidalWorld, region: string, writes: number, ms: number) {
+    const gauge = await lagGauge(this, region);
     this.logger.info({ region, ...gauge }, 'lag gauge');
+    await this.inSimulator((sim) => expect(lagGaugeFor(sim, region)).toEqual(gauge));
     expect(gauge.lagEvents).toBe(writes);
     expect(gauge.lagMs).toBeGreaterThanOrEqual(ms);
   },
 );
 
-Then('the lag gauge shows {region} caught up', function (this: TidalWorld, region: string) {
-  expect(lagGaugeFor(this.sim, region)).toEqual({ lagEvents: 0, lagMs: 0 });
+Then('the lag gauge shows {region} caught up', async function (this: TidalWorld, region: string) {
+  const gauge = await lagGauge(this, region);
+  await this.inSimulator((sim) => expect(lagGaugeFor(sim, region)).toEqual(gauge));
+  expect(gauge).toEqual({ lagEvents: 0, lagMs: 0 });
 });
 
 Given(
   'a client wrote {int} {signal} to {entity}, which {region} confirmed',
   async function (this: TidalWorld, n: number, signal: string, entity: string, region: string) {
-    for (let i = 0; i < n; i++) this.acks.push(this.cluster.writeSignal(signal, entity, 1));
+    for (let i = 0; i < n; i++) this.acks.push(await this.cluster.writeSignal(signal, entity, 1));
     await this.cluster.awaitFullConvergence(2_000);
     const deadline = this.cluster.now() + 1_000;
     while (confirmedBy(this.sim, region) < n && this.cluster.now() < deadline)
@@ -143,7 +161,9 @@ Then('{region} received resent writes and held each once', function (this: Tidal
 When(
   'a client tries to write a {signal} of weight {weight} to {entity} through {region}',
   async function (this: TidalWorld, signal: string, weight: number, entity: string, via: string) {
-    await this.attempt(() => this.acks.push(this.cluster.writeSignal(signal, entity, weight, { via })));
+    await this.attempt(async () =>
+      this.acks.push(await this.cluster.writeSignal(signal, entity, weight, { via })),
+    );
   },
 );
 

@@ -7,6 +7,7 @@ import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
 import { expect } from 'expect';
 import { shardLoads, type ClientSession } from '../src/cluster';
 import { CrossTenantAccessError, loadSpread } from '../src/engine';
+import { shardHolding } from './support/readings';
 import type { TidalWorld } from './support/world';
 
 // A tenant's score changes by less than this in the seconds a scenario runs (a click's half-life is 1 hour).
@@ -24,52 +25,65 @@ Given('these tenants are placed:', function (this: TidalWorld, table: DataTable)
 
 When(
   'tenant {word} writes a {signal} of weight {weight} to {entity}',
-  function (this: TidalWorld, tenant: string, signal: string, weight: number, entity: string) {
-    this.acks.push(this.cluster.tenant(tenant).writeSignal(signal, entity, weight));
+  async function (this: TidalWorld, tenant: string, signal: string, weight: number, entity: string) {
+    this.acks.push(await this.cluster.tenant(tenant).writeSignal(signal, entity, weight));
   },
 );
 
 Given(
   'tenant {word} wrote a {signal} of weight {weight} to {entity}',
-  function (this: TidalWorld, tenant: string, signal: string, weight: number, entity: string) {
-    this.acks.push(this.cluster.tenant(tenant).writeSignal(signal, entity, weight));
+  async function (this: TidalWorld, tenant: string, signal: string, weight: number, entity: string) {
+    this.acks.push(await this.cluster.tenant(tenant).writeSignal(signal, entity, weight));
   },
 );
 
 Given(
   'tenant {word} wrote a {signal} of weight {weight} to {entity} through {region}',
-  function (this: TidalWorld, tenant: string, signal: string, weight: number, entity: string, via: string) {
-    this.acks.push(this.cluster.tenant(tenant).writeSignal(signal, entity, weight, { via }));
+  async function (
+    this: TidalWorld,
+    tenant: string,
+    signal: string,
+    weight: number,
+    entity: string,
+    via: string,
+  ) {
+    this.acks.push(await this.cluster.tenant(tenant).writeSignal(signal, entity, weight, { via }));
   },
 );
 
-function writeAcross(world: TidalWorld, tenant: string, n: number, signal: string, entities: number): void {
+async function writeAcross(
+  world: TidalWorld,
+  tenant: string,
+  n: number,
+  signal: string,
+  entities: number,
+): Promise<void> {
   const view = world.cluster.tenant(tenant);
-  for (let i = 0; i < n; i++) world.acks.push(view.writeSignal(signal, `entity-${i % entities}`, 1));
+  for (let i = 0; i < n; i++) world.acks.push(await view.writeSignal(signal, `entity-${i % entities}`, 1));
 }
 
 Given(
   'tenant {word} wrote {int} {signal} across {int} entities',
-  function (this: TidalWorld, tenant: string, n: number, signal: string, entities: number) {
-    writeAcross(this, tenant, n, signal, entities);
+  async function (this: TidalWorld, tenant: string, n: number, signal: string, entities: number) {
+    await writeAcross(this, tenant, n, signal, entities);
   },
 );
 
 When(
   'tenant {word} writes {int} {signal} across {int} entities',
-  function (this: TidalWorld, tenant: string, n: number, signal: string, entities: number) {
-    writeAcross(this, tenant, n, signal, entities);
+  async function (this: TidalWorld, tenant: string, n: number, signal: string, entities: number) {
+    await writeAcross(this, tenant, n, signal, entities);
   },
 );
 
 Then(
   'in every region, {entity} scores these {signal}:',
-  function (this: TidalWorld, entity: string, signal: string, table: DataTable) {
+  async function (this: TidalWorld, entity: string, signal: string, table: DataTable) {
     for (const row of table.raw().slice(1)) {
       const [tenant, want] = row as [string, string];
       const view = this.cluster.tenant(tenant);
       for (const region of this.cluster.regions) {
-        const score = view.readDecayScore(region, entity, signal);
+        const score = await view.readDecayScore(region, entity, signal);
         const where = { tenant, region };
         if (want === 'none') expect({ ...where, score }).toEqual({ ...where, score: undefined });
         else {
@@ -151,8 +165,8 @@ Given(
 
 Given(
   'the session of tenant {word} wrote a {signal} of weight {weight} to {entity}',
-  function (this: TidalWorld, tenant: string, signal: string, weight: number, entity: string) {
-    this.acks.push(tenantSession(this, tenant).write(signal, entity, weight));
+  async function (this: TidalWorld, tenant: string, signal: string, weight: number, entity: string) {
+    this.acks.push(await tenantSession(this, tenant).write(signal, entity, weight));
   },
 );
 
@@ -174,21 +188,17 @@ Then(
 
 // --- a tenant's shard failing over ----------------------------------------------------------
 
-function shardOf(world: TidalWorld, tenant: string, entity: string): number {
-  return world.sim.controlPlane.tenantRouter.shardFor(tenant, entity);
-}
-
 When(
   "the shard holding tenant {word}'s {entity} fails over to {region}",
   async function (this: TidalWorld, tenant: string, entity: string, region: string) {
-    this.failovers.push(await this.cluster.failover(shardOf(this, tenant, entity), region));
+    this.failovers.push(await this.cluster.failover(shardHolding(this, entity, tenant), region));
   },
 );
 
 Then(
   "{region} leads the shard holding tenant {word}'s {entity}",
-  function (this: TidalWorld, region: string, tenant: string, entity: string) {
-    expect(this.cluster.leaderOf(shardOf(this, tenant, entity))).toBe(region);
+  async function (this: TidalWorld, region: string, tenant: string, entity: string) {
+    expect(await this.cluster.leaderOf(shardHolding(this, entity, tenant))).toBe(region);
   },
 );
 
@@ -196,8 +206,14 @@ Then(
 
 Then(
   'every shard holds within {int}% of the mean number of entities',
-  function (this: TidalWorld, percent: number) {
-    const spread = loadSpread(shardLoads(this.sim));
+  async function (this: TidalWorld, percent: number) {
+    // Distinct entities per shard, by the shard the cluster acknowledged each write on; where the
+    // simulator can look, each shard's leader holds exactly those.
+    const entities = Array.from({ length: this.cluster.shardCount }, () => new Set<string>());
+    for (const w of this.cluster.history.writes) entities[w.shard]!.add(`${w.tenant}\u0000${w.entity}`);
+    const loads = entities.map((s) => s.size);
+    await this.inSimulator((sim) => expect(shardLoads(sim)).toEqual(loads));
+    const spread = loadSpread(loads);
     this.figures.shardLoadMin = spread.min;
     this.figures.shardLoadMax = spread.max;
     this.figures.shardLoadMean = spread.mean;
@@ -213,14 +229,23 @@ async function rebuild(world: TidalWorld, shardsPerRegion: number): Promise<void
   // The old cluster is shut down only once it kept every promise (the After hook checks the new one).
   expect((await old.healAndCheck()).violations).toEqual([]);
   for (const w of old.history.writes) world.noted.shards.set(`${w.tenant}\u0000${w.entity}`, w.shard);
-  await world.buildCluster({ regions: [...old.regions], shardsPerRegion, leader: [old.leaderOf(0), 0] });
+  await world.buildCluster({
+    regions: [...old.regions],
+    shardsPerRegion,
+    leader: [await old.leaderOf(0), 0],
+  });
+}
+
+/** Where the cluster's router places `tenant`'s `entity` (the simulator's control plane). */
+function placedOn(world: TidalWorld, tenant: string, entity: string): number {
+  return world.sim.controlPlane.tenantRouter.shardFor(tenant, entity);
 }
 
 /** Each entity written before the rebuild: where it was, and where the cluster places it now. */
 function placements(world: TidalWorld): { entity: string; before: number; now: number }[] {
   return [...world.noted.shards].map(([key, before]) => {
     const [tenant, entity] = key.split('\u0000') as [string, string];
-    return { entity, before, now: shardOf(world, tenant, entity) };
+    return { entity, before, now: placedOn(world, tenant, entity) };
   });
 }
 

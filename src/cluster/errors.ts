@@ -34,6 +34,19 @@ export class ConvergenceTimeoutError extends TidalError {
 /** A failover that would lose committed writes, or names a replica that cannot lead. */
 export class FailoverRefusedError extends TidalError {}
 
+/**
+ * A step needs a power only the simulator has (a replica's engine, raw bytes on a link, a torn
+ * write, exact virtual time…) but the scenario runs against another cluster.
+ */
+export class SimulatorOnlyError extends TidalError {
+  constructor(readonly need: string) {
+    super(
+      `this step needs the simulator (${need}); tag the scenario @simulator-only ` +
+        `so that a run against real processes leaves it out`,
+    );
+  }
+}
+
 /** The promises the promise checker holds every run to (see checkers/promises.ts). */
 export const CHECKERS = [
   'convergence',

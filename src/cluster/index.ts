@@ -5,11 +5,21 @@
  */
 
 // The cluster a scenario drives: the interface any deployment implements, and the simulator's.
-export type { Cluster, ClientSession, SimulatorControls, TenantClient } from './api';
+export type {
+  Awaitable,
+  Cluster,
+  ClientSession,
+  ClusterFactory,
+  ExtraAttachment,
+  FlappingHandle,
+  PartitionHandle,
+  SimulatorControls,
+  TenantClient,
+} from './api';
 export { SimulatedCluster } from './cluster';
-export type { ClusterConfig, PartitionPolicy } from './config';
+export type { ClusterConfig, ClusterLogger, ClusterWriteOptions, PartitionPolicy } from './config';
 export type { FailoverResult } from './failover';
-export type { ClusterSession, SessionRead, TenantView } from './sessions';
+export { ClusterSession, type SessionRead, type TenantView } from './sessions';
 export { REGION_NAMES, SCENARIO_SCHEMA, regionNames } from './conventions';
 
 // Parts other code builds on: virtual time, seeded streams, the network and its partitions.
@@ -17,13 +27,15 @@ export { Scheduler } from './scheduler';
 export { SeededRng } from './rng';
 export { SimulatedNetwork, type NetworkFaults } from './network';
 export { PartitionTable, type NetworkPartition } from './partitions';
-export { cutsBetween } from './report-data';
+export { cutsBetween, type ClusterSnapshot, type FaultSpan, type RegionStateRow } from './report-data';
 
 // Errors a caller of the cluster can get.
 export {
   ConvergenceTimeoutError,
   FailoverRefusedError,
   InvariantViolationError,
+  SimulatorOnlyError,
+  type LaggingReplica,
   type Violation,
 } from './errors';
 

@@ -6,7 +6,6 @@
  * result (counts and outcomes in the runner; acks, reads and errors in the World) stays with it.
  */
 import type {
-  ClientSession,
   ClusterSession,
   FailoverResult,
   NetworkPartition,
@@ -60,7 +59,7 @@ export function openSession(c: SimulatedCluster, spec: Omit<SessionSpec, 'id'>):
 export function startItem<O extends StartOp>(
   c: SimulatedCluster,
   op: O,
-  session: (id: number) => ClientSession,
+  session: (id: number) => ClusterSession,
 ): Started[O['kind']] {
   return start(c, op, session) as Started[O['kind']];
 }
@@ -68,7 +67,7 @@ export function startItem<O extends StartOp>(
 function start(
   c: SimulatedCluster,
   op: StartOp,
-  session: (id: number) => ClientSession,
+  session: (id: number) => ClusterSession,
 ): Started[StartOp['kind']] {
   switch (op.kind) {
     case 'write':
