@@ -176,6 +176,7 @@ When(
 function badInput(world: TidalWorld): Error {
   const err = world.caught();
   if (!(err instanceof InvalidInputError || err instanceof UnknownSignalError)) throw err;
+  world.judged.add('bad-input');
   return err;
 }
 

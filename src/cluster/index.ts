@@ -41,6 +41,7 @@ export {
 
 // The promise checker and the questions steps ask of a run (each reads a ClusterView).
 export {
+  BAD_INPUT_JUDGED_WHERE_SENT,
   CONVERGENCE_TIMEOUT_MS,
   PROMISES,
   healAndCheck,

@@ -22,7 +22,13 @@ import {
   type ITestCaseHookParameter,
   type ITestStepHookParameter,
 } from '@cucumber/cucumber';
-import { InvariantViolationError, PROMISES, type Violation } from '../../src/cluster';
+import {
+  BAD_INPUT_JUDGED_WHERE_SENT,
+  InvariantViolationError,
+  PROMISES,
+  type UncheckedPromise,
+  type Violation,
+} from '../../src/cluster';
 import { logAttachment, scenarioAttachments } from '../../src/report/attachments';
 import { figuresAttachments } from '../../src/report/figures-table';
 import { replayCommand, resolveSeed, seedAttachment } from '../../src/report/seed';
@@ -64,12 +70,19 @@ After(async function (this: TidalWorld) {
 
 After(async function (this: TidalWorld, { result }: ITestCaseHookParameter) {
   const violations: Violation[] = [];
+  const unchecked: UncheckedPromise[] = [];
   if (this.hasCluster) {
     const cluster = this.cluster;
     const atStepsEnd = await cluster.snapshot();
     let checked = false;
     try {
-      violations.push(...(await cluster.healAndCheck()).violations);
+      const check = await cluster.healAndCheck();
+      violations.push(...check.violations);
+      unchecked.push(...check.unchecked);
+      // Bad input is judged where it is sent (the steps that see it refused and nothing changed),
+      // not by the checker after the scenario: elsewhere the row says so instead of "held".
+      if (!this.judged.has('bad-input') && !unchecked.some((u) => u.checker === 'bad-input'))
+        unchecked.push(BAD_INPUT_JUDGED_WHERE_SENT);
       checked = true;
     } finally {
       // After the check, so the charts draw the final heal and the catch-up; even if it threw.
@@ -80,7 +93,7 @@ After(async function (this: TidalWorld, { result }: ITestCaseHookParameter) {
         for (const a of await cluster.attachments())
           this.attach(a.body, { mediaType: a.mediaType, fileName: a.name });
     }
-    this.attach(JSON.stringify(promisesVerdict(PROMISES, violations)), {
+    this.attach(JSON.stringify(promisesVerdict(PROMISES, violations, unchecked)), {
       mediaType: PROMISES_MEDIA_TYPE,
       fileName: PROMISES_FILE_NAME,
     });

@@ -23,6 +23,7 @@ import {
   type Cluster,
   type ClusterConfig,
   type ClusterFactory,
+  type Violation,
   type FailoverResult,
   type PartitionHandle,
   type ReconciliationTotals,
@@ -130,6 +131,8 @@ export class TidalWorld extends World {
   };
   /** The error the last "tries to" step caught, for the "Then … is refused" steps. */
   lastError: unknown;
+  /** Promises the scenario's own steps judged (bad input: refused with a typed error, nothing changed). */
+  readonly judged = new Set<Violation['checker']>();
   /** Named figures a scenario measured (convergence time, bytes shipped…), attached to the report. */
   readonly figures: Record<string, number | string> = {};
   tempDir: string | undefined;

@@ -74,6 +74,16 @@ export const PROMISES: readonly { checker: Violation['checker']; promise: string
   },
 ];
 
+/**
+ * The bad-input promise is judged where a bad request is sent: by the steps that see it refused
+ * with a typed error and every replica unchanged, and by the randomized simulator's runner. The
+ * checker after a scenario cannot judge it, so a scenario that sent none reports it unchecked.
+ */
+export const BAD_INPUT_JUDGED_WHERE_SENT: UncheckedPromise = {
+  checker: 'bad-input',
+  reason: 'judged only where a scenario sends a bad request and sees it refused; this one sent none',
+};
+
 /** Whether any clock was skewed at some point between two instants, by the run's faults. */
 function skewedBetween(faults: readonly FaultSpan[]): (fromMs: number, toMs: number) => boolean {
   const spans = faults.filter((f) => f.kind === 'clock-skew');
