@@ -13,39 +13,24 @@ import {
   StaleReadError,
   UnavailableError,
   WriteNotCommittedError,
-  type Clock,
   type WriteAck,
 } from '../engine';
-import type { Forwarded } from './forward';
+import { queryTime, shardOf, type ApiContext } from './context';
 import { Relayed, type Request, type Route } from './http';
 import type {
   AckBody,
   CommitResponse,
-  DeploymentConfig,
   ReadResponse,
   SessionMark,
   SessionReadResponse,
   WriteResponse,
 } from './protocol';
-import type { RegionReplicas } from './replicas';
 import { nodeStatus, replicaState } from './report';
 
 /** Longest wait a /v1/commit or a session read may ask for. */
 export const MAX_WAIT_MS = 30_000;
 /** How often a waiting session read looks at its replica again. */
 const POLL_MS = 5;
-
-export interface ApiContext {
-  config: DeploymentConfig;
-  region: string;
-  replicas: RegionReplicas;
-  clock: Clock;
-  startedAtMs: number;
-  /** Sends a call to another region's node. */
-  forward(to: string, method: 'GET' | 'POST', path: string, body: unknown): Promise<Forwarded>;
-  /** Extra status fields (peers, node-level refusals). */
-  extraStatus(): Record<string, unknown>;
-}
 
 export function routes(c: ApiContext): Route[] {
   return [
@@ -312,24 +297,9 @@ function nonNegative(b: Body, f: string): number {
   return v;
 }
 
-export function shardOf(c: ApiContext, shard: number): number {
-  if (!Number.isInteger(shard) || shard < 0 || shard >= c.config.shardCount)
-    throw new InvalidInputError('shard', shard, `this deployment has shards 0..${c.config.shardCount - 1}`);
-  return shard;
-}
-
 function queryStr(q: URLSearchParams, f: string): string {
   const v = q.get(f);
   if (v === null) throw new InvalidInputError(f, undefined, `the query parameter ${f} is required`);
-  return v;
-}
-
-/** `atMs` from the query, default this node's clock. */
-export function queryTime(q: URLSearchParams, clock: Clock): number {
-  const raw = q.get('atMs');
-  if (raw === null || raw === '') return clock.nowMs();
-  const v = Number(raw);
-  if (!Number.isFinite(v)) throw new InvalidInputError('atMs', raw, 'a number of ms since the epoch');
   return v;
 }
 

@@ -7,7 +7,8 @@
 import * as http from 'node:http';
 import type { Logger } from 'pino';
 import { ENGINE_NAME, ENGINE_VERSION, SystemClock, SystemTimers } from '../engine';
-import { routes, type ApiContext } from './api';
+import { routes } from './api';
+import type { ApiContext } from './context';
 import { EtcdControl } from './control';
 import { forward, type ForwardTimings, DEFAULT_FORWARD_TIMINGS } from './forward';
 import { errorBody, router } from './http';

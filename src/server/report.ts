@@ -1,6 +1,6 @@
 /** What a node says of itself: /v1/status (every shard, briefly) and /v1/state (one replica, fully). */
 import { ENGINE_NAME, ENGINE_VERSION, InvalidInputError } from '../engine';
-import { queryTime, shardOf, type ApiContext } from './api';
+import { queryTime, shardOf, type ApiContext } from './context';
 import { PROTOCOL_VERSION, type StateEntry, type StateResponse, type StatusResponse } from './protocol';
 
 export function nodeStatus(c: ApiContext): StatusResponse {
