@@ -4,15 +4,23 @@
  * a clean stop. Skipped (never passed) where /usr/bin/etcd is missing.
  */
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { Etcd3 } from 'etcd3';
 import { BatchCodec, ShardRouter, type SignalEvent } from '../engine';
-import type { AckBody, ErrorBody, StateResponse, StatusResponse, WriteResponse } from './protocol';
+import type {
+  AckBody,
+  ErrorBody,
+  SessionReadResponse,
+  StateResponse,
+  StatusResponse,
+  WriteResponse,
+} from './protocol';
 import { MAX_BODY_BYTES } from './protocol';
 import { failover, readRecord } from './testing/control';
 import { etcdMissing, startEtcd, type EtcdHandle } from './testing/etcd';
 import { httpJson } from './testing/net';
 import { makeDeployment, NODE_BIN, NodeProcess, type Deployment } from './testing/nodes';
+import { FORWARDED_HEADER } from './http';
 import { RawPeer } from './testing/peer';
 import { waitUntil } from './testing/wait';
 import { spawnSync } from 'node:child_process';
@@ -316,6 +324,77 @@ test('tidal-node: three regions as processes', { timeout: 90_000 }, async (t) =>
     });
 
     await step(
+      'sessions: a replica behind the mark waits then refuses, or redirects to the leader',
+      async () => {
+        const entity = entityOn(1, 2);
+        const w = await write('us-east', { signal: 'click', entity, weight: 1 });
+        assert.equal(w.status, 200, w.text);
+        const mark = { shard: 1, epoch: w.body.ack.epoch, seqNo: w.body.ack.seqNo };
+        type Answer = SessionReadResponse & ErrorBody;
+        const read = (via: string, body: Record<string, unknown>): ReturnType<typeof httpJson<Answer>> =>
+          node(via).call<Answer>('POST', '/v1/session/read', {
+            entity,
+            signal: 'click',
+            mark,
+            policy: 'wait',
+            timeoutMs: 2_000,
+            ...body,
+          });
+        const served = await read('ap-south', {});
+        assert.equal(served.status, 200, served.text);
+        assert.equal(served.body.servedBy, 'ap-south');
+        assert.ok(served.body.appliedSeqNo >= mark.seqNo);
+        const ahead = { ...mark, seqNo: mark.seqNo + 1_000 };
+        const t0 = performance.now();
+        const stale = await read('ap-south', { mark: ahead, timeoutMs: 150 });
+        assert.equal(stale.status, 409, stale.text);
+        assert.equal(stale.body.error.name, 'StaleReadError');
+        assert.ok(performance.now() - t0 >= 140, 'it waited for the timeout first');
+        const redirected = await read('ap-south', { mark: ahead, policy: 'redirect' });
+        assert.equal(redirected.status, 409, redirected.text);
+        assert.match(redirected.body.error.message, /stale read at us-east/, 'the leader was asked');
+        const wrongShard = await read('ap-south', { mark: { ...mark, shard: 0 } });
+        assert.equal(wrongShard.status, 400, wrongShard.text);
+      },
+    );
+
+    await step(
+      'silence: a peer that stops answering is dropped within ~1 s and caught up once it answers',
+      async () => {
+        const n = node('ap-south');
+        process.kill(n.pid, 'SIGSTOP');
+        try {
+          await waitUntil(
+            'us-east to drop its silent connection to ap-south',
+            async () =>
+              !(await node('us-east').status()).peers!.find((p) => p.region === 'ap-south')!.connected,
+            { timeoutMs: 3_000 },
+          );
+          const w = await write('eu-west', { signal: 'click', entity: entityOn(1, 3), weight: 1 });
+          assert.equal(w.status, 200, w.text);
+        } finally {
+          process.kill(n.pid, 'SIGCONT');
+        }
+        const t0 = performance.now();
+        await converged('ap-south to catch up after it answers again');
+        assert.ok(performance.now() - t0 < 3_000, `caught up in ${Math.round(performance.now() - t0)} ms`);
+      },
+    );
+
+    await step('leader down: under leader-only a write through a follower is refused with 503', async () => {
+      const leader = node('us-east');
+      await leader.kill();
+      const w = await write('ap-south', { signal: 'click', entity: entityOn(0, 8), weight: 1 });
+      const body = w.body as unknown as ErrorBody;
+      assert.equal(w.status, 503, w.text);
+      assert.equal(body.error.name, 'UnavailableError');
+      assert.match(body.error.message, /cannot reach the leader in us-east/);
+      leader.restart();
+      await leader.ready();
+      await converged('the leader back, nothing written meanwhile');
+    });
+
+    await step(
       'failover: a CAS in etcd makes eu-west lead shard 0; us-east is fenced and forwards',
       async () => {
         const all = await converged('a settled cluster');
@@ -343,16 +422,18 @@ test('tidal-node: three regions as processes', { timeout: 90_000 }, async (t) =>
         const viaOld = await write('us-east', { signal: 'click', entity: entityOn(0, 4), weight: 1 });
         assert.equal(viaOld.status, 200, viaOld.text);
         assert.equal(viaOld.body.acceptedBy, 'eu-west', 'the deposed leader forwards to the new one');
-        // A write forwarded to the deposed leader (as by a node that has not heard yet) is refused.
+        // A write forwarded to the deposed leader (by a node that has not heard yet) is refused, not applied.
         const refused = await httpJson<ErrorBody>(
           node('us-east').host,
           node('us-east').httpPort,
           'POST',
           '/v1/write',
-          undefined,
-          { raw: JSON.stringify({ signal: 'click', entity: entityOn(0, 4), weight: 1 }) },
+          { signal: 'click', entity: entityOn(0, 4), weight: 1 },
+          { headers: { [FORWARDED_HEADER]: 'ap-south' } },
         );
-        assert.equal(refused.status, 200, 'an unforwarded write is forwarded, not refused');
+        assert.equal(refused.status, 409, refused.text);
+        assert.equal(refused.body.error.name, 'NodeStateError');
+        assert.match(refused.body.error.message, /route the write to eu-west/);
         const settled = await converged('every replica in term 2 with the new writes');
         assert.ok(settled.every((s) => s.shards[0]!.term === 2));
         const state = await node('ap-south').call<StateResponse>('GET', '/v1/state?shard=0');
@@ -432,5 +513,3 @@ function batchFor(
   };
   return codec.encode(shard, epoch, 'us-east', 0, seqNo, [e]);
 }
-
-export type { TestContext };

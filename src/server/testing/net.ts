@@ -27,7 +27,12 @@ export function httpJson<T = unknown>(
   method: string,
   path: string,
   body?: unknown,
-  opts: { timeoutMs?: number; raw?: string | Buffer; localAddress?: string } = {},
+  opts: {
+    timeoutMs?: number;
+    raw?: string | Buffer;
+    localAddress?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<HttpAnswer<T>> {
   return new Promise((resolve, reject) => {
     const payload = opts.raw ?? (body === undefined ? '' : JSON.stringify(body));
@@ -38,7 +43,11 @@ export function httpJson<T = unknown>(
       path,
       agent: false,
       localAddress: opts.localAddress,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(payload),
+        ...opts.headers,
+      },
     });
     const timer = setTimeout(
       () => req.destroy(new Error(`${method} ${path} took more than ${opts.timeoutMs ?? 5_000} ms`)),
