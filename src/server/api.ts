@@ -40,6 +40,14 @@ export function routes(c: ApiContext): Route[] {
     { method: 'POST', path: '/v1/session/read', handler: (r) => sessionRead(c, r) },
     { method: 'GET', path: '/v1/status', handler: () => nodeStatus(c) },
     { method: 'GET', path: '/v1/state', handler: (r) => replicaState(c, r.query) },
+    {
+      method: 'POST',
+      path: '/v1/admin/reconcile',
+      handler: () => {
+        c.replicas.reconcileNow();
+        return { started: true };
+      },
+    },
   ];
 }
 

@@ -21,20 +21,23 @@ async function main(): Promise<void> {
     const logger = log;
     process.on('uncaughtException', (err) => fatal(logger, err, 'uncaught exception'));
     process.on('unhandledRejection', (err) => fatal(logger, err as Error, 'unhandled rejection'));
-    const node = await TidalNode.start(config, args.region, log);
+    const running: { node?: TidalNode } = {};
     const stop = (signal: string): void => {
-      logger.info({ signal }, 'stopping');
+      logger.info({ signal, started: running.node !== undefined }, 'stopping');
       setTimeout(() => {
         logger.warn({ boundMs: STOP_BOUND_MS }, 'stop took too long; exiting');
         process.exit(0);
       }, STOP_BOUND_MS).unref();
-      node.stop().then(
+      // Still starting (waiting for etcd, say): every WAL append is already fsynced; just go.
+      if (!running.node) process.exit(0);
+      running.node.stop().then(
         () => process.exit(0),
         (err: Error) => fatal(logger, err, 'stop failed'),
       );
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    running.node = await TidalNode.start(config, args.region, log);
   } catch (err) {
     const e = err as Error;
     if (e instanceof ArgumentError || e instanceof ConfigError) {

@@ -134,6 +134,7 @@ export class RegionReplicas {
       return;
     }
     this.adopt(r);
+    this.heard[r.shard] = 0; // the new term's leader announces its own log end
     this.log.info(
       { shard: r.shard, source, from: before, to: { leader: r.leader, term: r.term } },
       'term change',
@@ -219,6 +220,11 @@ export class RegionReplicas {
   /** Counts a refusal that concerns the whole replication port (every shard's map shows it). */
   refusedOnPort(name: string): void {
     for (const m of this.refused) m[name] = (m[name] ?? 0) + 1;
+  }
+
+  /** Starts an anti-entropy round of every shard with every other region (POST /v1/admin/reconcile). */
+  reconcileNow(): void {
+    for (const db of this.dbs) if (!db.isClosed) db.reconcileNow();
   }
 
   close(): void {

@@ -80,7 +80,7 @@ test('tidal-node: three regions as processes', { timeout: 90_000 }, async (t) =>
     });
   try {
     etcd = await startEtcd();
-    d = await makeDeployment({ hosts: HOSTS, etcd: etcd.endpoint, shardCount: SHARDS });
+    d = await makeDeployment({ hosts: HOSTS, etcd: etcd.endpoint, shardCount: SHARDS, ackPolicy: 'quorum' });
     const dep = d;
     client = new Etcd3({ hosts: etcd.endpoint });
     for (const r of REGIONS) nodes.set(r, new NodeProcess(dep, r));
@@ -127,9 +127,10 @@ test('tidal-node: three regions as processes', { timeout: 90_000 }, async (t) =>
         assert.equal(w2.status, 200, w2.text);
         const all = await converged('every replica to hold both writes');
         assert.equal(all[0]!.shards[0]!.appliedSeqNo, 1);
-        assert.ok(
-          all.every((st) => st.peers!.filter((p) => p.connected).length === 2),
+        await waitUntil(
           'every pair of regions connected',
+          async () => (await statuses()).every((st) => st.peers!.every((p) => p.connected)),
+          { timeoutMs: 3_000 },
         );
         const r = await node('ap-south').call<{ score: number }>(
           'GET',
@@ -462,6 +463,40 @@ test('tidal-node: three regions as processes', { timeout: 90_000 }, async (t) =>
       assert.equal(ok.body.acceptedBy, 'eu-west');
       await converged('replication goes on');
     });
+
+    await step(
+      'etcd outage: nodes keep serving while etcd is down and follow a failover made after it returns',
+      async () => {
+        await etcd!.kill();
+        const during = await write('ap-south', { signal: 'click', entity: entityOn(1, 4), weight: 1 });
+        assert.equal(during.status, 200, during.text);
+        await new Promise((r) => setTimeout(r, 500));
+        for (const r of REGIONS) assert.ok(node(r).running, `${r} survived etcd going away`);
+        await etcd!.restart();
+        const all = await converged('a settled cluster');
+        const at = await readRecord(client!, dep.config.clusterId, 1);
+        const next = await failover(
+          client!,
+          dep.config.clusterId,
+          at,
+          'ap-south',
+          all[2]!.shards[1]!.appliedSeqNo + 1,
+        );
+        assert.ok(next, 'the CAS succeeded');
+        await waitUntil(
+          'ap-south to lead shard 1 in term 2, seen by every region',
+          async () => {
+            const s = await statuses();
+            return s.every((x) => x.shards[1]!.term === 2 && x.shards[1]!.leader === 'ap-south');
+          },
+          { timeoutMs: 5_000 },
+        );
+        const w = await write('us-east', { signal: 'click', entity: entityOn(1, 5), weight: 1 });
+        assert.equal(w.status, 200, w.text);
+        assert.equal(w.body.acceptedBy, 'ap-south');
+        await converged('every region with the new term’s write');
+      },
+    );
 
     await step('stop: SIGTERM stops every node with status 0 within 2 s', async () => {
       const results = await Promise.all(
