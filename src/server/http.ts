@@ -179,6 +179,7 @@ function readJson(req: http.IncomingMessage): Promise<unknown> {
       if (done) return;
       done = true;
       const text = Buffer.concat(chunks).toString('utf8');
+      if (text.trim() === '') return resolve(undefined); // no body: the handler says what it needs
       try {
         resolve(JSON.parse(text));
       } catch (err) {

@@ -24,6 +24,7 @@ import { FORWARDED_HEADER } from './http';
 import { RawPeer } from './testing/peer';
 import { waitUntil } from './testing/wait';
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 
 const HOSTS = { 'us-east': '127.0.0.2', 'eu-west': '127.0.0.3', 'ap-south': '127.0.0.4' };
 const REGIONS = Object.keys(HOSTS);
@@ -495,6 +496,71 @@ test('tidal-node: three regions as processes', { timeout: 90_000 }, async (t) =>
         assert.equal(w.status, 200, w.text);
         assert.equal(w.body.acceptedBy, 'ap-south');
         await converged('every region with the new term’s write');
+      },
+    );
+
+    await step(
+      'fencing: a deposed leader drops the suffix the new term does not have, and reports it',
+      async () => {
+        const before = await converged('a settled cluster');
+        const start = before[0]!.shards[1]!.appliedSeqNo + 1; // us-east's log end: the new term starts after it
+        const followers = [node('us-east'), node('eu-west')];
+        for (const f of followers) process.kill(f.pid, 'SIGSTOP');
+        let lost: WriteResponse;
+        try {
+          const w = await write('ap-south', { signal: 'click', entity: entityOn(1, 6), weight: 7 });
+          assert.equal(w.status, 200, w.text);
+          lost = w.body;
+          const at = await readRecord(client!, dep.config.clusterId, 1);
+          assert.ok(await failover(client!, dep.config.clusterId, at, 'us-east', start), 'the CAS succeeded');
+        } finally {
+          for (const f of followers) process.kill(f.pid, 'SIGCONT');
+        }
+        const commit = await node('ap-south').call<{ status: string; reason?: string }>(
+          'POST',
+          '/v1/commit',
+          {
+            ...pick(lost.ack),
+            timeoutMs: 3_000,
+          },
+        );
+        assert.equal(commit.body.status, 'refused', commit.text);
+        await waitUntil(
+          'ap-south to follow us-east in term 3',
+          async () => (await node('ap-south').status()).shards[1]!.term === 3,
+          { timeoutMs: 5_000 },
+        );
+        const state = await node('ap-south').call<StateResponse>('GET', '/v1/state?shard=1');
+        assert.deepEqual(
+          state.body.dropped.map((d) => [d.term, d.event.entity, d.event.seqNo]),
+          [[3, entityOn(1, 6), lost.ack.seqNo]],
+        );
+        const after = await converged('every region on the new term’s log');
+        assert.equal(after[2]!.shards[1]!.appliedSeqNo, start - 1, 'the dropped write is nowhere');
+        const ok = await write('ap-south', { signal: 'click', entity: entityOn(1, 7), weight: 1 });
+        assert.equal(ok.body.acceptedBy, 'us-east', ok.text);
+        assert.equal((await node('ap-south').call('POST', '/v1/admin/reconcile')).status, 200);
+      },
+    );
+
+    await step(
+      'start: a deployment that does not match what etcd holds under its cluster id is refused',
+      async () => {
+        const other = await makeDeployment({
+          hosts: { 'us-east': '127.0.0.5' },
+          etcd: etcd!.endpoint,
+          shardCount: 3,
+        });
+        try {
+          const cfg = { ...other.config, clusterId: dep.config.clusterId };
+          writeFileSync(other.file, JSON.stringify(cfg));
+          const n = new NodeProcess({ ...other, config: cfg }, 'us-east');
+          const exit = await n.exited(15_000);
+          assert.equal(exit.code, 1);
+          assert.match(n.logTail(), /TopologyMismatchError: etcd holds another topology/);
+        } finally {
+          other.remove();
+        }
       },
     );
 

@@ -64,7 +64,7 @@ export async function makeDeployment(o: DeploymentOptions): Promise<Deployment> 
 export class NodeProcess {
   child: ChildProcess;
   private exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private exited = false;
+  private hasExited = false;
 
   constructor(
     readonly deployment: Deployment,
@@ -90,7 +90,7 @@ export class NodeProcess {
     return this.child.pid!;
   }
   get running(): boolean {
-    return !this.exited;
+    return !this.hasExited;
   }
 
   /** Waits (bounded) until the node answers /v1/status. */
@@ -98,7 +98,7 @@ export class NodeProcess {
     return waitUntil(
       `${this.region} (pid ${this.pid}) to answer /v1/status`,
       async () => {
-        if (this.exited) throw new Error(`${this.region} exited; log tail: ${this.logTail()}`);
+        if (this.hasExited) throw new Error(`${this.region} exited; log tail: ${this.logTail()}`);
         const r = await this.call<StatusResponse>('GET', '/v1/status', undefined, 1_000);
         return r.status === 200 ? r.body : undefined;
       },
@@ -123,14 +123,14 @@ export class NodeProcess {
 
   /** SIGKILL, waited for. */
   async kill(): Promise<void> {
-    if (this.exited) return;
+    if (this.hasExited) return;
     this.child.kill('SIGKILL');
     await this.exit;
   }
 
   /** SIGTERM; SIGKILL after `boundMs`. Returns the exit code (null when killed). */
   async stop(boundMs = 3_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-    if (this.exited) return this.exit;
+    if (this.hasExited) return this.exit;
     this.child.kill('SIGTERM');
     const t = setTimeout(() => this.child.kill('SIGKILL'), boundMs);
     const r = await this.exit;
@@ -138,9 +138,17 @@ export class NodeProcess {
     return r;
   }
 
+  /** Waits (bounded) for the process to exit by itself; SIGKILL past the bound. */
+  async exited(timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    const t = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    const r = await this.exit;
+    clearTimeout(t);
+    return r;
+  }
+
   /** Starts the region's node again on the same data dir (after kill or stop). */
   restart(): void {
-    if (!this.exited) throw new Error(`${this.region} is running; kill or stop it first`);
+    if (!this.hasExited) throw new Error(`${this.region} is running; kill or stop it first`);
     this.child = this.spawn();
     this.exit = this.watchExit();
   }
@@ -154,7 +162,7 @@ export class NodeProcess {
   }
 
   private spawn(): ChildProcess {
-    this.exited = false;
+    this.hasExited = false;
     return spawn(
       process.execPath,
       [NODE_BIN, '--region', this.region, '--config', this.deployment.file, '--log', this.logFile],
@@ -168,7 +176,7 @@ export class NodeProcess {
     child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4_000)));
     return new Promise((resolve) =>
       child.once('exit', (code, signal) => {
-        this.exited = true;
+        this.hasExited = true;
         if (stderr) fs.appendFileSync(this.logFile, `\n[stderr]\n${stderr}`);
         resolve({ code, signal });
       }),
