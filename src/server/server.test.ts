@@ -23,7 +23,7 @@ import { makeDeployment, NODE_BIN, NodeProcess, type Deployment } from './testin
 import { FORWARDED_HEADER } from './http';
 import { RawPeer } from './testing/peer';
 import { waitUntil } from './testing/wait';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 
 const HOSTS = { 'us-east': '127.0.0.2', 'eu-west': '127.0.0.3', 'ap-south': '127.0.0.4' };
@@ -40,19 +40,26 @@ function entityOn(shard: number, n: number, prefix = 'e'): string {
   }
 }
 
-test('cli: argument errors exit with status 2 and say what is wrong', () => {
-  const r = spawnSync(process.execPath, [NODE_BIN, '--region', 'us-east'], {
-    encoding: 'utf8',
-    timeout: 15_000,
-  });
-  assert.equal(r.status, 2);
-  assert.match(r.stderr, /ArgumentError: --config is required/);
-  const r2 = spawnSync(process.execPath, [NODE_BIN, '--region', 'us-east', '--config', '/nonexistent.json'], {
-    encoding: 'utf8',
-    timeout: 15_000,
-  });
-  assert.equal(r2.status, 2);
-  assert.match(r2.stderr, /ConfigError: deployment file \/nonexistent.json: cannot be read/);
+test('cli: argument and deployment-file errors exit with status 2 and say what is wrong', async () => {
+  const run = (args: string[]): Promise<{ code: number | null; stderr: string }> =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, [NODE_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      child.once('exit', (code) => {
+        clearTimeout(t);
+        resolve({ code, stderr });
+      });
+    });
+  const [noConfig, missingFile] = await Promise.all([
+    run(['--region', 'us-east']),
+    run(['--region', 'us-east', '--config', '/nonexistent.json']),
+  ]);
+  assert.equal(noConfig.code, 2);
+  assert.match(noConfig.stderr, /ArgumentError: --config is required/);
+  assert.equal(missingFile.code, 2);
+  assert.match(missingFile.stderr, /ConfigError: deployment file \/nonexistent.json: cannot be read/);
 });
 
 test('tidal-node: three regions as processes', { timeout: 90_000 }, async (t) => {
@@ -303,27 +310,46 @@ test('tidal-node: three regions as processes', { timeout: 90_000 }, async (t) =>
       },
     );
 
-    await step('crash: SIGKILL and restart recovers the WAL, then catches up', async () => {
-      const n = node('eu-west');
-      await n.kill();
-      const during = await write('us-east', {
-        signal: 'click',
-        entity: entityOn(0, 3),
-        weight: 5,
-        timeMs: 2_000_000,
-      });
-      assert.equal(during.status, 200, during.text);
-      n.restart();
-      const st = await n.ready();
-      const events = st.shards.reduce((s, x) => s + x.recovery.events, 0);
-      assert.ok(events > 0, `recovery found events: ${JSON.stringify(st.shards.map((x) => x.recovery))}`);
-      const r = await n.call<{ score: number }>(
-        'GET',
-        `/v1/read?entity=${entityOn(0, 0)}&signal=click&atMs=1000000`,
-      );
-      assert.ok(Math.abs(r.body.score - 2) < 1e-9, `the score is back from the WAL: ${r.text}`);
-      await converged('the restarted region catches up with the write it missed');
-    });
+    await step(
+      'crash: SIGKILL of a follower and of the leader; restarts recover the WAL and catch up; meanwhile writes are refused with 503',
+      async () => {
+        const [follower, leader] = [node('eu-west'), node('us-east')];
+        await follower.kill();
+        const missed = await write('us-east', {
+          signal: 'click',
+          entity: entityOn(0, 3),
+          weight: 5,
+          timeMs: 2_000_000,
+        });
+        assert.equal(missed.status, 200, missed.text);
+        await leader.kill();
+        const w = await write('ap-south', { signal: 'click', entity: entityOn(0, 8), weight: 1 });
+        const body = w.body as unknown as ErrorBody;
+        assert.equal(w.status, 503, w.text);
+        assert.equal(body.error.name, 'UnavailableError');
+        assert.match(body.error.message, /cannot reach the leader in us-east/);
+        follower.restart();
+        leader.restart();
+        for (const n of [follower, leader]) {
+          const st = await n.ready();
+          const events = st.shards.reduce((s, x) => s + x.recovery.events, 0);
+          assert.ok(
+            events > 0,
+            `${n.region} recovered events: ${JSON.stringify(st.shards.map((x) => x.recovery))}`,
+          );
+          const r = await n.call<{ score: number }>(
+            'GET',
+            `/v1/read?entity=${entityOn(0, 0)}&signal=click&atMs=1000000`,
+          );
+          assert.ok(
+            Math.abs(r.body.score - 2) < 1e-9,
+            `${n.region}: the score is back from the WAL: ${r.text}`,
+          );
+        }
+        const all = await converged('the restarted follower catches up with the write it missed');
+        assert.equal(all[1]!.shards[0]!.appliedSeqNo, missed.body.ack.seqNo);
+      },
+    );
 
     await step(
       'sessions: a replica behind the mark waits then refuses, or redirects to the leader',
@@ -382,19 +408,6 @@ test('tidal-node: three regions as processes', { timeout: 90_000 }, async (t) =>
         assert.ok(performance.now() - t0 < 3_000, `caught up in ${Math.round(performance.now() - t0)} ms`);
       },
     );
-
-    await step('leader down: under leader-only a write through a follower is refused with 503', async () => {
-      const leader = node('us-east');
-      await leader.kill();
-      const w = await write('ap-south', { signal: 'click', entity: entityOn(0, 8), weight: 1 });
-      const body = w.body as unknown as ErrorBody;
-      assert.equal(w.status, 503, w.text);
-      assert.equal(body.error.name, 'UnavailableError');
-      assert.match(body.error.message, /cannot reach the leader in us-east/);
-      leader.restart();
-      await leader.ready();
-      await converged('the leader back, nothing written meanwhile');
-    });
 
     await step(
       'failover: a CAS in etcd makes eu-west lead shard 0; us-east is fenced and forwards',
