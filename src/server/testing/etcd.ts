@@ -59,8 +59,13 @@ export class EtcdHandle {
     return `http://${this.host}:${this.clientPort}`;
   }
 
-  get pid(): number | undefined {
-    return this.child?.pid;
+  /** The running (or last) etcd process. */
+  get process(): ChildProcess {
+    return this.child!;
+  }
+
+  get pid(): number {
+    return this.child!.pid!;
   }
 
   get logFile(): string {
