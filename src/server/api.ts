@@ -15,6 +15,7 @@ import {
   WriteNotCommittedError,
   type WriteAck,
 } from '../engine';
+import { int, nonNegative, num, object, optNum, optStr, queryStr, str } from './body';
 import { queryTime, shardOf, type ApiContext } from './context';
 import { Relayed, type Request, type Route } from './http';
 import type {
@@ -252,63 +253,6 @@ async function sessionRead(c: ApiContext, req: Request): Promise<SessionReadResp
     if (!ready()) throw new StaleReadError(c.region, shard, db.appliedSeqNo(), mark.seqNo, waitedMs);
   }
   return { ...readAt(c, entity, signal, tenant, atMs), servedBy: c.region };
-}
-
-// --- checking a body --------------------------------------------------------------------------
-
-type Body = Record<string, unknown>;
-
-function object(x: unknown, what: string): Body {
-  if (typeof x !== 'object' || x === null || Array.isArray(x))
-    throw new InvalidInputError(`${what} body`, x, 'a JSON object (see protocol.ts)');
-  return x as Body;
-}
-
-function str(b: Body, f: string): string {
-  const v = b[f];
-  if (typeof v !== 'string') throw new InvalidInputError(f, v, 'a string is required');
-  return v;
-}
-
-function optStr(b: Body, f: string): string | undefined {
-  const v = b[f];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw new InvalidInputError(f, v, 'a string (or leave it out)');
-  return v;
-}
-
-function num(b: Body, f: string): number {
-  const v = b[f];
-  if (typeof v !== 'number' || !Number.isFinite(v))
-    throw new InvalidInputError(f, v, 'a finite number is required');
-  return v;
-}
-
-function optNum(b: Body, f: string): number | undefined {
-  const v = b[f];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v))
-    throw new InvalidInputError(f, v, 'a finite number (or leave it out)');
-  return v;
-}
-
-function int(b: Body, f: string, min: number): number {
-  const v = b[f];
-  if (!Number.isSafeInteger(v) || (v as number) < min)
-    throw new InvalidInputError(f, v, `an integer ≥ ${min}`);
-  return v as number;
-}
-
-function nonNegative(b: Body, f: string): number {
-  const v = num(b, f);
-  if (v < 0) throw new InvalidInputError(f, v, 'a number of ms ≥ 0');
-  return v;
-}
-
-function queryStr(q: URLSearchParams, f: string): string {
-  const v = q.get(f);
-  if (v === null) throw new InvalidInputError(f, undefined, `the query parameter ${f} is required`);
-  return v;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -175,10 +175,7 @@ export class RegionReplicas {
         epoch = h.epoch;
         if (from === this.cp.leaderOf(shard) && h.epoch === this.cp.epochOf(shard)) {
           const last = h.firstSeqNo + h.eventCount - 1;
-          if (last > this.heard[shard]!) {
-            this.heard[shard] = last;
-            this.cp.lag.leaderAppended(shard, last, this.clock.nowMs(), []);
-          }
+          if (last > this.heard[shard]!) this.heard[shard] = last;
         }
       } catch {
         // a corrupt batch: the engine refuses and counts it
