@@ -21,6 +21,8 @@ export interface DeploymentOptions {
   leaders?: string[];
   ackPolicy?: DeploymentConfig['ackPolicy'];
   partitionPolicy?: DeploymentConfig['partitionPolicy'];
+  /** Default: 0 (off). */
+  reconcileEveryMs?: number;
   schema?: DeploymentConfig['schema'];
   clusterId?: string;
 }
@@ -50,7 +52,7 @@ export async function makeDeployment(o: DeploymentOptions): Promise<Deployment> 
     ackPolicy: o.ackPolicy ?? 'leader',
     partitionPolicy: o.partitionPolicy ?? 'leader-only',
     idempotencyRetentionMs: 600_000,
-    reconcileEveryMs: 0,
+    reconcileEveryMs: o.reconcileEveryMs ?? 0,
     maxDriftMs: 1_000,
     tenants: {},
     etcd: [o.etcd],
