@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ControlPlane } from '../engine';
 import { parseArgs } from './args';
 import { checkConfig } from './config';
 import { parseRecord } from './control';
@@ -93,30 +92,4 @@ test('control: shard records from etcd are checked against the deployment', () =
     parseRecord(JSON.stringify({ ...r, termLeaders: [[2, 'mars']] }), good) as string,
     /termLeaders/,
   );
-});
-
-test('control plane: adopting a record moves leader, epoch and epoch starts forward only', () => {
-  const cp = new ControlPlane({ regions: ['us-east', 'eu-west'], shardCount: 2 }, () => 'us-east');
-  const rec = {
-    leader: 'eu-west',
-    epoch: 3,
-    epochStarts: [
-      [1, 1],
-      [2, 4],
-      [3, 9],
-    ] as [number, number][],
-    epochLeaders: [
-      [2, 'us-east'],
-      [3, 'eu-west'],
-    ] as [number, string][],
-  };
-  assert.equal(cp.adopt(0, rec), true);
-  assert.deepEqual(
-    [cp.leaderOf(0), cp.epochOf(0), cp.epochStart(0, 3), cp.leaderAt(0, 3)],
-    ['eu-west', 3, 9, 'eu-west'],
-  );
-  assert.equal(cp.adopt(0, { ...rec, leader: 'us-east', epoch: 2 }), false, 'an older record is ignored');
-  assert.equal(cp.leaderOf(0), 'eu-west');
-  assert.equal(cp.leaderOf(1), 'us-east', 'other shards untouched');
-  assert.throws(() => cp.adopt(0, { ...rec, leader: 'mars', epoch: 4 }), /not a region/);
 });
