@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import { parseArgs } from './args';
 import { loadConfig } from './config';
-import { ArgumentError, ConfigError } from './errors';
+import { ArgumentError, ConfigError, USAGE } from './errors';
 import { makeLogger } from './log';
 import { TidalNode } from './node';
 
@@ -15,6 +15,10 @@ const STOP_BOUND_MS = 1_500;
 async function main(): Promise<void> {
   let log: Logger | undefined;
   try {
+    if (process.argv.includes('--help')) {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    }
     const args = parseArgs(process.argv.slice(2));
     const config = loadConfig(args.config, args.region);
     log = makeLogger(args.region, args.log);
