@@ -22,6 +22,7 @@ import type {
   AckBody,
   CommitResponse,
   ReadResponse,
+  ReconcileResponse,
   SessionMark,
   SessionReadResponse,
   WriteResponse,
@@ -46,7 +47,8 @@ export function routes(c: ApiContext): Route[] {
       path: '/v1/admin/reconcile',
       handler: () => {
         c.replicas.reconcileNow();
-        return { started: true };
+        const answer: ReconcileResponse = { started: true };
+        return answer;
       },
     },
   ];
