@@ -25,6 +25,7 @@ import { RawPeer } from './testing/peer';
 import { waitUntil } from './testing/wait';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import * as net from 'node:net';
 
 const HOSTS = { 'us-east': '127.0.0.2', 'eu-west': '127.0.0.3', 'ap-south': '127.0.0.4' };
 const REGIONS = Object.keys(HOSTS);
@@ -275,6 +276,17 @@ test(
             assert.equal(r.body?.error?.name, name, `${what}: ${r.text}`);
             assert.ok(r.body.error.message.length > 10, `${what}: the message says what was wrong`);
           }
+          // Not HTTP at all: a 400 with an ErrorBody, and the connection closed.
+          const garbage = await new Promise<string>((resolve, reject) => {
+            const sock = net.connect({ host: n.host, port: n.httpPort }, () => sock.end('GARBAGE\r\n\r\n'));
+            let text = '';
+            sock.on('data', (c: Buffer) => (text += c.toString()));
+            sock.on('close', () => resolve(text));
+            sock.on('error', reject);
+            sock.setTimeout(2_000, () => sock.destroy(new Error('no answer to a malformed request')));
+          });
+          assert.match(garbage, /^HTTP\/1\.1 400 /);
+          assert.match(garbage, /"name":"InvalidInputError"/);
           assert.deepEqual(digests(await statuses()), before, 'no bad request changed any replica');
           const ok = await write('eu-west', { signal: 'view', entity: entityOn(1, 1), weight: 1 });
           assert.equal(ok.status, 200, `the node keeps serving: ${ok.text}`);
