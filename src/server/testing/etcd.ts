@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { trackChild, trackDir, untrackDir } from './leftovers';
 import { freePort, httpJson } from './net';
 import { waitUntil } from './wait';
 
@@ -38,7 +39,7 @@ export class EtcdHandle {
 
   static async start(opts: { host?: string; startTimeoutMs?: number } = {}): Promise<EtcdHandle> {
     const host = opts.host ?? '127.0.0.1';
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidal-etcd-'));
+    const dataDir = trackDir(fs.mkdtempSync(path.join(os.tmpdir(), 'tidal-etcd-')));
     const h = new EtcdHandle(
       host,
       await freePort(host),
@@ -94,6 +95,7 @@ export class EtcdHandle {
       clearTimeout(t);
     }
     fs.rmSync(this.dataDir, { recursive: true, force: true });
+    untrackDir(this.dataDir);
   }
 
   private async launch(): Promise<void> {
@@ -111,6 +113,7 @@ export class EtcdHandle {
       { stdio: ['ignore', out, out] },
     );
     fs.closeSync(out);
+    trackChild(child);
     this.child = child;
     this.exited = false;
     this.gone = new Promise<void>((r) =>

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DeploymentConfig, StatusResponse } from '../protocol';
+import { trackChild, trackDir, untrackDir } from './leftovers';
 import { freePort, httpJson } from './net';
 import { waitUntil } from './wait';
 
@@ -37,7 +38,7 @@ export interface Deployment {
 
 /** Writes a deployment file with free ports on each region's host. */
 export async function makeDeployment(o: DeploymentOptions): Promise<Deployment> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidal-node-'));
+  const dir = trackDir(fs.mkdtempSync(path.join(os.tmpdir(), 'tidal-node-')));
   const regions: DeploymentConfig['regions'] = {};
   for (const [region, host] of Object.entries(o.hosts))
     regions[region] = { host, httpPort: await freePort(host), replicationPort: await freePort(host) };
@@ -60,7 +61,11 @@ export async function makeDeployment(o: DeploymentOptions): Promise<Deployment> 
   };
   const file = path.join(dir, 'deployment.json');
   fs.writeFileSync(file, JSON.stringify(config, null, 2));
-  return { config, file, dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  const remove = (): void => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    untrackDir(dir);
+  };
+  return { config, file, dir, remove };
 }
 
 export class NodeProcess {
@@ -165,11 +170,13 @@ export class NodeProcess {
 
   private spawn(): ChildProcess {
     this.hasExited = false;
-    return spawn(
+    const child = spawn(
       process.execPath,
       [NODE_BIN, '--region', this.region, '--config', this.deployment.file, '--log', this.logFile],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
+    trackChild(child);
+    return child;
   }
 
   private watchExit(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
