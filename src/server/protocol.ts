@@ -21,6 +21,14 @@ export const PROTOCOL_VERSION = 1;
 /** Largest request body a node reads; a larger one is refused with 413 and nothing is applied. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/**
+ * (Added.) Header a node sets on a call it forwards to another region's node (a write to its
+ * shard's leader, a redirected session read, a commit asked of the write's leader). A node never
+ * forwards such a call again: a forwarded write reaching a node that does not lead the shard is
+ * refused with NodeStateError (409). Clients do not set it.
+ */
+export const FORWARDED_HEADER = 'x-tidal-forwarded-by';
+
 // --- the deployment file (`tidal-node --region R --config FILE`) --------------------------------
 
 export interface RegionAddress {
@@ -165,6 +173,14 @@ export interface SessionReadResponse extends ReadResponse {
   servedBy: string;
 }
 
+/**
+ * (Added.) POST /v1/admin/reconcile (no body) — starts an anti-entropy round of every shard with
+ * every other region now, besides the periodic ones (`reconcileEveryMs`).
+ */
+export interface ReconcileResponse {
+  started: true;
+}
+
 // --- status and state (what the checkers read) ------------------------------------------------
 
 export interface ShardStatus {
@@ -182,6 +198,21 @@ export interface ShardStatus {
   recovery: { segments: number; batches: number; events: number; truncatedBytes: number };
   /** Messages refused (bad frames, stale terms, unknown peers), by error name. */
   refused: Record<string, number>;
+  /** (Added.) The shard's leader as this node last heard it from etcd. */
+  leader?: string;
+  /** (Added.) Events this replica dropped when a new term cut its suffix (see /v1/state). */
+  dropped?: number;
+}
+
+/** (Added.) One peer region's replication connection, as this node sees it. */
+export interface PeerStatus {
+  region: string;
+  connected: boolean;
+  /** Handshakes completed since the node started. */
+  connects: number;
+  /** Engine messages sent to it, and dropped while it was unreachable (the shipper resends). */
+  sent: number;
+  dropped: number;
 }
 
 /** GET /v1/status */
@@ -195,6 +226,13 @@ export interface StatusResponse {
   clockMs: number;
   startedAtMs: number;
   shards: ShardStatus[];
+  /** (Added.) The replication connection to each other region. */
+  peers?: PeerStatus[];
+  /**
+   * (Added.) Refusals on the replication port that concern no one shard (unknown peers, bad
+   * frames), by error name; each is also counted in every shard's `refused`.
+   */
+  refused?: Record<string, number>;
 }
 
 /** One (tenant, entity, signal) of a replica's CRDT state. */
