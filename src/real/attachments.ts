@@ -46,7 +46,10 @@ function tail(file: string): string | undefined {
   }
 }
 
-export function collectAttachments(src: AttachmentSources, records: readonly ShardRecord[]): ExtraAttachment[] {
+export function collectAttachments(
+  src: AttachmentSources,
+  records: readonly ShardRecord[],
+): ExtraAttachment[] {
   const out: ExtraAttachment[] = [];
   for (const region of src.regions) {
     const spec = src.supervisor.process(region).spec;
@@ -72,7 +75,11 @@ export function collectAttachments(src: AttachmentSources, records: readonly Sha
   out.push({
     name: 'processes.json',
     mediaType: 'application/json',
-    body: JSON.stringify({ startedAtMs: src.time.startWallMs, processes, restarts: src.restarts, leadership: records }, null, 2),
+    body: JSON.stringify(
+      { startedAtMs: src.time.startWallMs, processes, restarts: src.restarts, leadership: records },
+      null,
+      2,
+    ),
   });
   return out;
 }

@@ -33,7 +33,11 @@ export interface Deployment {
 }
 
 /** Builds the deployment of `config` on disk (nothing runs yet); `etcd` is the run's etcd. */
-export async function makeDeployment(config: ClusterConfig, regions: readonly string[], etcd: string): Promise<Deployment> {
+export async function makeDeployment(
+  config: ClusterConfig,
+  regions: readonly string[],
+  etcd: string,
+): Promise<Deployment> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), TEMP_PREFIX));
   try {
     const addresses: Record<string, RegionAddress> = {};

@@ -58,7 +58,12 @@ export class EtcdServer {
   /** The etcd version (`etcd --version`'s first line). */
   version(): string {
     const r = spawnSync(ETCD_BIN, ['--version'], { encoding: 'utf8', timeout: 5_000 });
-    return (r.stdout ?? '').split('\n')[0]?.replace(/^etcd Version:\s*/, '').trim() || 'unknown';
+    return (
+      (r.stdout ?? '')
+        .split('\n')[0]
+        ?.replace(/^etcd Version:\s*/, '')
+        .trim() || 'unknown'
+    );
   }
 
   private spawn(): void {
@@ -84,8 +89,7 @@ export class EtcdServer {
   }
 
   private async healthy(): Promise<true | undefined> {
-    if (this.exited)
-      throw new RealTimeoutError('etcd start-up', 0, `etcd exited; see ${this.logFile}`);
+    if (this.exited) throw new RealTimeoutError('etcd start-up', 0, `etcd exited; see ${this.logFile}`);
     const res = await fetch(`${this.clientUrl}/health`, { signal: AbortSignal.timeout(1_000) });
     const body = (await res.json()) as { health?: string };
     return body.health === 'true' ? true : undefined;

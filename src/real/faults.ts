@@ -46,7 +46,12 @@ export class RealNemesis {
 
   private host(region: string): string {
     const h = this.hosts.get(region);
-    if (!h) throw new InvalidInputError('region', region, `not one of the regions (${[...this.hosts.keys()].join(', ')})`);
+    if (!h)
+      throw new InvalidInputError(
+        'region',
+        region,
+        `not one of the regions (${[...this.hosts.keys()].join(', ')})`,
+      );
     return h;
   }
 
@@ -56,7 +61,9 @@ export class RealNemesis {
     if (!oneWay) rules.push({ from: this.host(to), to: this.host(from), probability: 1 });
     const label = oneWay ? `cut ${from} → ${to}` : `partition ${from} ⇹ ${to}`;
     for (const r of rules) this.firewall.add(r, label);
-    const span = this.timeline.open(oneWay ? { kind: 'one-way-partition', from, to } : { kind: 'partition', between: [from, to] });
+    const span = this.timeline.open(
+      oneWay ? { kind: 'one-way-partition', from, to } : { kind: 'partition', between: [from, to] },
+    );
     const list = this.partitions;
     const heal = (): void => {
       const i = list.indexOf(p);
@@ -150,8 +157,17 @@ export class RealNemesis {
     const rules: DropRule[] = [];
     if (rate > 0)
       for (const [from, to] of pairs)
-        rules.push(this.firewall.add({ from: this.host(from), to: this.host(to), probability: rate }, `loss ${from} → ${to} ${rate}`));
-    const span = this.timeline.open({ kind: 'network-faults', link: link ? { from: link.from, to: link.to } : undefined, faults: { ...faults } });
+        rules.push(
+          this.firewall.add(
+            { from: this.host(from), to: this.host(to), probability: rate },
+            `loss ${from} → ${to} ${rate}`,
+          ),
+        );
+    const span = this.timeline.open({
+      kind: 'network-faults',
+      link: link ? { from: link.from, to: link.to } : undefined,
+      faults: { ...faults },
+    });
     this.linkFaults.set(key, { rules, span });
     this.time.moved();
   }
@@ -184,7 +200,11 @@ export class RealNemesis {
     this.timeline.close(prev?.span);
     this.skews.delete(region);
     this.writeClock(region, ms);
-    if (ms !== 0) this.skews.set(region, { ms, span: this.timeline.open({ kind: 'clock-skew', region, skewMs: ms, driftMsPerS: 0 }) });
+    if (ms !== 0)
+      this.skews.set(region, {
+        ms,
+        span: this.timeline.open({ kind: 'clock-skew', region, skewMs: ms, driftMsPerS: 0 }),
+      });
     this.time.moved();
     await this.verifyClock(region);
   }
@@ -218,12 +238,25 @@ export class RealNemesis {
       if (!s) return;
       seen = s.clockMs - (before + after) / 2;
       if (Math.abs(seen - want) <= SKEW_TOLERANCE_MS + (after - before) / 2) {
-        this.log.info({ region, skewMs: this.skewOf(region), offsetMs: this.time.offsetMs, seenMs: Math.round(seen), pid: s.pid }, 'node clock verified');
+        this.log.info(
+          {
+            region,
+            skewMs: this.skewOf(region),
+            offsetMs: this.time.offsetMs,
+            seenMs: Math.round(seen),
+            pid: s.pid,
+          },
+          'node clock verified',
+        );
         return;
       }
       await sleep(50);
     }
-    throw new RealTimeoutError(`${region}'s clock to read ${want} ms off true time`, 3 * 1_000, `it reads ${Math.round(seen)} ms off; is the node running under libfaketime?`);
+    throw new RealTimeoutError(
+      `${region}'s clock to read ${want} ms off true time`,
+      3 * 1_000,
+      `it reads ${Math.round(seen)} ms off; is the node running under libfaketime?`,
+    );
   }
 
   /** Heals every partition, flapping link, loss and skew (crashes are the supervisor's). */

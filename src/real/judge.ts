@@ -33,7 +33,13 @@ export async function readReplicas(run: JudgedRun, atMs: number): Promise<Report
   const reads: Promise<void>[] = [];
   for (const region of run.regions)
     for (let shard = 0; shard < shards; shard++) {
-      const r: ReportedReplica = { name: `${region}/${shard}`, region, shard, up: run.supervisor.isUp(region), state: undefined };
+      const r: ReportedReplica = {
+        name: `${region}/${shard}`,
+        region,
+        shard,
+        up: run.supervisor.isUp(region),
+        state: undefined,
+      };
       out.push(r);
       if (r.up)
         reads.push(

@@ -31,7 +31,10 @@ export class Leadership {
     const d = this.deployment;
     const topology = JSON.stringify({ regions: Object.keys(d.regions), shardCount: d.shardCount });
     await this.bounded(
-      this.client.if(topologyKey(d.clusterId), 'Create', '==', 0).then(this.client.put(topologyKey(d.clusterId)).value(topology)).commit(),
+      this.client
+        .if(topologyKey(d.clusterId), 'Create', '==', 0)
+        .then(this.client.put(topologyKey(d.clusterId)).value(topology))
+        .commit(),
       'topology',
     );
     for (let shard = 0; shard < d.shardCount; shard++) {
@@ -39,7 +42,10 @@ export class Leadership {
       const rec: ShardRecord = { shard, leader, term: 1, termStarts: [[1, 1]], termLeaders: [[1, leader]] };
       const key = shardKey(d.clusterId, shard);
       await this.bounded(
-        this.client.if(key, 'Create', '==', 0).then(this.client.put(key).value(JSON.stringify(rec))).commit(),
+        this.client
+          .if(key, 'Create', '==', 0)
+          .then(this.client.put(key).value(JSON.stringify(rec)))
+          .commit(),
         `shard ${shard}`,
       );
     }
@@ -65,7 +71,10 @@ export class Leadership {
   async compareAndSwap(shard: number, modRevision: string, next: ShardRecord): Promise<boolean> {
     const key = shardKey(this.deployment.clusterId, shard);
     const res = await this.bounded(
-      this.client.if(key, 'Mod', '==', modRevision).then(this.client.put(key).value(JSON.stringify(next))).commit(),
+      this.client
+        .if(key, 'Mod', '==', modRevision)
+        .then(this.client.put(key).value(JSON.stringify(next)))
+        .commit(),
       `compare-and-swap ${key}`,
     );
     return res.succeeded;

@@ -36,5 +36,8 @@ export function whyNotPrivateNetns(env: NodeJS.ProcessEnv = process.env): string
 export function assertPrivateNetns(): void {
   const why = whyNotPrivateNetns();
   if (why)
-    throw new PrerequisiteError('a private network namespace for its firewall rules', `${why}; refusing to touch iptables`);
+    throw new PrerequisiteError(
+      'a private network namespace for its firewall rules',
+      `${why}; refusing to touch iptables`,
+    );
 }

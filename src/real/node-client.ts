@@ -100,7 +100,10 @@ export class NodeClient {
     return this.call('POST', '/v1/commit', req, req.timeoutMs + CALL_TIMEOUT_MS, req.shard);
   }
 
-  read(q: { entity: string; signal: string; tenant?: string; atMs?: number }, shard: number): Promise<ReadResponse> {
+  read(
+    q: { entity: string; signal: string; tenant?: string; atMs?: number },
+    shard: number,
+  ): Promise<ReadResponse> {
     const p = new URLSearchParams({ entity: q.entity, signal: q.signal });
     if (q.tenant !== undefined) p.set('tenant', q.tenant);
     if (q.atMs !== undefined) p.set('atMs', String(q.atMs));
@@ -116,7 +119,13 @@ export class NodeClient {
   }
 
   /** One call; a refusal throws the engine's error, silence throws `UnavailableError`. */
-  async call<T>(method: 'GET' | 'POST', path: string, body: unknown, timeoutMs: number, shard = 0): Promise<T> {
+  async call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    timeoutMs: number,
+    shard = 0,
+  ): Promise<T> {
     let res: Response;
     try {
       res = await fetch(`${this.baseUrl}${path}`, {
@@ -133,13 +142,19 @@ export class NodeClient {
     try {
       text = await res.text();
     } catch (err) {
-      throw new UnavailableError(this.region, shard, `its node's answer to ${path} broke off (${(err as Error).name})`);
+      throw new UnavailableError(
+        this.region,
+        shard,
+        `its node's answer to ${path} broke off (${(err as Error).name})`,
+      );
     }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      throw new ProtocolError(`${this.region} answered ${method} ${path} with ${res.status} and no JSON: ${text.slice(0, 200)}`);
+      throw new ProtocolError(
+        `${this.region} answered ${method} ${path} with ${res.status} and no JSON: ${text.slice(0, 200)}`,
+      );
     }
     if (res.ok) return json as T;
     if (isErrorBody(json)) throw errorFromBody(json, res.status, this.region);

@@ -65,7 +65,12 @@ export class NodeProcess {
       this.exitedAt = undefined;
       child.once('exit', (code, signal) => {
         this.exitedAt = Date.now();
-        this.events.push({ atMs: Date.now(), event: 'exited', pid: child.pid, detail: `code ${code} signal ${signal}` });
+        this.events.push({
+          atMs: Date.now(),
+          event: 'exited',
+          pid: child.pid,
+          detail: `code ${code} signal ${signal}`,
+        });
       });
       child.once('error', (err) => {
         this.exitedAt ??= Date.now();

@@ -96,7 +96,12 @@ export class RealObservations {
         const lagEvents = this.progress.lagIn(statuses, region, shard);
         if (prev?.following && prev.lagEvents === lagEvents) continue;
         const stint = prev === undefined ? 0 : prev.following ? prev.stint : prev.stint + 1;
-        const behindSinceMs = lagEvents === 0 ? undefined : (prev?.following && prev.behindSinceMs !== undefined ? prev.behindSinceMs : now);
+        const behindSinceMs =
+          lagEvents === 0
+            ? undefined
+            : prev?.following && prev.behindSinceMs !== undefined
+              ? prev.behindSinceMs
+              : now;
         this.series.set(name, { lagEvents, stint, following: true, behindSinceMs });
         this.push({ timeMs: now, replica: name, region, lagEvents, stint });
       }
@@ -109,8 +114,22 @@ export class RealObservations {
           const before = this.refusedSeen.get(key) ?? 0;
           if (count <= before) continue;
           this.refusedSeen.set(key, count);
-          const error = errorFromBody({ error: { name, message: `${region}/${sh.shard} refused ${count - before} message(s) with ${name} (status count ${count})` } }, 200, region);
-          this.rejections.push({ atMs: now, replica: `${region}/${sh.shard}`, from: 'a peer', error: error as Rejection['error'] });
+          const error = errorFromBody(
+            {
+              error: {
+                name,
+                message: `${region}/${sh.shard} refused ${count - before} message(s) with ${name} (status count ${count})`,
+              },
+            },
+            200,
+            region,
+          );
+          this.rejections.push({
+            atMs: now,
+            replica: `${region}/${sh.shard}`,
+            from: 'a peer',
+            error: error as Rejection['error'],
+          });
           if (this.rejections.length > MAX_REJECTIONS) this.rejections.shift();
           this.log.warn({ replica: `${region}/${sh.shard}`, error: name, count }, 'messages refused');
         }
@@ -134,7 +153,10 @@ export class RealObservations {
   /** The state the report shows, from one sample of every node now; scores read through `score`. */
   async snapshot(
     maxScores: number,
-    score: (region: string, w: { tenant: string; entity: string; signal: string }) => Promise<number | undefined>,
+    score: (
+      region: string,
+      w: { tenant: string; entity: string; signal: string },
+    ) => Promise<number | undefined>,
   ): Promise<ClusterSnapshot> {
     const statuses = await this.sample();
     const now = this.now();
@@ -162,8 +184,13 @@ export class RealObservations {
     const scores: ScoreSample[] = [];
     for (const w of picked.values()) {
       const byRegion: Record<string, number | undefined> = {};
-      for (const region of this.regions) byRegion[region] = statuses.get(region) ? await score(region, w).catch(() => undefined) : undefined;
-      scores.push({ entity: w.tenant ? `${w.tenant}/${w.entity}` : w.entity, signal: w.signal, scores: byRegion });
+      for (const region of this.regions)
+        byRegion[region] = statuses.get(region) ? await score(region, w).catch(() => undefined) : undefined;
+      scores.push({
+        entity: w.tenant ? `${w.tenant}/${w.entity}` : w.entity,
+        signal: w.signal,
+        scores: byRegion,
+      });
     }
     const writes: WriteMark[] = this.history.writes.map((w) => ({
       atMs: w.atMs,
@@ -176,7 +203,14 @@ export class RealObservations {
     }));
     const closing: LagSample[] = [];
     for (const [name, s] of this.series)
-      if (s.following) closing.push({ timeMs: now, replica: name, region: name.split('/')[0]!, lagEvents: s.lagEvents, stint: s.stint });
+      if (s.following)
+        closing.push({
+          timeMs: now,
+          replica: name,
+          region: name.split('/')[0]!,
+          lagEvents: s.lagEvents,
+          stint: s.stint,
+        });
     return {
       seed: this.seed,
       nowMs: now,

@@ -52,7 +52,11 @@ export function ownNetns(): string {
  * set (see netns.ts). The shell stays PID 1 (a command as PID 1 would ignore SIGINT); when it ends, the kernel ends every process left in the PID
  * namespace, and the network namespace with its rules goes with them.
  */
-export function inPrivateNetns(cmd: readonly string[]): { file: string; args: string[]; env: NodeJS.ProcessEnv } {
+export function inPrivateNetns(cmd: readonly string[]): {
+  file: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+} {
   return {
     file: 'unshare',
     args: [

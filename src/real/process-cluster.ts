@@ -106,7 +106,12 @@ export class ProcessCluster implements Cluster {
       logger.info(
         {
           clusterId: deployment.config.clusterId,
-          regions: Object.fromEntries(regions.map((r) => [r, { ...deployment.config.regions[r], pid: cluster.supervisor.process(r).pid }])),
+          regions: Object.fromEntries(
+            regions.map((r) => [
+              r,
+              { ...deployment.config.regions[r], pid: cluster.supervisor.process(r).pid },
+            ]),
+          ),
           shards: cluster.shardCount,
           ackPolicy: cluster.ackPolicy,
           partitionPolicy: cluster.partitionPolicy,
@@ -137,14 +142,33 @@ export class ProcessCluster implements Cluster {
     this.partitionPolicy = d.partitionPolicy;
     this.idempotencyRetentionMs = d.idempotencyRetentionMs;
     this.schema = config.schema instanceof Schema ? config.schema : new Schema(config.schema);
-    this.controlPlane = new ControlPlane({ regions, shardCount: d.shardCount }, (s) => d.leaders[s]!, d.tenants);
+    this.controlPlane = new ControlPlane(
+      { regions, shardCount: d.shardCount },
+      (s) => d.leaders[s]!,
+      d.tenants,
+    );
     this.timeline = new FaultTimeline(() => this.now());
     this.supervisor = new Supervisor(deployment, regions);
     this.leadership = new Leadership(d, etcd.clientUrl);
     const hosts = new Map(regions.map((r) => [r, d.regions[r]!.host]));
-    this.nemesis = new RealNemesis(hosts, this.firewall, this.timeline, deployment.clocks, this.time, this.supervisor, this.log);
+    this.nemesis = new RealNemesis(
+      hosts,
+      this.firewall,
+      this.timeline,
+      deployment.clocks,
+      this.time,
+      this.supervisor,
+      this.log,
+    );
     this.time.onOffset = () => this.nemesis.followOffset();
-    this.clients = new RealClients(this.controlPlane, this.schema, this.history, this.time, this.supervisor, this.log);
+    this.clients = new RealClients(
+      this.controlPlane,
+      this.schema,
+      this.history,
+      this.time,
+      this.supervisor,
+      this.log,
+    );
     this.progress = new Progress(this.supervisor, this.controlPlane, regions);
     this.observations = new RealObservations(
       this.seed,
@@ -173,7 +197,12 @@ export class ProcessCluster implements Cluster {
   writeSignal(signal: string, entity: string, weight: number, opts?: ClusterWriteOptions): Promise<WriteAck> {
     return this.clients.writeSignal(signal, entity, weight, opts);
   }
-  readDecayScore(region: string, entity: string, signal: string, tenant?: string): Promise<number | undefined> {
+  readDecayScore(
+    region: string,
+    entity: string,
+    signal: string,
+    tenant?: string,
+  ): Promise<number | undefined> {
     return this.clients.readDecayScore(region, entity, signal, tenant);
   }
   session(region: string, opts?: SessionOptions): RealSession {
@@ -225,7 +254,9 @@ export class ProcessCluster implements Cluster {
     this.time.moved();
     this.crashSpans.set(
       region,
-      Array.from({ length: this.shardCount }, (_, s) => this.timeline.open({ kind: 'crash', replica: `${region}/${s}`, region })),
+      Array.from({ length: this.shardCount }, (_, s) =>
+        this.timeline.open({ kind: 'crash', replica: `${region}/${s}`, region }),
+      ),
     );
     this.log.info({ region, pid, signal: 'SIGKILL' }, 'node crashed');
   }
@@ -243,7 +274,14 @@ export class ProcessCluster implements Cluster {
     return report;
   }
   async failover(shard: number, toRegion?: string): Promise<FailoverResult> {
-    const result = await realFailover(this.leadership, this.progress, this.controlPlane, this.ackPolicy, shard, toRegion);
+    const result = await realFailover(
+      this.leadership,
+      this.progress,
+      this.controlPlane,
+      this.ackPolicy,
+      shard,
+      toRegion,
+    );
     const { from, to, epoch, startSeqNo } = result;
     this.time.moved();
     this.timeline.instant({ kind: 'failover', shard, from, to, epoch });
@@ -346,7 +384,11 @@ export class ProcessCluster implements Cluster {
       await this.awaitFullConvergence(HEAL_CONVERGENCE_TIMEOUT_MS);
     } catch (err) {
       if (!(err instanceof ConvergenceTimeoutError)) throw err;
-      violations.push({ checker: 'convergence', message: `after every fault healed: ${err.message}`, evidence: err.lagging });
+      violations.push({
+        checker: 'convergence',
+        message: `after every fault healed: ${err.message}`,
+        evidence: err.lagging,
+      });
     }
     this.time.moved();
     const check = await judge(this.judged(), this.time.readAtEpochMs());
@@ -382,7 +424,8 @@ export class ProcessCluster implements Cluster {
     await attempt('remove etcd keys', () => this.leadership.clear());
     await attempt('close etcd client', () => this.leadership.close());
     await attempt('remove temp dir', () => {
-      if (process.env.TIDAL_KEEP_NODE_FILES !== '1') fs.rmSync(this.deployment.dir, { recursive: true, force: true });
+      if (process.env.TIDAL_KEEP_NODE_FILES !== '1')
+        fs.rmSync(this.deployment.dir, { recursive: true, force: true });
     });
     process.removeListener('exit', this.exitGuard);
     this.log.info({ dir: this.deployment.dir, errors: errors.length }, 'real cluster closed');

@@ -35,7 +35,11 @@ export class Progress {
     return this.last.get(region);
   }
 
-  shardOf(region: string, shard: number, statuses?: Map<string, StatusResponse | undefined>): ShardStatus | undefined {
+  shardOf(
+    region: string,
+    shard: number,
+    statuses?: Map<string, StatusResponse | undefined>,
+  ): ShardStatus | undefined {
     const s = statuses ? statuses.get(region) : this.last.get(region);
     return s?.shards.find((x) => x.shard === shard);
   }
@@ -80,9 +84,18 @@ export class Progress {
         const appliedSeqNo = mine?.appliedSeqNo ?? 0;
         const digestMatches = lead !== undefined && mine !== undefined && mine.digest === lead.digest;
         const leads = region === leader;
-        const ok = leads ? up && mine?.role === 'leader' : up && lead !== undefined && appliedSeqNo === leaderSeqNo && digestMatches;
+        const ok = leads
+          ? up && mine?.role === 'leader'
+          : up && lead !== undefined && appliedSeqNo === leaderSeqNo && digestMatches;
         if (!ok)
-          out.push({ replica: `${region}/${shard}`, lagEvents: Math.max(0, leaderSeqNo - appliedSeqNo), appliedSeqNo, leaderSeqNo, digestMatches, up });
+          out.push({
+            replica: `${region}/${shard}`,
+            lagEvents: Math.max(0, leaderSeqNo - appliedSeqNo),
+            appliedSeqNo,
+            leaderSeqNo,
+            digestMatches,
+            up,
+          });
       }
     }
     return out;

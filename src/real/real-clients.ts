@@ -48,7 +48,11 @@ export class RealClients {
   /** `region`, checked to be one of the cluster's (`InvalidInputError` otherwise). */
   checkRegion(region: string): string {
     if (!this.controlPlane.regions.includes(checkRegionId(region)))
-      throw new InvalidInputError('region', region, `not one of the regions (${this.controlPlane.regions.join(', ')})`);
+      throw new InvalidInputError(
+        'region',
+        region,
+        `not one of the regions (${this.controlPlane.regions.join(', ')})`,
+      );
     return region;
   }
 
@@ -61,12 +65,20 @@ export class RealClients {
   }
 
   /** Writes through the node of `via` (default: the shard's leader); records the ack in the history. */
-  async writeSignal(signal: string, entity: string, weight: number, opts: ClusterWriteOptions = {}): Promise<WriteAck> {
+  async writeSignal(
+    signal: string,
+    entity: string,
+    weight: number,
+    opts: ClusterWriteOptions = {},
+  ): Promise<WriteAck> {
     const tenant = opts.tenant ?? '';
     // The router needs a valid key; a bad one still goes to a node, whose refusal the client gets.
     let shard = 0;
     try {
-      shard = this.controlPlane.tenantRouter.shardFor(tenant === '' ? '' : checkKey(tenant, 'tenant'), checkKey(entity, 'entity'));
+      shard = this.controlPlane.tenantRouter.shardFor(
+        tenant === '' ? '' : checkKey(tenant, 'tenant'),
+        checkKey(entity, 'entity'),
+      );
     } catch {
       shard = 0;
     }
@@ -136,14 +148,22 @@ export class RealClients {
             await sleep(100); // the node is down or cut off: ask again
           }
         }
-        this.log.warn({ shard: a.shard, seqNo: a.seqNo, epoch: a.epoch }, 'commit still unknown; left pending');
+        this.log.warn(
+          { shard: a.shard, seqNo: a.seqNo, epoch: a.epoch },
+          'commit still unknown; left pending',
+        );
       };
       void ask();
     });
   }
 
   /** The score of `entity`'s `signal` in `region`'s replica, at the harness's read instant. */
-  async readDecayScore(region: string, entity: string, signal: string, tenant?: string): Promise<number | undefined> {
+  async readDecayScore(
+    region: string,
+    entity: string,
+    signal: string,
+    tenant?: string,
+  ): Promise<number | undefined> {
     let shard = 0;
     try {
       shard = this.controlPlane.tenantRouter.shardFor(tenant ?? '', checkKey(entity, 'entity'));

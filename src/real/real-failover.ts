@@ -34,17 +34,21 @@ export async function realFailover(
 ): Promise<FailoverResult> {
   checkShardId(shard);
   if (shard >= controlPlane.topology.shardCount)
-    throw new FailoverRefusedError(`there is no shard ${shard}: the cluster has ${controlPlane.topology.shardCount}`);
+    throw new FailoverRefusedError(
+      `there is no shard ${shard}: the cluster has ${controlPlane.topology.shardCount}`,
+    );
   const { record, modRevision } = await leadership.read(shard);
   const from = record.leader;
   const statuses = await progress.poll();
   const members = progress.regions;
   const candidates = members.filter((r) => r !== from && statuses.get(r) !== undefined);
-  if (candidates.length === 0) throw new FailoverRefusedError(`shard ${shard} has no live follower to promote`);
+  if (candidates.length === 0)
+    throw new FailoverRefusedError(`shard ${shard} has no live follower to promote`);
   const held = (r: string): number => heldSeqNo(record, statuses.get(r)!, shard);
   const best = candidates.reduce((a, b) => (held(b) > held(a) ? b : a));
   const target = toRegion ?? best;
-  if (!members.includes(target)) throw new FailoverRefusedError(`${target} is not one of the regions (${members.join(', ')})`);
+  if (!members.includes(target))
+    throw new FailoverRefusedError(`${target} is not one of the regions (${members.join(', ')})`);
   if (target === from) throw new FailoverRefusedError(`${toRegion} already leads shard ${shard}`);
   if (statuses.get(target) === undefined)
     throw new FailoverRefusedError(`${target}/${shard} is down; restart it or promote another replica`);
@@ -75,7 +79,11 @@ export async function realFailover(
       const s = (await progress.poll()).get(target)?.shards.find((x) => x.shard === shard);
       return s && s.role === 'leader' && s.term === next.term ? true : undefined;
     },
-    { timeoutMs: PROMOTION_TIMEOUT_MS, everyMs: 50, what: `${target}/${shard} reporting it leads term ${next.term}` },
+    {
+      timeoutMs: PROMOTION_TIMEOUT_MS,
+      everyMs: 50,
+      what: `${target}/${shard} reporting it leads term ${next.term}`,
+    },
   );
   return { shard, from, to: target, epoch: next.term, startSeqNo };
 }

@@ -39,7 +39,11 @@ export class RealSession implements ClientSession {
     weight: number,
     opts: Omit<ClusterWriteOptions, 'via' | 'tenant'> = {},
   ): Promise<WriteAck> {
-    const ack = await this.clients.writeSignal(signal, entity, weight, { ...opts, via: this.region, tenant: this.tenant });
+    const ack = await this.clients.writeSignal(signal, entity, weight, {
+      ...opts,
+      via: this.region,
+      tenant: this.tenant,
+    });
     if (!ack.local) {
       this.session.observeWrite(ack.shard, ack.seqNo, ack.epoch);
       const key = readKey(this.tenant ?? '', entity, signal);
@@ -73,7 +77,8 @@ export class RealSession implements ClientSession {
     if (this.tenant !== undefined) req.tenant = this.tenant;
     // A region whose node is down cannot redirect: under 'redirect' the client goes to the leader itself.
     let entry = this.region;
-    if (!c.supervisor.isUp(entry) && this.session.policy === 'redirect') entry = c.controlPlane.leaderOf(shard);
+    if (!c.supervisor.isUp(entry) && this.session.policy === 'redirect')
+      entry = c.controlPlane.leaderOf(shard);
     if (!c.supervisor.isUp(entry)) throw new UnavailableError(entry, shard, 'its node is down');
     const started = Date.now();
     const r = await c.supervisor.client(entry).sessionRead(req, shard);
@@ -96,7 +101,13 @@ export class RealSession implements ClientSession {
       score,
       servedReplica: `${r.servedBy}/${r.shard}`,
       servedShard: r.shard,
-      held: heldWrites(c.history.writesTo(tenant, entity, signal), c.controlPlane, shard, r.appliedSeqNo, r.epoch),
+      held: heldWrites(
+        c.history.writesTo(tenant, entity, signal),
+        c.controlPlane,
+        shard,
+        r.appliedSeqNo,
+        r.epoch,
+      ),
       own: [...(this.own.get(readKey(tenant, entity, signal)) ?? [])],
       writesBefore: c.history.writes.length,
     });
@@ -150,7 +161,12 @@ export class RealTenant implements TenantClient {
     checkKey(id, 'tenant');
   }
 
-  writeSignal(signal: string, entity: string, weight: number, opts: Omit<ClusterWriteOptions, 'tenant'> = {}): Promise<WriteAck> {
+  writeSignal(
+    signal: string,
+    entity: string,
+    weight: number,
+    opts: Omit<ClusterWriteOptions, 'tenant'> = {},
+  ): Promise<WriteAck> {
     return this.clients.writeSignal(signal, entity, weight, { ...opts, tenant: this.id });
   }
 

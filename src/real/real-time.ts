@@ -35,7 +35,8 @@ export class RealTime {
 
   /** Lets `ms` pass: sleeps up to 3 s, jumps beyond. */
   async advance(ms: number): Promise<void> {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`a wait is a finite, non-negative number of ms, got ${ms}`);
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new RangeError(`a wait is a finite, non-negative number of ms, got ${ms}`);
     this.moved();
     if (ms <= MAX_REAL_SLEEP_MS) {
       await new Promise((resolve) => setTimeout(resolve, ms));

@@ -21,7 +21,10 @@ export const READY_TIMEOUT_MS = 20_000;
 export function nodeBinary(): string {
   const bin = process.env.TIDAL_NODE_BIN || path.resolve(__dirname, '../../bin/tidal-node');
   if (!fs.existsSync(bin))
-    throw new PrerequisiteError(`the node executable ${bin}`, 'build tidal-node (src/server) or set TIDAL_NODE_BIN');
+    throw new PrerequisiteError(
+      `the node executable ${bin}`,
+      'build tidal-node (src/server) or set TIDAL_NODE_BIN',
+    );
   return bin;
 }
 
@@ -85,7 +88,9 @@ export class Supervisor {
       { timeoutMs, everyMs: 50, what: `tidal-node of ${region} answering /v1/status` },
     ).catch((err: unknown) => {
       if (err instanceof RealTimeoutError && !proc.running)
-        throw new NodeStateError(`tidal-node of ${region} exited (${proc.lastExit()}); see ${proc.spec.outFile}`);
+        throw new NodeStateError(
+          `tidal-node of ${region} exited (${proc.lastExit()}); see ${proc.spec.outFile}`,
+        );
       throw err;
     });
   }
