@@ -155,6 +155,37 @@ export class ControlPlane {
     return t.epoch;
   }
 
+  /**
+   * Takes a shard's leadership as an outside consensus service recorded it (a real deployment's
+   * etcd): leader, epoch, where each epoch's log starts and who led it. Only ever moves forward:
+   * a record older than what this control plane holds is ignored (returns false).
+   */
+  adopt(
+    shard: number,
+    record: {
+      leader: string;
+      epoch: number;
+      epochStarts: readonly (readonly [number, number])[];
+      epochLeaders: readonly (readonly [number, string])[];
+    },
+  ): boolean {
+    const t = this.shard(shard);
+    this.checkRegion(record.leader);
+    if (!Number.isSafeInteger(record.epoch) || record.epoch < 1)
+      throw new InvalidInputError('epoch', record.epoch, 'an epoch is a positive integer (the first is 1)');
+    if (record.epoch < t.epoch) return false;
+    for (const [e, seq] of record.epochStarts) {
+      if (!Number.isSafeInteger(e) || e < 1 || !Number.isSafeInteger(seq) || seq < 1)
+        throw new InvalidInputError('epoch start', [e, seq], 'each is [epoch ≥ 1, first SeqNo ≥ 1]');
+    }
+    for (const [, region] of record.epochLeaders) this.checkRegion(region);
+    t.epoch = record.epoch;
+    t.leader = record.leader;
+    for (const [e, seq] of record.epochStarts) t.epochStart.set(e, seq);
+    for (const [e, region] of record.epochLeaders) t.epochLeader.set(e, region);
+    return true;
+  }
+
   private checkRegion(region: string): void {
     if (!this.topology.regions.includes(region)) {
       throw new InvalidInputError(

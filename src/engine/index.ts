@@ -65,7 +65,13 @@ export { TenantRouter, type TenantPlacement } from './routing/tenant-router';
 
 // The cluster around replicas: topology, leaders and epochs, lag; the transport between them.
 export { ControlPlane } from './control-plane';
-export { InProcessTransportFactory, type Endpoint, type Link } from './transport';
+export {
+  InProcessTransportFactory,
+  type Endpoint,
+  type Link,
+  type MessageHandler,
+  type Transport,
+} from './transport';
 
 // Sessions and idempotent writes.
 export { Session, type SessionOptions, type SessionPolicy } from './session';

@@ -242,6 +242,16 @@ export class TidalDb {
     this.emit({ type: 'epoch', epoch, leader, wasLeader, dropped });
   }
 
+  /**
+   * A follower tells its shard's leader where it is (epoch, applied SeqNo), as a restarted one
+   * does: after a lost connection, so the leader resends from there without waiting.
+   */
+  announce(): void {
+    if (this.closed || this.role === 'leader') return;
+    const leader = this.controlPlane?.leaderOf(this.shard);
+    if (leader && leader !== this.region) this.sendAck(leader, AckStatus.Hello);
+  }
+
   /** Starts an anti-entropy round with every other replica of the shard. */
   reconcileNow(): void {
     for (const p of this.peers()) this.recon.startRound(p);

@@ -182,6 +182,21 @@ export interface ShardStatus {
   recovery: { segments: number; batches: number; events: number; truncatedBytes: number };
   /** Messages refused (bad frames, stale terms, unknown peers), by error name. */
   refused: Record<string, number>;
+  /** (Added.) The shard's leader as this node last heard it from etcd. */
+  leader?: string;
+  /** (Added.) Events this replica dropped when a new term cut its suffix (see /v1/state). */
+  dropped?: number;
+}
+
+/** (Added.) One peer region's replication connection, as this node sees it. */
+export interface PeerStatus {
+  region: string;
+  connected: boolean;
+  /** Handshakes completed since the node started. */
+  connects: number;
+  /** Engine messages sent to it, and dropped while it was unreachable (the shipper resends). */
+  sent: number;
+  dropped: number;
 }
 
 /** GET /v1/status */
@@ -195,6 +210,13 @@ export interface StatusResponse {
   clockMs: number;
   startedAtMs: number;
   shards: ShardStatus[];
+  /** (Added.) The replication connection to each other region. */
+  peers?: PeerStatus[];
+  /**
+   * (Added.) Refusals on the replication port that concern no one shard (unknown peers, bad
+   * frames), by error name; each is also counted in every shard's `refused`.
+   */
+  refused?: Record<string, number>;
 }
 
 /** One (tenant, entity, signal) of a replica's CRDT state. */
