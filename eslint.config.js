@@ -31,6 +31,17 @@ module.exports = tseslint.config(
     ignores: ['**/*.test.ts', '**/testing/**'],
     rules: { 'no-restricted-syntax': ['error', noNeverCast] },
   },
+  // Steps drive a cluster that may answer over the network (every Cluster call is Awaitable):
+  // an answer not awaited would be a step that passes before the deployment replied.
+  {
+    files: ['steps/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: __dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
   {
     files: ['src/engine/**/*.ts', 'src/cluster/**/*.ts'],
     ignores: ['**/*.test.ts'],

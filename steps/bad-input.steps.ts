@@ -98,7 +98,9 @@ When(
 When(
   'a client tries to write a {signal} of weight {weight} to {entity}',
   async function (this: TidalWorld, signal: string, weight: number, entity: string) {
-    await sendBadInput(this, () => this.acks.push(this.cluster.writeSignal(signal, entity, weight)));
+    await sendBadInput(this, async () =>
+      this.acks.push(await this.cluster.writeSignal(signal, entity, weight)),
+    );
   },
 );
 
@@ -119,15 +121,17 @@ When(
 When(
   'a client tries to write a {signal} of weight {weight} to an entity id of {int} {string} characters',
   async function (this: TidalWorld, signal: string, weight: number, n: number, char: string) {
-    await sendBadInput(this, () => this.acks.push(this.cluster.writeSignal(signal, char.repeat(n), weight)));
+    await sendBadInput(this, async () =>
+      this.acks.push(await this.cluster.writeSignal(signal, char.repeat(n), weight)),
+    );
   },
 );
 
 When(
   'a client tries to write a {signal} of weight {weight} to an entity id of {int} {string} characters through {region}',
   async function (this: TidalWorld, signal: string, weight: number, n: number, char: string, via: string) {
-    await sendBadInput(this, () =>
-      this.acks.push(this.cluster.writeSignal(signal, char.repeat(n), weight, { via })),
+    await sendBadInput(this, async () =>
+      this.acks.push(await this.cluster.writeSignal(signal, char.repeat(n), weight, { via })),
     );
   },
 );
@@ -168,8 +172,8 @@ Then(
 
 When(
   'a client writes a {signal} of weight {weight} to an entity id of {int} {string} characters',
-  function (this: TidalWorld, signal: string, weight: number, n: number, char: string) {
-    this.acks.push(this.cluster.writeSignal(signal, char.repeat(n), weight));
+  async function (this: TidalWorld, signal: string, weight: number, n: number, char: string) {
+    this.acks.push(await this.cluster.writeSignal(signal, char.repeat(n), weight));
   },
 );
 
@@ -185,8 +189,10 @@ Then('every region holds the write', function (this: TidalWorld) {
 
 Then(
   'in every region the entity of {int} {string} characters scores {float} {signal}',
-  function (this: TidalWorld, n: number, char: string, score: number, signal: string) {
-    const scores = this.cluster.regions.map((r) => this.cluster.readDecayScore(r, char.repeat(n), signal));
+  async function (this: TidalWorld, n: number, char: string, score: number, signal: string) {
+    const scores: (number | undefined)[] = [];
+    for (const r of this.cluster.regions)
+      scores.push(await this.cluster.readDecayScore(r, char.repeat(n), signal));
     expect(scores).toEqual(this.cluster.regions.map(() => expect.closeTo(score, 3)));
   },
 );

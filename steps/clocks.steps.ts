@@ -16,26 +16,29 @@ Given(
   },
 );
 
-Given('the clock of {region} runs {duration} ahead', function (this: TidalWorld, region: string, ms: number) {
-  this.cluster.skewClock(region, ms);
-});
+Given(
+  'the clock of {region} runs {duration} ahead',
+  async function (this: TidalWorld, region: string, ms: number) {
+    await this.cluster.skewClock(region, ms);
+  },
+);
 
 Given(
   'the clock of {region} runs {duration} behind',
-  function (this: TidalWorld, region: string, ms: number) {
-    this.cluster.skewClock(region, -ms);
+  async function (this: TidalWorld, region: string, ms: number) {
+    await this.cluster.skewClock(region, -ms);
   },
 );
 
 Given(
   'the clock of {region} gains {int} ms every second',
-  function (this: TidalWorld, region: string, msPerS: number) {
-    this.cluster.skewClock(region, 0, msPerS);
+  async function (this: TidalWorld, region: string, msPerS: number) {
+    await this.cluster.skewClock(region, 0, msPerS);
   },
 );
 
-When('the clock of {region} is corrected', function (this: TidalWorld, region: string) {
-  this.cluster.unskewClock(region);
+When('the clock of {region} is corrected', async function (this: TidalWorld, region: string) {
+  await this.cluster.unskewClock(region);
 });
 
 Then(

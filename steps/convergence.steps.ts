@@ -26,7 +26,7 @@ async function writeThroughEach(
   everyMs: number,
 ): Promise<void> {
   for (let i = 0; i < n; i++) {
-    for (const via of regions) world.acks.push(world.cluster.writeSignal(signal, entity, 1, { via }));
+    for (const via of regions) world.acks.push(await world.cluster.writeSignal(signal, entity, 1, { via }));
     await world.cluster.advance(everyMs);
   }
 }
@@ -38,8 +38,8 @@ Given('regions cut off from the leader accept writes locally', function (this: T
 
 When(
   'a client writes a {signal} of weight {weight} to {entity} through {region}',
-  function (this: TidalWorld, signal: string, weight: number, entity: string, via: string) {
-    this.acks.push(this.cluster.writeSignal(signal, entity, weight, { via }));
+  async function (this: TidalWorld, signal: string, weight: number, entity: string, via: string) {
+    this.acks.push(await this.cluster.writeSignal(signal, entity, weight, { via }));
   },
 );
 
@@ -61,30 +61,37 @@ When(
 
 Given(
   'a client wrote {int} {signal} to {entity} through {region}',
-  function (this: TidalWorld, n: number, signal: string, entity: string, via: string) {
-    for (let i = 0; i < n; i++) this.acks.push(this.cluster.writeSignal(signal, entity, 1, { via }));
+  async function (this: TidalWorld, n: number, signal: string, entity: string, via: string) {
+    for (let i = 0; i < n; i++) this.acks.push(await this.cluster.writeSignal(signal, entity, 1, { via }));
   },
 );
 
 Given(
   'a client wrote a {signal} of weight {weight} to {entity} through {region}',
-  function (this: TidalWorld, signal: string, weight: number, entity: string, via: string) {
-    this.acks.push(this.cluster.writeSignal(signal, entity, weight, { via }));
+  async function (this: TidalWorld, signal: string, weight: number, entity: string, via: string) {
+    this.acks.push(await this.cluster.writeSignal(signal, entity, weight, { via }));
   },
 );
 
 Given(
   'a client wrote a {signal} of weight {weight} to {entity} through {region} with idempotency key {string}',
-  function (this: TidalWorld, signal: string, weight: number, entity: string, via: string, key: string) {
-    this.acks.push(this.cluster.writeSignal(signal, entity, weight, { via, idempotencyKey: key }));
+  async function (
+    this: TidalWorld,
+    signal: string,
+    weight: number,
+    entity: string,
+    via: string,
+    key: string,
+  ) {
+    this.acks.push(await this.cluster.writeSignal(signal, entity, weight, { via, idempotencyKey: key }));
   },
 );
 
-Given('the client retried that write through {region}', function (this: TidalWorld, via: string) {
+Given('the client retried that write through {region}', async function (this: TidalWorld, via: string) {
   const first = this.cluster.history.writes.at(-1);
   if (!first?.idempotencyKey) throw new Error('say first which keyed write the client wrote');
   this.acks.push(
-    this.cluster.writeSignal(first.signal, first.entity, first.weight, {
+    await this.cluster.writeSignal(first.signal, first.entity, first.weight, {
       via,
       idempotencyKey: first.idempotencyKey,
     }),

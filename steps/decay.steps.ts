@@ -26,28 +26,36 @@ defineParameterType({
 });
 
 /** Writes one `signal` of `weight` to `entity`, dated `agoMs` before now. */
-function writeDated(world: TidalWorld, signal: string, entity: string, weight: number, agoMs: number): void {
-  world.acks.push(world.cluster.writeSignal(signal, entity, weight, { timeMs: world.cluster.now() - agoMs }));
+async function writeDated(
+  world: TidalWorld,
+  signal: string,
+  entity: string,
+  weight: number,
+  agoMs: number,
+): Promise<void> {
+  world.acks.push(
+    await world.cluster.writeSignal(signal, entity, weight, { timeMs: world.cluster.now() - agoMs }),
+  );
 }
 
 When(
   'a client writes a {signal} to {entity} that happened {duration} ago',
-  function (this: TidalWorld, signal: string, entity: string, agoMs: number) {
-    writeDated(this, signal, entity, 1, agoMs);
+  async function (this: TidalWorld, signal: string, entity: string, agoMs: number) {
+    await writeDated(this, signal, entity, 1, agoMs);
   },
 );
 
 When(
   'a client retracts a {signal} to {entity} that happened {duration} ago',
-  function (this: TidalWorld, signal: string, entity: string, agoMs: number) {
-    writeDated(this, signal, entity, -1, agoMs);
+  async function (this: TidalWorld, signal: string, entity: string, agoMs: number) {
+    await writeDated(this, signal, entity, -1, agoMs);
   },
 );
 
 Then(
   '{entity} scores {score} {signal} in {region}',
-  function (this: TidalWorld, entity: string, score: WrittenScore, signal: string, region: string) {
-    const got = this.cluster.readDecayScore(region, entity, signal);
+  async function (this: TidalWorld, entity: string, score: WrittenScore, signal: string, region: string) {
+    const got = await this.cluster.readDecayScore(region, entity, signal);
     expect(got).toBeDefined();
     expect(Math.abs(got! - score.value)).toBeLessThanOrEqual(score.tolerance);
   },
@@ -56,10 +64,10 @@ Then(
 // Every region reads the score written, and the regions read the same score (to 1e-9).
 Then(
   '{entity} scores {score} {signal} in every region',
-  function (this: TidalWorld, entity: string, score: WrittenScore, signal: string) {
-    const scores = this.cluster.regions.map(
-      (r) => [r, this.cluster.readDecayScore(r, entity, signal)] as const,
-    );
+  async function (this: TidalWorld, entity: string, score: WrittenScore, signal: string) {
+    const scores: (readonly [string, number | undefined])[] = [];
+    for (const r of this.cluster.regions)
+      scores.push([r, await this.cluster.readDecayScore(r, entity, signal)]);
     this.figures[`score:${entity}/${signal}`] = scores[0]![1] ?? 'none';
     for (const [region, got] of scores) {
       expect({ region, defined: got !== undefined }).toEqual({ region, defined: true });

@@ -12,9 +12,9 @@ import type { TidalWorld } from './support/world';
 
 // --- context: what happened before the example's action ------------------------------------
 
-Given('a client wrote these writes:', function (this: TidalWorld, table: DataTable) {
+Given('a client wrote these writes:', async function (this: TidalWorld, table: DataTable) {
   for (const w of table.hashes())
-    this.acks.push(this.cluster.writeSignal(w.signal!, w.entity!, Number(w.weight)));
+    this.acks.push(await this.cluster.writeSignal(w.signal!, w.entity!, Number(w.weight)));
 });
 
 // Caught up includes the leader hearing so: under majority acknowledgement the writes are then
@@ -25,8 +25,8 @@ Given('every region has caught up', async function (this: TidalWorld) {
   while (commitCounts(this).waiting > 0 && this.cluster.now() < deadline) await this.cluster.advance(1);
 });
 
-Given('every link healed', function (this: TidalWorld) {
-  this.cluster.healAllPartitions();
+Given('every link healed', async function (this: TidalWorld) {
+  await this.cluster.healAllPartitions();
 });
 
 // --- acknowledgement policies ---------------------------------------------------------------
@@ -131,8 +131,8 @@ Then('the failover is refused: {string}', function (this: TidalWorld, reason: st
 
 Then(
   'exactly these acknowledged writes were lost, and every other is present in every region:',
-  function (this: TidalWorld, table: DataTable) {
-    const lost = this.cluster.lostWrites();
+  async function (this: TidalWorld, table: DataTable) {
+    const lost = await this.cluster.lostWrites();
     const rows = lostWriteRows(lost).map((r) => ({
       entity: r.entity,
       signal: r.signal,
@@ -142,23 +142,23 @@ Then(
     this.figures.lostWrites = rows.length;
     expect(rows).toEqual(table.hashes());
     const lostSet = new Set(lost);
-    expect(writesMissing(this.sim, (w) => !lostSet.has(w))).toEqual([]);
+    await this.inSimulator((sim) => expect(writesMissing(sim, (w) => !lostSet.has(w))).toEqual([]));
   },
 );
 
-Then('no acknowledged write was lost', function (this: TidalWorld) {
+Then('no acknowledged write was lost', async function (this: TidalWorld) {
   expect(this.cluster.history.writes.length).toBeGreaterThan(0);
-  expect(lostWriteRows(this.cluster.lostWrites())).toEqual([]);
-  expect(writesMissing(this.sim, () => true)).toEqual([]);
+  expect(lostWriteRows(await this.cluster.lostWrites())).toEqual([]);
+  await this.inSimulator((sim) => expect(writesMissing(sim, () => true)).toEqual([]));
 });
 
 // --- leadership terms and fencing -----------------------------------------------------------
 
 Then(
   '{region} leads shard {int} in leadership term {int}',
-  function (this: TidalWorld, region: string, shard: number, term: number) {
+  async function (this: TidalWorld, region: string, shard: number, term: number) {
     const node = this.sim.node(region, shard);
-    expect({ leader: this.cluster.leaderOf(shard), role: node.role, term: node.db.epoch }).toEqual({
+    expect({ leader: await this.cluster.leaderOf(shard), role: node.role, term: node.db.epoch }).toEqual({
       leader: region,
       role: 'leader',
       term,
@@ -168,16 +168,22 @@ Then(
 
 Then(
   '{region} still believes it leads shard {int} in leadership term {int}',
-  function (this: TidalWorld, region: string, shard: number, term: number) {
+  async function (this: TidalWorld, region: string, shard: number, term: number) {
     const node = this.sim.node(region, shard);
     expect({ role: node.role, term: node.db.epoch }).toEqual({ role: 'leader', term });
-    expect(this.cluster.leaderOf(shard)).not.toBe(region);
+    expect(await this.cluster.leaderOf(shard)).not.toBe(region);
   },
 );
 
-function expectFollows(world: TidalWorld, region: string, leader: string, shard: number, term: number): void {
+async function expectFollows(
+  world: TidalWorld,
+  region: string,
+  leader: string,
+  shard: number,
+  term: number,
+): Promise<void> {
   const node = world.sim.node(region, shard);
-  expect({ leader: world.cluster.leaderOf(shard), role: node.role, term: node.db.epoch }).toEqual({
+  expect({ leader: await world.cluster.leaderOf(shard), role: node.role, term: node.db.epoch }).toEqual({
     leader,
     role: 'follower',
     term,
@@ -186,15 +192,15 @@ function expectFollows(world: TidalWorld, region: string, leader: string, shard:
 
 Then(
   '{region} follows {region} on shard {int} in leadership term {int}',
-  function (this: TidalWorld, region: string, leader: string, shard: number, term: number) {
-    expectFollows(this, region, leader, shard, term);
+  async function (this: TidalWorld, region: string, leader: string, shard: number, term: number) {
+    await expectFollows(this, region, leader, shard, term);
   },
 );
 
 Then(
   '{region} follows {region} on shard {int} in leadership term {int}, without the {int} writes only it had',
-  function (this: TidalWorld, region: string, leader: string, shard: number, term: number, n: number) {
-    expectFollows(this, region, leader, shard, term);
+  async function (this: TidalWorld, region: string, leader: string, shard: number, term: number, n: number) {
+    await expectFollows(this, region, leader, shard, term);
     const dropped = this.cluster.history.dropped.filter((d) => d.replica.startsWith(`${region}/`));
     this.figures.droppedEvents = dropped.length;
     expect(dropped).toHaveLength(n);
@@ -203,10 +209,10 @@ Then(
 
 When(
   '{region} can reach {regions} again but still hears nothing from them',
-  function (this: TidalWorld, region: string, others: string[]) {
+  async function (this: TidalWorld, region: string, others: string[]) {
     for (const other of others) {
-      this.partitionBetween(region, other)?.heal();
-      this.partitions.push(this.cluster.injectOneWayPartition(other, region));
+      await this.partitionBetween(region, other)?.heal();
+      this.partitions.push(await this.cluster.injectOneWayPartition(other, region));
     }
   },
 );

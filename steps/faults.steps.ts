@@ -9,13 +9,17 @@ import type { TidalWorld } from './support/world';
 
 Given(
   'the network drops {int}% of messages, duplicates {int}% and reorders them',
-  function (this: TidalWorld, dropPct: number, dupPct: number) {
-    this.cluster.setNetworkFaults({ dropRate: dropPct / 100, duplicateRate: dupPct / 100, reorder: true });
+  async function (this: TidalWorld, dropPct: number, dupPct: number) {
+    await this.cluster.setNetworkFaults({
+      dropRate: dropPct / 100,
+      duplicateRate: dupPct / 100,
+      reorder: true,
+    });
   },
 );
 
-Given('the network corrupts a byte in {int}% of messages', function (this: TidalWorld, pct: number) {
-  this.cluster.setNetworkFaults({ corruptRate: pct / 100 });
+Given('the network corrupts a byte in {int}% of messages', async function (this: TidalWorld, pct: number) {
+  await this.cluster.setNetworkFaults({ corruptRate: pct / 100 });
 });
 
 /** Writes `n` signals spread over `entities` entities, `everyMs` apart. */
@@ -27,7 +31,7 @@ async function writeSteadily(
   everyMs: number,
 ): Promise<void> {
   for (let i = 0; i < n; i++) {
-    world.acks.push(world.cluster.writeSignal(signal, `entity-${i % entities}`, 1));
+    world.acks.push(await world.cluster.writeSignal(signal, `entity-${i % entities}`, 1));
     await world.cluster.advance(everyMs);
   }
 }

@@ -12,22 +12,22 @@ Given('idempotency keys are kept for {duration}', function (this: TidalWorld, ms
 
 Given(
   'the link from {region} to {region} delivers every message twice',
-  function (this: TidalWorld, from: string, to: string) {
-    this.cluster.setNetworkFaults({ duplicateRate: 1 }, { from, to });
+  async function (this: TidalWorld, from: string, to: string) {
+    await this.cluster.setNetworkFaults({ duplicateRate: 1 }, { from, to });
   },
 );
 
 When(
   'a client writes a {signal} of weight {weight} to {entity} with idempotency key {string}',
-  function (this: TidalWorld, signal: string, weight: number, entity: string, key: string) {
-    this.acks.push(this.cluster.writeSignal(signal, entity, weight, { idempotencyKey: key }));
+  async function (this: TidalWorld, signal: string, weight: number, entity: string, key: string) {
+    this.acks.push(await this.cluster.writeSignal(signal, entity, weight, { idempotencyKey: key }));
   },
 );
 
 Given(
   'a client wrote a {signal} of weight {weight} to {entity} with idempotency key {string}',
-  function (this: TidalWorld, signal: string, weight: number, entity: string, key: string) {
-    this.acks.push(this.cluster.writeSignal(signal, entity, weight, { idempotencyKey: key }));
+  async function (this: TidalWorld, signal: string, weight: number, entity: string, key: string) {
+    this.acks.push(await this.cluster.writeSignal(signal, entity, weight, { idempotencyKey: key }));
   },
 );
 
@@ -54,7 +54,7 @@ Given(
 
 When(
   'a client retries a {signal} of weight {weight} to {entity} through {region} with idempotency key {string} {int} time(s)',
-  function (
+  async function (
     this: TidalWorld,
     signal: string,
     weight: number,
@@ -64,7 +64,7 @@ When(
     times: number,
   ) {
     for (let i = 0; i < times; i++)
-      this.acks.push(this.cluster.writeSignal(signal, entity, weight, { via, idempotencyKey: key }));
+      this.acks.push(await this.cluster.writeSignal(signal, entity, weight, { via, idempotencyKey: key }));
   },
 );
 
@@ -132,11 +132,11 @@ Then(
 
 Then(
   '{region} received messages twice and counted each write once',
-  function (this: TidalWorld, region: string) {
+  async function (this: TidalWorld, region: string) {
     const duplicates = this.sim.nodesIn(region).reduce((sum, n) => sum + n.db.follower.stats.duplicates, 0);
     expect(duplicates).toBeGreaterThan(0);
     this.figures.duplicateBatchesIgnored = duplicates;
     const writes = this.cluster.history.writes.filter((w) => !w.retry).length;
-    expect(this.cluster.appliedSeqNo(region)).toBe(writes);
+    expect(await this.cluster.appliedSeqNo(region)).toBe(writes);
   },
 );

@@ -21,41 +21,50 @@ function healed(world: TidalWorld): void {
 
 // Cut and heal: "the link between A and B" is both ways, "the link from A to B" one way.
 
-Given('the link between {region} and {region} is cut', function (this: TidalWorld, a: string, b: string) {
-  this.partitions.push(this.cluster.injectPartition(a, b));
-});
+Given(
+  'the link between {region} and {region} is cut',
+  async function (this: TidalWorld, a: string, b: string) {
+    this.partitions.push(await this.cluster.injectPartition(a, b));
+  },
+);
 
-When('the link between {region} and {region} heals', function (this: TidalWorld, a: string, b: string) {
+When('the link between {region} and {region} heals', async function (this: TidalWorld, a: string, b: string) {
   const cut = this.partitionBetween(a, b);
   if (!cut) throw new Error(`the link between ${a} and ${b} was not cut in this scenario`);
   healed(this);
-  cut.heal();
+  await cut.heal();
 });
 
-Given('the link from {region} to {region} is cut', function (this: TidalWorld, from: string, to: string) {
-  this.partitions.push(this.cluster.injectOneWayPartition(from, to));
-});
+Given(
+  'the link from {region} to {region} is cut',
+  async function (this: TidalWorld, from: string, to: string) {
+    this.partitions.push(await this.cluster.injectOneWayPartition(from, to));
+  },
+);
 
-When('the link from {region} to {region} heals', function (this: TidalWorld, from: string, to: string) {
+When('the link from {region} to {region} heals', async function (this: TidalWorld, from: string, to: string) {
   const cut = this.partitionBetween(from, to, true);
   if (!cut) throw new Error(`the link from ${from} to ${to} was not cut in this scenario`);
   healed(this);
-  cut.heal();
+  await cut.heal();
 });
 
-Given('{region} is cut off from {regions}', function (this: TidalWorld, region: string, others: string[]) {
-  for (const other of others) this.partitions.push(this.cluster.injectPartition(region, other));
-});
+Given(
+  '{region} is cut off from {regions}',
+  async function (this: TidalWorld, region: string, others: string[]) {
+    for (const other of others) this.partitions.push(await this.cluster.injectPartition(region, other));
+  },
+);
 
-When('every link heals', function (this: TidalWorld) {
+When('every link heals', async function (this: TidalWorld) {
   healed(this);
-  this.cluster.healAllPartitions();
+  await this.cluster.healAllPartitions();
 });
 
 Given(
   'the link between {region} and {region} flaps {int} times, down for {duration} and up for {duration} each time',
-  function (this: TidalWorld, a: string, b: string, times: number, cutMs: number, healMs: number) {
-    this.cluster.flapPartition(a, b, { times, cutMs, healMs });
+  async function (this: TidalWorld, a: string, b: string, times: number, cutMs: number, healMs: number) {
+    await this.cluster.flapPartition(a, b, { times, cutMs, healMs });
   },
 );
 
@@ -103,7 +112,7 @@ Then('the lag gauge shows {region} caught up', function (this: TidalWorld, regio
 Given(
   'a client wrote {int} {signal} to {entity}, which {region} confirmed',
   async function (this: TidalWorld, n: number, signal: string, entity: string, region: string) {
-    for (let i = 0; i < n; i++) this.acks.push(this.cluster.writeSignal(signal, entity, 1));
+    for (let i = 0; i < n; i++) this.acks.push(await this.cluster.writeSignal(signal, entity, 1));
     await this.cluster.awaitFullConvergence(2_000);
     const deadline = this.cluster.now() + 1_000;
     while (confirmedBy(this.sim, region) < n && this.cluster.now() < deadline)
@@ -143,7 +152,9 @@ Then('{region} received resent writes and held each once', function (this: Tidal
 When(
   'a client tries to write a {signal} of weight {weight} to {entity} through {region}',
   async function (this: TidalWorld, signal: string, weight: number, entity: string, via: string) {
-    await this.attempt(() => this.acks.push(this.cluster.writeSignal(signal, entity, weight, { via })));
+    await this.attempt(async () =>
+      this.acks.push(await this.cluster.writeSignal(signal, entity, weight, { via })),
+    );
   },
 );
 

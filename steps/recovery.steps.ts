@@ -13,29 +13,29 @@ Given('write-ahead log segments roll at {int} bytes', function (this: TidalWorld
   this.config.wal = { segmentBytes: bytes };
 });
 
-Given('{region} crashed', function (this: TidalWorld, region: string) {
-  this.cluster.crashRegion(region);
+Given('{region} crashed', async function (this: TidalWorld, region: string) {
+  await this.cluster.crashRegion(region);
 });
 
 Given('{region} crashed in the middle of a write', function (this: TidalWorld, region: string) {
   this.noted.tornBytes.set(region, this.sim.crashRegionTearingWrites(region));
 });
 
-function restart(world: TidalWorld, region: string): void {
-  const report = world.cluster.restartRegion(region);
+async function restart(world: TidalWorld, region: string): Promise<void> {
+  const report = await world.cluster.restartRegion(region);
   world.recoveries.set(region, report);
-  world.noted.appliedAtRestart.set(region, world.cluster.appliedSeqNo(region));
+  world.noted.appliedAtRestart.set(region, await world.cluster.appliedSeqNo(region));
   world.figures.recoveredEvents = report.events;
   world.figures.recoveredSegments = report.segments;
   world.figures.truncatedBytes = report.truncatedBytes;
 }
 
-When('{region} restarts', function (this: TidalWorld, region: string) {
-  restart(this, region);
+When('{region} restarts', async function (this: TidalWorld, region: string) {
+  await restart(this, region);
 });
 
-Given('{region} restarted', function (this: TidalWorld, region: string) {
-  restart(this, region);
+Given('{region} restarted', async function (this: TidalWorld, region: string) {
+  await restart(this, region);
 });
 
 function recovery(world: TidalWorld, region: string): RecoveryReport {
@@ -44,10 +44,10 @@ function recovery(world: TidalWorld, region: string): RecoveryReport {
   return report;
 }
 
-function caughtUp(world: TidalWorld, region: string): number {
+async function caughtUp(world: TidalWorld, region: string): Promise<number> {
   const atRestart = world.noted.appliedAtRestart.get(region);
   if (atRestart === undefined) throw new Error(`${region} has not restarted in this scenario`);
-  world.figures.caughtUpEvents = world.cluster.appliedSeqNo(region) - atRestart;
+  world.figures.caughtUpEvents = (await world.cluster.appliedSeqNo(region)) - atRestart;
   return world.figures.caughtUpEvents;
 }
 
@@ -59,8 +59,9 @@ Then('{region} recovered {int} writes from its log', function (this: TidalWorld,
 
 Then(
   '{region} recovered {int} writes from its log and caught up the {int} it missed from the leader',
-  function (this: TidalWorld, region: string, recovered: number, missed: number) {
-    expect({ recovered: recovery(this, region).events, caughtUp: caughtUp(this, region) }).toEqual({
+  async function (this: TidalWorld, region: string, recovered: number, missed: number) {
+    const caughtUpEvents = await caughtUp(this, region);
+    expect({ recovered: recovery(this, region).events, caughtUp: caughtUpEvents }).toEqual({
       recovered,
       caughtUp: missed,
     });
@@ -95,9 +96,9 @@ Then(
   '{region} caught up {int} events from the leader within {duration}',
   async function (this: TidalWorld, region: string, n: number, ms: number) {
     const deadline = this.cluster.now() + ms;
-    while (caughtUp(this, region) < n && this.cluster.now() < deadline) await this.cluster.advance(1);
+    while ((await caughtUp(this, region)) < n && this.cluster.now() < deadline) await this.cluster.advance(1);
     await this.cluster.advance(100); // and nothing more arrives
-    expect(caughtUp(this, region)).toBe(n);
+    expect(await caughtUp(this, region)).toBe(n);
   },
 );
 

@@ -12,46 +12,49 @@ const CATCH_UP_STEP_MS = 10;
 
 Given(
   'a client wrote a {signal} of weight {weight} to {entity}',
-  function (this: TidalWorld, signal: string, weight: number, entity: string) {
-    this.acks.push(this.cluster.writeSignal(signal, entity, weight));
+  async function (this: TidalWorld, signal: string, weight: number, entity: string) {
+    this.acks.push(await this.cluster.writeSignal(signal, entity, weight));
   },
 );
 
 Given(
   'a client wrote {int} {signal} across {int} entities, which every region holds',
   async function (this: TidalWorld, n: number, signal: string, entities: number) {
-    for (let i = 0; i < n; i++) this.acks.push(this.cluster.writeSignal(signal, `entity-${i % entities}`, 1));
+    for (let i = 0; i < n; i++)
+      this.acks.push(await this.cluster.writeSignal(signal, `entity-${i % entities}`, 1));
     await this.cluster.awaitFullConvergence(5_000);
   },
 );
 
 // What regions hold, and how far they lag.
 
-Then('{region} holds {int} writes', function (this: TidalWorld, region: string, n: number) {
-  expect(this.cluster.appliedSeqNo(region)).toBe(n);
+/** How many writes `region` misses, summed over its shards. */
+async function lagOf(world: TidalWorld, region: string): Promise<number> {
+  let lag = 0;
+  for (let s = 0; s < world.cluster.shardCount; s++) lag += await world.cluster.lagOf(region, s);
+  return lag;
+}
+
+Then('{region} holds {int} writes', async function (this: TidalWorld, region: string, n: number) {
+  expect(await this.cluster.appliedSeqNo(region)).toBe(n);
 });
 
-Then('every region holds {int} writes', function (this: TidalWorld, n: number) {
-  expect(Object.fromEntries(this.cluster.regions.map((r) => [r, this.cluster.appliedSeqNo(r)]))).toEqual(
-    Object.fromEntries(this.cluster.regions.map((r) => [r, n])),
-  );
+Then('every region holds {int} writes', async function (this: TidalWorld, n: number) {
+  const held: Record<string, number> = {};
+  for (const r of this.cluster.regions) held[r] = await this.cluster.appliedSeqNo(r);
+  expect(held).toEqual(Object.fromEntries(this.cluster.regions.map((r) => [r, n])));
 });
 
-Then('{region} lags by {int} writes', function (this: TidalWorld, region: string, n: number) {
-  const lag = Array.from({ length: this.cluster.shardCount }, (_, s) => this.cluster.lagOf(region, s));
-  expect(lag.reduce((a, b) => a + b, 0)).toBe(n);
+Then('{region} lags by {int} writes', async function (this: TidalWorld, region: string, n: number) {
+  expect(await lagOf(this, region)).toBe(n);
 });
 
 Then('{region} catches up within {duration}', async function (this: TidalWorld, region: string, ms: number) {
-  const lag = (): number =>
-    Array.from({ length: this.cluster.shardCount }, (_, s) => this.cluster.lagOf(region, s)).reduce(
-      (a, b) => a + b,
-      0,
-    );
   const deadline = this.cluster.now() + ms;
-  while (lag() > 0 && this.cluster.now() < deadline) await this.cluster.advance(CATCH_UP_STEP_MS);
-  expect(lag()).toBe(0);
-  expect(this.cluster.appliedSeqNo(region)).toBeGreaterThan(0);
+  while ((await lagOf(this, region)) > 0 && this.cluster.now() < deadline)
+    await this.cluster.advance(CATCH_UP_STEP_MS);
+  expect(await lagOf(this, region)).toBe(0);
+  expect(await this.cluster.appliedSeqNo(region)).toBeGreaterThan(0);
 });
 
 Then('every follower lags by {int} writes', function (this: TidalWorld, n: number) {
@@ -70,7 +73,7 @@ Then("every region holds each shard's writes in its leader's order", function (t
 
 Then(
   '{region} scores {entity} {string} at {float} within {float}',
-  function (
+  async function (
     this: TidalWorld,
     region: string,
     entity: string,
@@ -78,7 +81,7 @@ Then(
     score: number,
     tolerance: number,
   ) {
-    const got = this.cluster.readDecayScore(region, entity, signal);
+    const got = await this.cluster.readDecayScore(region, entity, signal);
     expect(got).toBeDefined();
     expect(Math.abs(got! - score)).toBeLessThanOrEqual(tolerance);
   },
@@ -86,18 +89,18 @@ Then(
 
 Then(
   '{region} has no score for {entity} {string}',
-  function (this: TidalWorld, region: string, entity: string, signal: string) {
-    expect(this.cluster.readDecayScore(region, entity, signal)).toBeUndefined();
+  async function (this: TidalWorld, region: string, entity: string, signal: string) {
+    expect(await this.cluster.readDecayScore(region, entity, signal)).toBeUndefined();
   },
 );
 
-Then('{entity} scores the same in every region', function (this: TidalWorld, entity: string) {
+Then('{entity} scores the same in every region', async function (this: TidalWorld, entity: string) {
   const written = new Set(
     this.cluster.history.writes.filter((w) => w.entity === entity).map((w) => w.signal),
   );
   expect([...written]).not.toEqual([]);
   for (const signal of written)
-    expect(this.cluster.readDecayScore(this.cluster.regions[0]!, entity, signal)).toBeDefined();
+    expect(await this.cluster.readDecayScore(this.cluster.regions[0]!, entity, signal)).toBeDefined();
   expect(scoreDisagreements(this.sim).filter((d) => d.entity === entity)).toEqual([]);
 });
 

@@ -24,52 +24,65 @@ Given('these tenants are placed:', function (this: TidalWorld, table: DataTable)
 
 When(
   'tenant {word} writes a {signal} of weight {weight} to {entity}',
-  function (this: TidalWorld, tenant: string, signal: string, weight: number, entity: string) {
-    this.acks.push(this.cluster.tenant(tenant).writeSignal(signal, entity, weight));
+  async function (this: TidalWorld, tenant: string, signal: string, weight: number, entity: string) {
+    this.acks.push(await this.cluster.tenant(tenant).writeSignal(signal, entity, weight));
   },
 );
 
 Given(
   'tenant {word} wrote a {signal} of weight {weight} to {entity}',
-  function (this: TidalWorld, tenant: string, signal: string, weight: number, entity: string) {
-    this.acks.push(this.cluster.tenant(tenant).writeSignal(signal, entity, weight));
+  async function (this: TidalWorld, tenant: string, signal: string, weight: number, entity: string) {
+    this.acks.push(await this.cluster.tenant(tenant).writeSignal(signal, entity, weight));
   },
 );
 
 Given(
   'tenant {word} wrote a {signal} of weight {weight} to {entity} through {region}',
-  function (this: TidalWorld, tenant: string, signal: string, weight: number, entity: string, via: string) {
-    this.acks.push(this.cluster.tenant(tenant).writeSignal(signal, entity, weight, { via }));
+  async function (
+    this: TidalWorld,
+    tenant: string,
+    signal: string,
+    weight: number,
+    entity: string,
+    via: string,
+  ) {
+    this.acks.push(await this.cluster.tenant(tenant).writeSignal(signal, entity, weight, { via }));
   },
 );
 
-function writeAcross(world: TidalWorld, tenant: string, n: number, signal: string, entities: number): void {
+async function writeAcross(
+  world: TidalWorld,
+  tenant: string,
+  n: number,
+  signal: string,
+  entities: number,
+): Promise<void> {
   const view = world.cluster.tenant(tenant);
-  for (let i = 0; i < n; i++) world.acks.push(view.writeSignal(signal, `entity-${i % entities}`, 1));
+  for (let i = 0; i < n; i++) world.acks.push(await view.writeSignal(signal, `entity-${i % entities}`, 1));
 }
 
 Given(
   'tenant {word} wrote {int} {signal} across {int} entities',
-  function (this: TidalWorld, tenant: string, n: number, signal: string, entities: number) {
-    writeAcross(this, tenant, n, signal, entities);
+  async function (this: TidalWorld, tenant: string, n: number, signal: string, entities: number) {
+    await writeAcross(this, tenant, n, signal, entities);
   },
 );
 
 When(
   'tenant {word} writes {int} {signal} across {int} entities',
-  function (this: TidalWorld, tenant: string, n: number, signal: string, entities: number) {
-    writeAcross(this, tenant, n, signal, entities);
+  async function (this: TidalWorld, tenant: string, n: number, signal: string, entities: number) {
+    await writeAcross(this, tenant, n, signal, entities);
   },
 );
 
 Then(
   'in every region, {entity} scores these {signal}:',
-  function (this: TidalWorld, entity: string, signal: string, table: DataTable) {
+  async function (this: TidalWorld, entity: string, signal: string, table: DataTable) {
     for (const row of table.raw().slice(1)) {
       const [tenant, want] = row as [string, string];
       const view = this.cluster.tenant(tenant);
       for (const region of this.cluster.regions) {
-        const score = view.readDecayScore(region, entity, signal);
+        const score = await view.readDecayScore(region, entity, signal);
         const where = { tenant, region };
         if (want === 'none') expect({ ...where, score }).toEqual({ ...where, score: undefined });
         else {
@@ -151,8 +164,8 @@ Given(
 
 Given(
   'the session of tenant {word} wrote a {signal} of weight {weight} to {entity}',
-  function (this: TidalWorld, tenant: string, signal: string, weight: number, entity: string) {
-    this.acks.push(tenantSession(this, tenant).write(signal, entity, weight));
+  async function (this: TidalWorld, tenant: string, signal: string, weight: number, entity: string) {
+    this.acks.push(await tenantSession(this, tenant).write(signal, entity, weight));
   },
 );
 
@@ -187,8 +200,8 @@ When(
 
 Then(
   "{region} leads the shard holding tenant {word}'s {entity}",
-  function (this: TidalWorld, region: string, tenant: string, entity: string) {
-    expect(this.cluster.leaderOf(shardOf(this, tenant, entity))).toBe(region);
+  async function (this: TidalWorld, region: string, tenant: string, entity: string) {
+    expect(await this.cluster.leaderOf(shardOf(this, tenant, entity))).toBe(region);
   },
 );
 
@@ -213,7 +226,11 @@ async function rebuild(world: TidalWorld, shardsPerRegion: number): Promise<void
   // The old cluster is shut down only once it kept every promise (the After hook checks the new one).
   expect((await old.healAndCheck()).violations).toEqual([]);
   for (const w of old.history.writes) world.noted.shards.set(`${w.tenant}\u0000${w.entity}`, w.shard);
-  await world.buildCluster({ regions: [...old.regions], shardsPerRegion, leader: [old.leaderOf(0), 0] });
+  await world.buildCluster({
+    regions: [...old.regions],
+    shardsPerRegion,
+    leader: [await old.leaderOf(0), 0],
+  });
 }
 
 /** Each entity written before the rebuild: where it was, and where the cluster places it now. */

@@ -13,8 +13,8 @@ function session(world: TidalWorld): ClientSession {
 
 Given(
   'the link from {region} to {region} delays every message by {duration}',
-  function (this: TidalWorld, from: string, to: string, ms: number) {
-    this.cluster.setNetworkFaults({ delayMs: ms }, { from, to });
+  async function (this: TidalWorld, from: string, to: string, ms: number) {
+    await this.cluster.setNetworkFaults({ delayMs: ms }, { from, to });
   },
 );
 
@@ -34,15 +34,15 @@ Given(
 
 Given(
   'the session wrote a {signal} of weight {weight} to {entity}',
-  function (this: TidalWorld, signal: string, weight: number, entity: string) {
-    this.acks.push(session(this).write(signal, entity, weight));
+  async function (this: TidalWorld, signal: string, weight: number, entity: string) {
+    this.acks.push(await session(this).write(signal, entity, weight));
   },
 );
 
 Given(
   'the session wrote {int} {signal} to {entity}',
-  function (this: TidalWorld, n: number, signal: string, entity: string) {
-    for (let i = 0; i < n; i++) this.acks.push(session(this).write(signal, entity, 1));
+  async function (this: TidalWorld, n: number, signal: string, entity: string) {
+    for (let i = 0; i < n; i++) this.acks.push(await session(this).write(signal, entity, 1));
   },
 );
 
@@ -103,10 +103,10 @@ Then('the read is served by {region} without waiting', function (this: TidalWorl
 
 Then(
   'the read is redirected to the leader in {region} without waiting',
-  function (this: TidalWorld, region: string) {
+  async function (this: TidalWorld, region: string) {
     const r = served(this);
     expect(r).toMatchObject({ servedBy: region, redirected: true, waitedMs: 0 });
-    expect(this.cluster.leaderOf(r.shard)).toBe(region);
+    expect(await this.cluster.leaderOf(r.shard)).toBe(region);
   },
 );
 

@@ -6,7 +6,7 @@
  */
 import { Then, When, defineStep, type DataTable } from '@cucumber/cucumber';
 import { expect } from 'expect';
-import type { ClientSession } from '../src/cluster';
+import { ClusterSession, SimulatorOnlyError } from '../src/cluster';
 import {
   DEFAULT_OPTIONS,
   bugSwitch,
@@ -173,7 +173,7 @@ function withArity<F extends (...args: never[]) => unknown>(arity: number, fn: F
  */
 async function replay(world: TidalWorld, said: Said): Promise<void> {
   const c = world.sim;
-  const session = (id: number): ClientSession => namedSession(world, sessionName(id));
+  const session = (id: number): ClusterSession => namedSession(world, sessionName(id));
   switch (said.say) {
     case 'bug':
       return bugSwitch(said.bug).install(c);
@@ -213,9 +213,12 @@ async function replay(world: TidalWorld, said: Said): Promise<void> {
   }
 }
 
-function namedSession(world: TidalWorld, name: string): ClientSession {
+/** A named client's session, as the simulator's runner drives it (its own, synchronous calls). */
+function namedSession(world: TidalWorld, name: string): ClusterSession {
   const s = world.clients.get(name);
   if (!s) throw new Error(`client ${name} has no session: add "Given client ${name} has a session in …"`);
+  if (!(s instanceof ClusterSession))
+    throw new SimulatorOnlyError(`client ${name}'s session is replayed through the simulator's runner`);
   return s;
 }
 

@@ -5,8 +5,8 @@ import type { TidalWorld } from './support/world';
 
 When(
   'a client writes a {signal} of weight {weight} to {entity}',
-  function (this: TidalWorld, signal: string, weight: number, entity: string) {
-    this.acks.push(this.cluster.writeSignal(signal, entity, weight));
+  async function (this: TidalWorld, signal: string, weight: number, entity: string) {
+    this.acks.push(await this.cluster.writeSignal(signal, entity, weight));
   },
 );
 
@@ -14,15 +14,16 @@ When(
 
 When(
   'a client writes/wrote {int} {signal} to {entity}',
-  function (this: TidalWorld, n: number, signal: string, entity: string) {
-    for (let i = 0; i < n; i++) this.acks.push(this.cluster.writeSignal(signal, entity, 1));
+  async function (this: TidalWorld, n: number, signal: string, entity: string) {
+    for (let i = 0; i < n; i++) this.acks.push(await this.cluster.writeSignal(signal, entity, 1));
   },
 );
 
 When(
   'a client writes/wrote {int} {signal} across {int} entities',
-  function (this: TidalWorld, n: number, signal: string, entities: number) {
-    for (let i = 0; i < n; i++) this.acks.push(this.cluster.writeSignal(signal, `entity-${i % entities}`, 1));
+  async function (this: TidalWorld, n: number, signal: string, entities: number) {
+    for (let i = 0; i < n; i++)
+      this.acks.push(await this.cluster.writeSignal(signal, `entity-${i % entities}`, 1));
   },
 );
 

@@ -19,7 +19,7 @@ export type {
 export { SimulatedCluster } from './cluster';
 export type { ClusterConfig, ClusterLogger, ClusterWriteOptions, PartitionPolicy } from './config';
 export type { FailoverResult } from './failover';
-export type { ClusterSession, SessionRead, TenantView } from './sessions';
+export { ClusterSession, type SessionRead, type TenantView } from './sessions';
 export { REGION_NAMES, SCENARIO_SCHEMA, regionNames } from './conventions';
 
 // Parts other code builds on: virtual time, seeded streams, the network and its partitions.

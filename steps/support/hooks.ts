@@ -7,12 +7,21 @@
  * scenario, final heal and catch-up included, and the region state when the steps ended (taken
  * before the heal). Then the verdict on every promise and the system under test
  * (src/report/verdicts.ts) for the sign-off report, the measured figures and the structured log.
- * A violation fails the scenario with its evidence and its seed.
+ * A violation fails the scenario with its evidence and its seed; a failed scenario also gets what
+ * its cluster offers beyond that (a real deployment's node logs: `Cluster.attachments`). Last of
+ * all the cluster is closed: a real deployment's processes stop, a durable one's files go.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { After, Before, Status, type ITestCaseHookParameter } from '@cucumber/cucumber';
+import {
+  After,
+  Before,
+  BeforeStep,
+  Status,
+  type ITestCaseHookParameter,
+  type ITestStepHookParameter,
+} from '@cucumber/cucumber';
 import { InvariantViolationError, PROMISES, type Violation } from '../../src/cluster';
 import { logAttachment, scenarioAttachments } from '../../src/report/attachments';
 import { figuresAttachments } from '../../src/report/figures-table';
@@ -36,13 +45,18 @@ Before(function (this: TidalWorld, { pickle }: ITestCaseHookParameter) {
   this.log(seedLogLine(this.seed, this.location.uri, this.location.line));
 });
 
+// The step running now, so a step that needs the simulator can say which (SimulatorOnlyError).
+BeforeStep(function (this: TidalWorld, { pickleStep }: ITestStepHookParameter) {
+  this.currentStep = pickleStep.text;
+});
+
 Before({ tags: '@durable' }, function (this: TidalWorld) {
   this.tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidal-uat-'));
 });
 
 // Cucumber runs After hooks in reverse order of definition: this one runs after the checkers below.
-After({ tags: '@durable' }, function (this: TidalWorld) {
-  if (this.hasCluster) this.cluster.close(); // release the segment files before removing them
+After(async function (this: TidalWorld) {
+  await this.closeCluster(); // stop a deployment's processes; release the segment files before removing them
   if (this.tempDir) fs.rmSync(this.tempDir, { recursive: true, force: true });
   if (this.tempDir && fs.existsSync(this.tempDir))
     throw new Error(`durable scenario left files behind in ${this.tempDir}`);
@@ -52,13 +66,19 @@ After(async function (this: TidalWorld, { result }: ITestCaseHookParameter) {
   const violations: Violation[] = [];
   if (this.hasCluster) {
     const cluster = this.cluster;
-    const atStepsEnd = cluster.snapshot();
+    const atStepsEnd = await cluster.snapshot();
+    let checked = false;
     try {
       violations.push(...(await cluster.healAndCheck()).violations);
+      checked = true;
     } finally {
       // After the check, so the charts draw the final heal and the catch-up; even if it threw.
-      for (const a of await scenarioAttachments({ atStepsEnd, atEnd: cluster.snapshot() }))
+      for (const a of await scenarioAttachments({ atStepsEnd, atEnd: await cluster.snapshot() }))
         this.attach(a.body, { mediaType: a.mediaType, fileName: a.fileName });
+      const failed = result?.status === Status.FAILED || !checked || violations.length > 0;
+      if (failed && cluster.attachments)
+        for (const a of await cluster.attachments())
+          this.attach(a.body, { mediaType: a.mediaType, fileName: a.name });
     }
     this.attach(JSON.stringify(promisesVerdict(PROMISES, violations)), {
       mediaType: PROMISES_MEDIA_TYPE,

@@ -4,19 +4,27 @@
  * later one, the last error), each in a field of its own type.
  *
  * Steps drive the cluster through `cluster` (the `Cluster` interface: what any deployment
- * offers). A step that needs a power only the simulator has (a replica's engine, raw bytes,
- * a torn write, the checkers that read engines) uses `sim`, which says so in its type.
+ * offers, every answer awaited). Which deployment is the world parameter `mode`: `simulated`
+ * (the default: `SimulatedCluster`, in virtual time) or `real` (`--world-parameters
+ * '{"mode":"real"}'`, the cucumber profile `real`: the factory of src/real, tidal-node processes).
+ * A step that needs a power only the simulator has (a replica's engine, raw bytes, a torn write,
+ * the checkers that read engines) uses `sim`, which says so in its type and throws
+ * `SimulatorOnlyError` against a real deployment: its scenario is tagged @simulator-only. A step
+ * whose product assertion holds in both modes but which checks more where the simulator can
+ * look inside passes that extra check to `inSimulator`, which runs it only there.
  */
 import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
 import type pino from 'pino';
 import {
   SCENARIO_SCHEMA,
   SimulatedCluster,
+  SimulatorOnlyError,
   type ClientSession,
   type Cluster,
   type ClusterConfig,
+  type ClusterFactory,
   type FailoverResult,
-  type NetworkPartition,
+  type PartitionHandle,
   type ReconciliationTotals,
   type ReplicaState,
   type SessionRead,
@@ -34,6 +42,29 @@ export class NoClusterError extends Error {
     super('no cluster yet: start the scenario with "Given a cluster of …"');
     this.name = 'NoClusterError';
   }
+}
+
+/** Which deployment the scenarios drive: the world parameter `mode`. */
+export type Mode = 'simulated' | 'real';
+const MODES: readonly Mode[] = ['simulated', 'real'];
+
+/** The world parameters this suite reads (`--world-parameters '{"mode":"real"}'`). */
+export function modeOf(parameters: unknown): Mode {
+  const mode = (parameters as { mode?: unknown } | undefined)?.mode ?? 'simulated';
+  if (!MODES.includes(mode as Mode))
+    throw new Error(`world parameter mode is ${JSON.stringify(mode)}; use one of ${MODES.join(', ')}`);
+  return mode as Mode;
+}
+
+/**
+ * The factory of the real deployment, loaded only when a real-mode scenario builds its first
+ * cluster, so a simulated run never loads src/real (nor needs it to exist).
+ */
+function processClusterFactory(): ClusterFactory {
+  const real = require('../../src/real') as { buildProcessCluster?: ClusterFactory };
+  if (typeof real.buildProcessCluster !== 'function')
+    throw new Error('src/real does not export buildProcessCluster (a ClusterFactory)');
+  return real.buildProcessCluster;
 }
 
 /** What steps noted for a later step to compare against. */
@@ -59,12 +90,17 @@ export class TidalWorld extends World {
   seed = DEFAULT_SEED;
   /** The scenario's feature file and line, for the replay command. */
   location = { uri: '', line: 0 };
-  private simulated: SimulatedCluster | undefined;
+  /** Which deployment this scenario drives. */
+  readonly mode: Mode;
+  /** The text of the step running now (set by a BeforeStep hook), for `SimulatorOnlyError`. */
+  currentStep = '';
+  private built: Cluster | undefined;
+  private closed = false;
   readonly scenarioLog: ScenarioLogger;
   config: Partial<ClusterConfig> = {};
   acks: WriteAck[] = [];
   /** Partitions the scenario injected, in order (each knows its ends and whether it is one way). */
-  partitions: NetworkPartition[] = [];
+  partitions: PartitionHandle[] = [];
   /** The scenario's client session ("the session"). */
   session: ClientSession | undefined;
   /** Named clients' sessions ("client 1 has a session in …"), by name. */
@@ -88,7 +124,8 @@ export class TidalWorld extends World {
 
   constructor(options: IWorldOptions) {
     super(options);
-    this.scenarioLog = createScenarioLogger({ now: () => this.simulated?.now() ?? 0 });
+    this.mode = modeOf(options.parameters);
+    this.scenarioLog = createScenarioLogger({ now: () => this.built?.now() ?? 0 });
   }
 
   get logger(): pino.Logger {
@@ -97,17 +134,37 @@ export class TidalWorld extends World {
 
   /** The scenario's cluster, as any deployment offers it. */
   get cluster(): Cluster {
-    return this.sim;
+    if (!this.built) throw new NoClusterError();
+    return this.built;
   }
 
   /** The simulator behind the cluster: for steps that need a power only it has. */
   get sim(): SimulatedCluster {
-    if (!this.simulated) throw new NoClusterError();
-    return this.simulated;
+    const cluster = this.cluster;
+    if (!(cluster instanceof SimulatedCluster))
+      throw new SimulatorOnlyError(
+        `"${this.currentStep}" looks inside the simulator, and this scenario runs against ${this.mode} processes`,
+      );
+    return cluster;
+  }
+
+  /**
+   * Runs `check` only when the cluster is the simulator: a deeper look (a replica's engine, the
+   * checkers that read engines) behind a step whose product assertion goes through `cluster`.
+   */
+  async inSimulator(check: (sim: SimulatedCluster) => unknown): Promise<void> {
+    if (this.built instanceof SimulatedCluster) await check(this.built);
   }
 
   get hasCluster(): boolean {
-    return this.simulated !== undefined;
+    return this.built !== undefined;
+  }
+
+  /** Stops the scenario's cluster (once): a real deployment's processes, the simulator's files. */
+  async closeCluster(): Promise<void> {
+    if (!this.built || this.closed) return;
+    this.closed = true;
+    await this.built.close();
   }
 
   /** Builds the scenario's cluster from the config gathered so far plus `overrides`. */
@@ -122,12 +179,19 @@ export class TidalWorld extends World {
       logger: this.logger,
       ...(this.tempDir ? { durable: { dataDir: this.tempDir } } : {}),
     };
-    this.simulated = await SimulatedCluster.build(config);
-    return this.simulated;
+    if (this.mode === 'simulated') {
+      this.built = await SimulatedCluster.build(config);
+      return this.built;
+    }
+    // A real deployment holds processes and ports: the cluster it replaces stops first.
+    await this.closeCluster();
+    this.built = await processClusterFactory()(config, this.logger);
+    this.closed = false;
+    return this.built;
   }
 
   /** The live partition between `a` and `b` (both ways), or the one-way cut `a` → `b`. */
-  partitionBetween(a: string, b: string, oneWay = false): NetworkPartition | undefined {
+  partitionBetween(a: string, b: string, oneWay = false): PartitionHandle | undefined {
     return this.partitions.find(
       (p) =>
         p.live &&
