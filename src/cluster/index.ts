@@ -40,7 +40,23 @@ export {
 } from './errors';
 
 // The promise checker and the questions steps ask of a run (each reads a ClusterView).
-export { CONVERGENCE_TIMEOUT_MS, PROMISES, healAndCheck } from './checkers/promises';
+export {
+  CONVERGENCE_TIMEOUT_MS,
+  PROMISES,
+  healAndCheck,
+  type PromiseCheck,
+  type UncheckedPromise,
+} from './checkers/promises';
+// The same checker on a real deployment: from the recorded history and the nodes' reported states.
+export {
+  NOT_JUDGED_FROM_REPORTS,
+  checkReportedRun,
+  droppedFromReports,
+  type ReportedReplica,
+  type ReportedRun,
+} from './checkers/reported';
+export { engineContent, reportedContent, type ContentEntry, type ReplicaContent } from './checkers/content';
+export { logEventOf, stateResponseOf, type DroppedEvents } from './checkers/state-of';
 export type { WriteRecord } from './checkers/history';
 export { checkAckPromise, checkIdempotency } from './checkers/idempotency';
 export { checkRetries } from './checkers/retries';

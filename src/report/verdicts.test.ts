@@ -31,6 +31,50 @@ test('a verdict reads back as written, and a body off the contract reads as unde
   );
 });
 
+test('a promise the checker could not judge is not checked, with its reason; a violation still breaks it', () => {
+  const verdict = promisesVerdict(
+    PROMISES,
+    [{ checker: 'log' }],
+    [
+      { checker: 'hlc', reason: 'needs every HLC stamp a node issued' },
+      { checker: 'log', reason: 'needs every batch a follower applied' },
+    ],
+  );
+  const by = new Map(verdict.promises.map((p) => [p.checker, p]));
+  assert.deepEqual(by.get('hlc'), {
+    checker: 'hlc',
+    promise: PROMISES.find((p) => p.checker === 'hlc')!.promise,
+    status: 'not-checked',
+    held: false,
+    violations: 0,
+    reason: 'needs every HLC stamp a node issued',
+  });
+  assert.equal(by.get('log')!.status, 'broken');
+  assert.equal(by.get('log')!.violations, 1);
+  assert.equal(by.get('score')!.status, 'held');
+  assert.equal(verdict.promises.filter((p) => p.held).length, PROMISES.length - 2);
+  assert.deepEqual(parsePromisesVerdict(JSON.stringify(verdict)), verdict);
+});
+
+test('a promises row reads back only when its fields agree; one written before status reads by held', () => {
+  const row = (fields: Record<string, unknown>) =>
+    parsePromisesVerdict(JSON.stringify({ promises: [{ checker: 'x', promise: 'p', ...fields }] }))
+      ?.promises[0];
+  assert.equal(row({ held: true, violations: 0 })?.status, 'held');
+  assert.equal(row({ held: false, violations: 2 })?.status, 'broken');
+  assert.equal(row({ status: 'not-checked', held: false, violations: 0, reason: 'r' })?.reason, 'r');
+  for (const bad of [
+    { status: 'not-checked', held: true, violations: 0, reason: 'r' },
+    { status: 'not-checked', held: false, violations: 0 },
+    { status: 'not-checked', held: false, violations: 1, reason: 'r' },
+    { status: 'held', held: false, violations: 0 },
+    { status: 'held', held: true, violations: 1 },
+    { status: 'broken', held: false, violations: 0 },
+    { status: 'maybe', held: false, violations: 0 },
+  ])
+    assert.equal(row(bad), undefined, JSON.stringify(bad));
+});
+
 test("the simulator names itself: simulated mode, this engine's version and a commit", async () => {
   const cluster = await SimulatedCluster.build({
     regions: ['us-east', 'eu-west'],

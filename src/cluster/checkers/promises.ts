@@ -5,13 +5,16 @@
  * comes from the cluster's own config. `PROMISES` lists what it checks, in the order its
  * violations are reported: the promises a client can see first, the internal rules after.
  */
+import type { Schema } from '../../engine';
 import { ConvergenceTimeoutError, type Violation } from '../errors';
+import type { FaultSpan } from '../report-data';
+import { engineContent } from './content';
 import { checkCorruption } from './corruption';
-import type { WriteRecord } from './history';
-import { checkAckPromise, checkIdempotency, checkRetryAnswers } from './idempotency';
+import type { History, WriteRecord } from './history';
+import { checkAckPromise, checkIdempotency, checkRetryAnswers, type FailoverRecord } from './idempotency';
 import { checkSessions } from './sessions';
 import type { ClusterView } from './view';
-import { checkWrites, type ReplicaView } from './writes';
+import { checkWrites, type ReplicaView, type WriteHistory } from './writes';
 
 /** Virtual time allowed for convergence once every fault healed. */
 export const CONVERGENCE_TIMEOUT_MS = 60_000;
@@ -71,60 +74,112 @@ export const PROMISES: readonly { checker: Violation['checker']; promise: string
   },
 ];
 
-/** Whether any clock was skewed at some point between two virtual instants. */
-function skewedBetween(cluster: ClusterView): (fromMs: number, toMs: number) => boolean {
-  const spans = cluster.faultTimeline().filter((f) => f.kind === 'clock-skew');
+/** Whether any clock was skewed at some point between two instants, by the run's faults. */
+function skewedBetween(faults: readonly FaultSpan[]): (fromMs: number, toMs: number) => boolean {
+  const spans = faults.filter((f) => f.kind === 'clock-skew');
   return (fromMs, toMs) => spans.some((f) => f.fromMs <= toMs && (f.toMs === null || f.toMs >= fromMs));
 }
 
-/** What the promise checker reads of a cluster (every parameter from the cluster's own config). */
+/** A promise the checker could not judge for a run, and why (one line). */
+export interface UncheckedPromise {
+  checker: Violation['checker'];
+  reason: string;
+}
 
 export interface PromiseCheck {
   violations: Violation[];
   /** Acknowledged writes a failover lost (allowed under 'leader' acks, reported). */
   lost: WriteRecord[];
+  /**
+   * Promises this check could not judge, with why (empty for a simulated run, which sees
+   * everything). Never report one of these as held.
+   */
+  unchecked: UncheckedPromise[];
+}
+
+/**
+ * What the promises a client can see are judged from, whoever ran the cluster: the history of
+ * what clients were told, every replica's content at `atMs`, and the run's parameters.
+ */
+export interface ClientSideRun {
+  history: Pick<History, 'writes' | 'reads'>;
+  /** Events replicas dropped when they truncated a suffix a new epoch did not have. */
+  dropped: WriteHistory['dropped'];
+  replicas: readonly ReplicaView[];
+  leaderOf(shard: number): ReplicaView | undefined;
+  shardFor(tenant: string, entity: string): number;
+  schema: Schema;
+  atMs: number;
+  partitionPolicy: 'leader-only' | 'accept-local';
+  idempotencyRetentionMs: number;
+  failovers: readonly FailoverRecord[];
+  faults: readonly FaultSpan[];
+}
+
+/** Judges lost-write, double-count, score, idempotency and session from history and content. */
+export function checkClientSide(run: ClientSideRun): { violations: Violation[]; lost: WriteRecord[] } {
+  const { history } = run;
+  const writes = checkWrites(
+    { writes: history.writes, dropped: run.dropped },
+    run.replicas,
+    run.leaderOf,
+    run.schema,
+    run.atMs,
+  );
+  const lost = writes.lost;
+  const acceptLocal = run.partitionPolicy === 'accept-local';
+  const violations: Violation[] = [
+    ...writes.violations,
+    ...checkAckPromise(lost, run.failovers),
+    ...checkIdempotency(
+      history.writes,
+      lost,
+      run.idempotencyRetentionMs,
+      acceptLocal,
+      skewedBetween(run.faults),
+    ),
+    ...checkRetryAnswers(history.writes),
+    ...checkSessions(history, { shardFor: run.shardFor, schema: run.schema, acceptLocal, lost }),
+  ];
+  return { violations, lost };
+}
+
+/** Orders violations as `PROMISES` lists their promises (stable within one promise). */
+export function inPromiseOrder(violations: Violation[]): Violation[] {
+  const order = new Map(PROMISES.map((p, i) => [p.checker, i]));
+  return violations.sort((a, b) => order.get(a.checker)! - order.get(b.checker)!);
 }
 
 /** Judges the run so far: every promise in `PROMISES` but convergence (see `healAndCheck`). */
 export function checkPromises(cluster: ClusterView): PromiseCheck {
-  const views: ReplicaView[] = cluster.allNodes().map((n) => ({
+  const replicas: ReplicaView[] = cluster.allNodes().map((n) => ({
     name: n.name,
     region: n.regionId,
     shard: n.shardId,
     up: n.up,
-    db: n.db,
+    content: engineContent(n.db),
   }));
-  const leaderOf = (s: number): ReplicaView | undefined =>
-    views.find((v) => v.shard === s && v.region === cluster.controlPlane.leaderOf(s));
-  const writes = checkWrites(cluster.history, views, leaderOf, cluster.schema, cluster.now());
-  const lost = writes.lost;
-  const history = cluster.history;
-  const acceptLocal = cluster.partitionPolicy === 'accept-local';
+  const client = checkClientSide({
+    history: cluster.history,
+    dropped: cluster.history.dropped,
+    replicas,
+    leaderOf: (s) => replicas.find((v) => v.shard === s && v.region === cluster.controlPlane.leaderOf(s)),
+    shardFor: (tenant, entity) => cluster.controlPlane.tenantRouter.shardFor(tenant, entity),
+    schema: cluster.schema,
+    atMs: cluster.now(),
+    partitionPolicy: cluster.partitionPolicy,
+    idempotencyRetentionMs: cluster.idempotencyRetentionMs,
+    failovers: cluster.failovers,
+    faults: cluster.faultTimeline(),
+  });
   const observer = cluster.observer;
   const violations: Violation[] = [
-    ...writes.violations,
-    ...checkAckPromise(lost, cluster.failovers),
-    ...checkIdempotency(
-      history.writes,
-      lost,
-      cluster.idempotencyRetentionMs,
-      acceptLocal,
-      skewedBetween(cluster),
-    ),
-    ...checkRetryAnswers(history.writes),
-    ...checkSessions(history, {
-      shardFor: (tenant, entity) => cluster.controlPlane.tenantRouter.shardFor(tenant, entity),
-      schema: cluster.schema,
-      acceptLocal,
-      lost,
-    }),
+    ...client.violations,
     ...observer.hlc.violations,
     ...observer.violations,
     ...checkCorruption(observer.corruptRefused, cluster.network.corruptedOn, observer.injected),
   ];
-  const order = new Map(PROMISES.map((p, i) => [p.checker, i]));
-  violations.sort((a, b) => order.get(a.checker)! - order.get(b.checker)!);
-  return { violations, lost };
+  return { violations: inPromiseOrder(violations), lost: client.lost, unchecked: [] };
 }
 
 /**
@@ -152,5 +207,9 @@ export async function healAndCheck(
     });
   }
   const checked = checkPromises(cluster);
-  return { violations: [...violations, ...checked.violations], lost: checked.lost };
+  return {
+    violations: [...violations, ...checked.violations],
+    lost: checked.lost,
+    unchecked: checked.unchecked,
+  };
 }

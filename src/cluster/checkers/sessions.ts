@@ -21,7 +21,10 @@ export interface SessionCheckContext {
   lost: readonly WriteRecord[];
 }
 
-export function checkSessions(history: History, ctx?: SessionCheckContext): Violation[] {
+export function checkSessions(
+  history: Pick<History, 'writes' | 'reads'>,
+  ctx?: SessionCheckContext,
+): Violation[] {
   const out: Violation[] = [];
   const seen = new Map<string, number>();
   // A stamp names a write only within its shard: each replica of a region has its own clock.

@@ -9,17 +9,29 @@
  * `committed` had resolved is a violation; under 'leader' it is the documented limit and is
  * reported, not failed.
  */
-import { decaySum, scoresMatch, type Schema, type SignalEvent, type TidalDb } from '../../engine';
+import { decaySum, scoresMatch, type Schema } from '../../engine';
 import type { Violation } from '../errors';
-import { hlcKey, type History, type WriteRecord } from './history';
+import type { ReplicaContent } from './content';
+import { hlcKey, type DroppedRecord, type WriteRecord } from './history';
 
+/** One replica as the write checker sees it: where it is, whether it is up, what it holds. */
 export interface ReplicaView {
   name: string;
   region: string;
   shard: number;
   up: boolean;
-  db: TidalDb;
+  content: ReplicaContent;
 }
+
+/** What the write checker reads of a run's history: the writes clients were told of, and the drops. */
+export interface WriteHistory {
+  readonly writes: readonly WriteRecord[];
+  /** Events replicas dropped when they truncated a suffix a new epoch did not have. */
+  readonly dropped: readonly Pick<DroppedRecord, 'event'>[];
+}
+
+/** The dropped event fields the write checker reads. */
+type DroppedEvent = DroppedRecord['event'];
 
 export interface WriteCheckResult {
   violations: Violation[];
@@ -27,8 +39,12 @@ export interface WriteCheckResult {
   lost: WriteRecord[];
 }
 
+/**
+ * Judges every live replica's content at `nowMs` against the writes that should be there (for a
+ * reported run, `nowMs` is the time the states were read at).
+ */
 export function checkWrites(
-  history: History,
+  history: WriteHistory,
   replicas: readonly ReplicaView[],
   leaderOf: (shard: number) => ReplicaView | undefined,
   schema: Schema,
@@ -60,7 +76,7 @@ export function checkWrites(
   for (const r of replicas) {
     if (!r.up) continue;
     const seen = new Set<string>();
-    for (const item of r.db.store.entries()) {
+    for (const item of r.content.entries(nowMs)) {
       const k = key(item.tenant, item.entity, item.signal);
       seen.add(k);
       const want = (expected.get(k) ?? []).filter((w) => w.shard === r.shard);
@@ -69,8 +85,8 @@ export function checkWrites(
         item.tenant,
         item.entity,
         item.signal,
-        item.state.writeCount,
-        item.state.score(nowMs, schema.halfLifeMs(item.signal)),
+        item.writeCount,
+        item.score,
         want,
         schema,
         nowMs,
@@ -132,18 +148,18 @@ function compare(
 
 function leaderHolds(leader: ReplicaView | undefined, w: WriteRecord): boolean {
   if (!leader || !leader.up) return false;
-  const [e] = leader.db.wal.eventsFrom(w.seqNo, 1);
+  const e = leader.content.eventAt(w.seqNo);
   return e !== undefined && hlcKey(e.hlc) === hlcKey(w.hlc);
 }
 
 /** Whether the leader's state took the dropped write in through reconciliation (accept-local). */
-function leaderMerged(leader: ReplicaView | undefined, e: SignalEvent): boolean {
+function leaderMerged(leader: ReplicaView | undefined, e: DroppedEvent): boolean {
   if (!leader || !leader.up) return false;
-  return (leader.db.store.state(e.tenant, e.entity, e.signal)?.version(e.origin) ?? 0) >= e.originVersion;
+  return leader.content.version(e.tenant, e.entity, e.signal, e.origin) >= e.originVersion;
 }
 
 function isQuorum(leader: ReplicaView | undefined): boolean {
-  return leader?.db.options.ackPolicy === 'quorum';
+  return leader?.content.ackPolicy === 'quorum';
 }
 
 function key(tenant: string, entity: string, signal: number): string {

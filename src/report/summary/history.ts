@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SCENARIO_STATUSES, type ScenarioStatus, type Selection } from './model';
-import type { PromiseStatus, SignOff } from './signoff';
+import { uncheckedCount, type SignOff } from './signoff';
 import type { RunSummary } from './model';
 
 /** The newest records read back; older files stay on disk, unread. */
@@ -36,12 +36,19 @@ export interface HistoryRecord {
   headline: string;
   durationMs: number;
   scenarios: number;
-  /** Per promise: held or broken (a run that checked it); a promise no scenario checked is absent. */
+  /**
+   * Per promise: held or broken in the scenarios that checked it, and in how many it was not
+   * checked (a real deployment cannot report what some rules need); a promise no scenario checked
+   * is absent. A run on real processes and one simulated on the same commit thus agree on 'held'
+   * where both held it: not checking is not a change of verdict.
+   */
   promises: {
     checker: string;
-    status: Exclude<PromiseStatus, 'not-checked'>;
+    status: 'held' | 'broken';
     held: number;
     checked: number;
+    /** Scenarios whose verdict said not checked (absent: none, or a record older than the field). */
+    notChecked?: number;
   }[];
   capabilities: { capability: string; status: ScenarioStatus; scenarios: number; durationMs: number }[];
   failures: { name: string; location: string; status: ScenarioStatus; seed?: number; replay?: string }[];
@@ -72,7 +79,15 @@ export function historyRecord(summary: RunSummary, page: SignOff): HistoryRecord
     promises: page.promises.flatMap((p) =>
       p.status === 'not-checked'
         ? []
-        : [{ checker: p.checker, status: p.status, held: p.held, checked: p.checked }],
+        : [
+            {
+              checker: p.checker,
+              status: p.status === 'broken' ? ('broken' as const) : ('held' as const),
+              held: p.held,
+              checked: p.checked,
+              ...(p.unchecked.length ? { notChecked: uncheckedCount(p) } : {}),
+            },
+          ],
     ),
     capabilities: [...page.product, ...page.technical].map((c) => ({
       capability: c.name,

@@ -153,7 +153,7 @@ function historyNotes(view: SummaryView): string {
 }
 
 const STYLE = `
-:root { --passed: #2e7d32; --failed: #c62828; --ambiguous: #ad1457; --pending: #f9a825; --undefined: #ef6c00; --skipped: #78909c; --unknown: #6d4c41; --empty: #90a4ae; --held: #2e7d32; --broken: #c62828; --not-checked: #78909c; --absent: #e5e7eb; }
+:root { --passed: #2e7d32; --failed: #c62828; --ambiguous: #ad1457; --pending: #f9a825; --undefined: #ef6c00; --skipped: #78909c; --unknown: #6d4c41; --empty: #90a4ae; --held: #2e7d32; --broken: #c62828; --not-checked: #78909c; --partly-checked: #3f6b42; --absent: #e5e7eb; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; background: #f6f8fa; }
 header.verdict { padding: 20px 32px; color: #fff; }
@@ -188,7 +188,7 @@ td.skipped, th.skipped { color: var(--skipped); }
 .bar .undefined, .tag.undefined { background: var(--undefined); }
 .bar .skipped, .tag.skipped { background: var(--skipped); }
 .tag.ambiguous { background: var(--ambiguous); } .tag.unknown { background: var(--unknown); } .tag.empty { background: var(--empty); }
-.tag.held { background: var(--held); } .tag.broken { background: var(--broken); } .tag.not-checked { background: var(--not-checked); }
+.tag.held { background: var(--held); } .tag.broken { background: var(--broken); } .tag.not-checked { background: var(--not-checked); } .tag.partly-checked { background: var(--partly-checked); }
 .flaky { background: #6a1b9a; color: #fff; border-radius: 4px; padding: 1px 6px; font-size: 12px; font-weight: 600; }
 #facts dl { background: #fff; padding: 10px 16px; margin-top: 16px; box-shadow: 0 1px 2px rgba(0,0,0,.08); }
 .trend { display: inline-flex; gap: 2px; }

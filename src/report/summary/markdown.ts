@@ -76,7 +76,7 @@ function headline(view: SummaryView): string {
 function promises(view: SummaryView): string {
   const rows = view.page.promises;
   if (rows.length === 0) return '### Promises\n\nNo promise was checked: no scenario built a cluster.';
-  const icon = { held: '✅', broken: '❌', 'not-checked': '⚪' } as const;
+  const icon = { held: '✅', broken: '❌', 'partly-checked': '◐', 'not-checked': '⚪' } as const;
   const table = mdTable(
     ['verdict', 'checker', 'promise'],
     rows.map((r) => {

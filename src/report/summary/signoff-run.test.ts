@@ -38,14 +38,24 @@ Before(function ({ pickle }) {
   const replay = 'TIDAL_SEED=7 npx cucumber-js ' + pickle.uri + ':' + pickle.location.line;
   this.attach(JSON.stringify({ seed: 7, replay }), { mediaType: 'application/vnd.tidal.seed+json' });
 });
-After(function () {
+After(function ({ pickle }) {
   const lost = process.env.BREAK_LOST_WRITE === '1';
+  // REAL_PROCESSES: 'all', or a path fragment naming the scenarios that ran against processes.
+  const realOnes = process.env.REAL_PROCESSES;
+  const real = realOnes !== undefined && (realOnes === 'all' || pickle.uri.includes(realOnes));
   const promises = [
     { checker: 'lost-write', promise: 'no acknowledged write is lost', held: !lost, violations: lost ? 1 : 0 },
     { checker: 'convergence', promise: 'every replica converges', held: true, violations: 0 },
   ];
+  if (realOnes !== undefined)
+    promises.push(
+      real
+        ? { checker: 'hlc', promise: 'HLC stamps strictly increase per node', status: 'not-checked', held: false, violations: 0, reason: 'needs every HLC stamp a node issued' }
+        : { checker: 'hlc', promise: 'HLC stamps strictly increase per node', status: 'held', held: true, violations: 0 },
+    );
   this.attach(JSON.stringify({ promises }), { mediaType: 'application/vnd.tidal.promises+json' });
-  const system = { mode: 'simulated', engine: 'tidal-engine', version: '0.1.0', commit: 'abc123', description: 'x' };
+  const mode = real ? 'real-processes' : 'simulated';
+  const system = { mode, engine: 'tidal-engine', version: '0.1.0', commit: 'abc123', description: 'x' };
   this.attach(JSON.stringify(system), { mediaType: 'application/vnd.tidal.system+json' });
 });
 if (process.env.FAIL_AFTER_ALL) AfterAll(function () { throw new Error('teardown broke'); });
@@ -218,6 +228,53 @@ test('sign-off page: real runs — full, dry run, filtered, AfterAll and BeforeA
     );
     assert.equal(broken.history.at(-1)?.promises[0].status, 'broken');
     assert.equal(broken.history.length, 7);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('sign-off page: a promise real processes could not check reads as not checked, never as held', () => {
+  const { dir, run } = project();
+  try {
+    // Every scenario ran against processes: the HLC promise was checked nowhere.
+    const real = run([], { REAL_PROCESSES: 'all' });
+    assert.equal(real.status, 0);
+    assert.match(
+      real.html,
+      /<tr class="promise" data-status="not-checked" data-checker="hlc">[\s\S]*?<span class="tag not-checked">not-checked<\/span> not checked in 3 scenarios \(real processes: needs every HLC stamp a node issued\)<\/td>/,
+    );
+    assert.doesNotMatch(real.html, /data-checker="hlc">[^\n]*held in/);
+    assert.match(
+      real.md,
+      /\| ⚪ not checked in 3 scenarios \(real processes: needs every HLC stamp a node issued\) \| `hlc` +\|/,
+    );
+    // The headline says the scenarios passed and which promise went unchecked: it claims no more.
+    const headline = /<p class="headline" id="verdict">([^<]*)<\/p>/.exec(real.html)?.[1];
+    assert.equal(
+      headline,
+      'All 3 scenarios passed; 1 promise not checked in 3 scenarios (real processes): hlc',
+    );
+    assert.match(real.html, /<header id="headline" class="verdict passed partial">/);
+    assert.match(
+      real.md,
+      /^## ☑️ tidal-uat: All 3 scenarios passed; 1 promise not checked in 3 scenarios \(real processes\): hlc\n/,
+    );
+    // The promises that were checked still read as held; the unchecked one is not recorded as held.
+    assert.match(real.html, /data-checker="lost-write">[\s\S]*?held in 3 of 3 scenarios<\/td>/);
+    assert.deepEqual(
+      real.history[0].promises.map((p) => p.checker),
+      ['lost-write', 'convergence'],
+    );
+
+    // Partitions against processes, the harness simulated: held where checked, and the rest said.
+    const mixed = run([], { REAL_PROCESSES: 'partitions' });
+    assert.match(
+      mixed.html,
+      /<tr class="promise" data-status="partly-checked" data-checker="hlc">[\s\S]*?held in 1 of 1 scenario; not checked in 2 scenarios \(real processes: needs every HLC stamp a node issued\)<\/td>/,
+    );
+    assert.match(mixed.md, /\| ◐ held in 1 of 1 scenario; not checked in 2 scenarios/);
+    const hlc = mixed.history[1].promises.find((p) => p.checker === 'hlc');
+    assert.deepEqual(hlc, { checker: 'hlc', status: 'held', held: 1, checked: 1, notChecked: 2 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -134,7 +134,13 @@ test('sign-off: capability → feature promise → rule → examples; @technical
 
 test('sign-off: promise rows: held in N of M, broken in which, not checked when no scenario built a cluster', () => {
   const verdict = (held: boolean) => [
-    { checker: 'lost-write', promise: 'no acknowledged write is lost', held, violations: held ? 0 : 1 },
+    {
+      checker: 'lost-write',
+      promise: 'no acknowledged write is lost',
+      status: held ? ('held' as const) : ('broken' as const),
+      held,
+      violations: held ? 0 : 1,
+    },
   ];
   const rows = promiseRows([
     scenario('a', { promises: verdict(true) }),
@@ -153,6 +159,57 @@ test('sign-off: promise rows: held in N of M, broken in which, not checked when 
     'held in 1 of 1 scenario',
   );
   assert.deepEqual(promiseRows([scenario('a')]), []);
+});
+
+test('sign-off: promise rows: a scenario that did not check a promise never counts as holding it', () => {
+  const real = {
+    mode: 'real-processes' as const,
+    engine: 'tidal-node',
+    version: '0.1.0',
+    commit: 'abc',
+    description: '',
+  };
+  const sim = { ...real, mode: 'simulated' as const, engine: 'tidal-engine' };
+  const row = (status: 'held' | 'broken' | 'not-checked') => [
+    {
+      checker: 'epoch',
+      promise: "a replica's epoch never goes backwards",
+      status,
+      held: status === 'held',
+      violations: status === 'broken' ? 1 : 0,
+      ...(status === 'not-checked' ? { reason: 'needs every term a replica had' } : {}),
+    },
+  ];
+  const rows = (...list: ScenarioResult[]) => promiseRows(list)[0]!;
+  const unchecked = scenario('r', { promises: row('not-checked'), system: real });
+  const nowhere = rows(unchecked, scenario('r2', { promises: row('not-checked'), system: real }));
+  assert.equal(nowhere.status, 'not-checked');
+  assert.equal(nowhere.held, 0);
+  assert.equal(
+    promiseText(nowhere),
+    'not checked in 2 scenarios (real processes: needs every term a replica had)',
+  );
+  const partly = rows(scenario('s', { promises: row('held'), system: sim }), unchecked);
+  assert.equal(partly.status, 'partly-checked');
+  assert.equal(
+    promiseText(partly),
+    'held in 1 of 1 scenario; not checked in 1 scenario (real processes: needs every term a replica had)',
+  );
+  const broken = rows(scenario('s', { promises: row('broken'), system: sim }), unchecked);
+  assert.equal(broken.status, 'broken');
+  assert.match(promiseText(broken), /^broken in 1 of 1 scenario; not checked in 1 scenario/);
+  // A run that only simulated says nothing of unchecked promises in its headline.
+  const page = signOff(summaryOf([scenario('s', { promises: row('held'), system: sim })]), {
+    selection: { kind: 'full' },
+    suiteCommit: 'c',
+  });
+  assert.equal(page.headline.text, '1 scenario passed');
+  const realPage = signOff(summaryOf([unchecked]), { selection: { kind: 'full' }, suiteCommit: 'c' });
+  assert.equal(
+    realPage.headline.text,
+    '1 scenario passed; 1 promise not checked in 1 scenario (real processes): epoch',
+  );
+  assert.equal(realPage.headline.partial, true);
 });
 
 test('sign-off: the system under test: none, one, or scenarios that disagree', () => {
@@ -201,7 +258,7 @@ test('escaping: feature, rule, promise, system, tags and descriptions stay text 
     featureTags: [`@${evil}`],
     ruleTags: [`@${evil}`],
     capability: `@${evil}`,
-    promises: [{ checker: evil, promise: evil, held: false, violations: 1 }],
+    promises: [{ checker: evil, promise: evil, status: 'broken', held: false, violations: 1 }],
     system: { mode: 'simulated', engine: evil, version: evil, commit: evil, description: evil },
     status: 'failed',
     error: evil,
@@ -222,7 +279,13 @@ test('page: a promise whose verdict changed on the same commit is flagged flaky;
   const dir = mkdtempSync(join(tmpdir(), 'tidal-flaky-'));
   try {
     const verdict = (held: boolean) => [
-      { checker: 'lost-write', promise: 'no acknowledged write is lost', held, violations: held ? 0 : 1 },
+      {
+        checker: 'lost-write',
+        promise: 'no acknowledged write is lost',
+        status: held ? ('held' as const) : ('broken' as const),
+        held,
+        violations: held ? 0 : 1,
+      },
     ];
     const earlier = summaryView(summaryOf([scenario('a', { promises: verdict(true) })], { runId: 'r1' }), {
       selection: { kind: 'full' },

@@ -21,7 +21,10 @@ export type HeadlineClass = 'passed' | 'failed' | 'nothing-checked';
 
 export interface Headline {
   cls: HeadlineClass;
-  /** Some scenarios passed, none failed, but some checked nothing (skipped, empty). */
+  /**
+   * Some scenarios passed, none failed, but not everything was checked: some scenarios checked
+   * nothing (skipped, empty), or some promises were not checked in some scenarios.
+   */
   partial: boolean;
   text: string;
 }
@@ -48,16 +51,30 @@ export interface CapabilityNode extends Group {
   features: FeatureNode[];
 }
 
-export type PromiseStatus = 'held' | 'broken' | 'not-checked';
+/**
+ * A promise over a run: broken somewhere; held in every scenario that checked it; held where
+ * checked but not checked in some scenarios ('partly-checked'); or checked nowhere.
+ */
+export type PromiseStatus = 'held' | 'broken' | 'partly-checked' | 'not-checked';
+
+/** Scenarios that could not check a promise, for one reason on one kind of system. */
+export interface UncheckedGroup {
+  /** The system they ran against, in words: "real processes", "simulated". */
+  system: string;
+  reason: string;
+  scenarios: ScenarioResult[];
+}
 
 export interface PromiseRow {
   checker: string;
   promise: string;
   status: PromiseStatus;
-  /** Scenarios whose verdict names this promise. */
+  /** Scenarios that judged this promise (held or broken there). */
   checked: number;
   held: number;
   broken: ScenarioResult[];
+  /** Scenarios whose verdict says the promise was not checked there, grouped by system and reason. */
+  unchecked: UncheckedGroup[];
 }
 
 export interface SystemFacts {
@@ -87,11 +104,12 @@ export function signOff(
 ): SignOff {
   const product = summary.scenarios.filter((s) => !s.technical);
   const technical = summary.scenarios.filter((s) => s.technical);
+  const promises = promiseRows(summary.scenarios);
   return {
-    headline: headline(summary, facts.selection),
+    headline: withUnchecked(headline(summary, facts.selection), promises),
     product: capabilities(product),
     technical: capabilities(technical),
-    promises: promiseRows(summary.scenarios),
+    promises,
     knownLimits: summary.scenarios.filter((s) => s.knownLimit),
     system: systems(summary.scenarios),
     selection: facts.selection,
@@ -161,6 +179,24 @@ export function headline(summary: RunSummary, selection: Selection): Headline {
   };
 }
 
+/**
+ * The headline, saying which promises some scenarios could not check (a real deployment does not
+ * report what some rules need): "All 24 scenarios passed" must not read as "every promise held".
+ */
+export function withUnchecked(line: Headline, rows: readonly PromiseRow[]): Headline {
+  const unchecked = rows.filter((r) => r.unchecked.length > 0);
+  if (unchecked.length === 0) return line;
+  const scenarios = new Set<ScenarioResult>();
+  const systems = new Set<string>();
+  for (const row of unchecked)
+    for (const g of row.unchecked) {
+      systems.add(g.system);
+      for (const s of g.scenarios) scenarios.add(s);
+    }
+  const text = `${line.text}; ${plural(unchecked.length, 'promise')} not checked in ${plural(scenarios.size, 'scenario')} (${[...systems].join(', ')}): ${unchecked.map((r) => r.checker).join(', ')}`;
+  return { cls: line.cls, partial: line.partial || line.cls === 'passed', text };
+}
+
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -206,7 +242,10 @@ export function capabilities(scenarios: readonly ScenarioResult[]): CapabilityNo
     }));
 }
 
-/** One row per promise, in the checker's order: held in how many scenarios, broken in which. */
+/**
+ * One row per promise, in the checker's order: held in how many scenarios, broken in which, not
+ * checked in which and why. A scenario that did not check a promise never counts as holding it.
+ */
 export function promiseRows(scenarios: readonly ScenarioResult[]): PromiseRow[] {
   const rows = new Map<string, PromiseRow>();
   for (const scenario of scenarios) {
@@ -220,24 +259,59 @@ export function promiseRows(scenarios: readonly ScenarioResult[]): PromiseRow[] 
           checked: 0,
           held: 0,
           broken: [],
+          unchecked: [],
         };
         rows.set(verdict.checker, row);
       }
+      if (verdict.status === 'not-checked') {
+        const system = systemWords(scenario.system);
+        const reason = verdict.reason ?? 'no reason given';
+        const group = row.unchecked.find((g) => g.system === system && g.reason === reason);
+        if (group) group.scenarios.push(scenario);
+        else row.unchecked.push({ system, reason, scenarios: [scenario] });
+        continue;
+      }
       row.checked += 1;
-      if (verdict.held) row.held += 1;
+      if (verdict.status === 'held') row.held += 1;
       else row.broken.push(scenario);
     }
   }
   for (const row of rows.values())
-    row.status = row.broken.length > 0 ? 'broken' : row.checked > 0 ? 'held' : 'not-checked';
+    row.status =
+      row.broken.length > 0
+        ? 'broken'
+        : row.held === 0
+          ? 'not-checked'
+          : row.unchecked.length > 0
+            ? 'partly-checked'
+            : 'held';
   return [...rows.values()];
 }
 
-/** "held in 80 of 80 scenarios" / "broken in 2 of 80 scenarios". */
+function systemWords(system: SystemUnderTest | undefined): string {
+  if (!system) return 'system not named';
+  return system.mode === 'simulated' ? 'simulated' : 'real processes';
+}
+
+/** Scenarios a row's promise was not checked in (over every reason). */
+export function uncheckedCount(row: PromiseRow): number {
+  return row.unchecked.reduce((n, g) => n + g.scenarios.length, 0);
+}
+
+/**
+ * "held in 80 of 80 scenarios" / "broken in 2 of 80 scenarios" / "held in 10 of 10 scenarios;
+ * not checked in 14 scenarios (real processes: needs every HLC stamp …)".
+ */
 export function promiseText(row: PromiseRow): string {
-  if (row.status === 'not-checked') return 'not checked: no scenario built a cluster';
-  if (row.status === 'broken') return `broken in ${row.broken.length} of ${plural(row.checked, 'scenario')}`;
-  return `held in ${row.held} of ${plural(row.checked, 'scenario')}`;
+  const notChecked = row.unchecked.length
+    ? `not checked in ${plural(uncheckedCount(row), 'scenario')} (${row.unchecked.map((g) => `${g.system}: ${g.reason}`).join('; ')})`
+    : '';
+  if (row.status === 'not-checked') return notChecked || 'not checked: no scenario built a cluster';
+  const judged =
+    row.status === 'broken'
+      ? `broken in ${row.broken.length} of ${plural(row.checked, 'scenario')}`
+      : `held in ${row.held} of ${plural(row.checked, 'scenario')}`;
+  return notChecked ? `${judged}; ${notChecked}` : judged;
 }
 
 function systems(scenarios: readonly ScenarioResult[]): SystemFacts {

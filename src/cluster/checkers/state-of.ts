@@ -1,0 +1,63 @@
+/**
+ * A replica's `StateResponse` (`GET /v1/state`, src/server/protocol.ts) built from its engine:
+ * the shape a node reports, made in this process. The property test judges a simulated run
+ * through these to show that a reported run is judged as the engines are; a server may build
+ * its answer the same way.
+ */
+import type { Schema, SignalEvent, TidalDb } from '../../engine';
+import type { LogEvent, StateResponse } from '../../server/protocol';
+
+/** What one replica dropped when it truncated a suffix (the engine's 'epoch' event). */
+export interface DroppedEvents {
+  term: number;
+  events: readonly SignalEvent[];
+  atMs: number;
+}
+
+/** The state `db` would report when read at `atMs` (scores at `atMs`, signals by name). */
+export function stateResponseOf(
+  db: TidalDb,
+  atMs: number,
+  dropped: readonly DroppedEvents[] = [],
+): StateResponse {
+  const schema = db.schema;
+  const entries: StateResponse['entries'] = [];
+  for (const item of db.store.entries())
+    entries.push({
+      tenant: item.tenant,
+      entity: item.entity,
+      signal: schema.signalName(item.signal),
+      writeCount: item.state.writeCount,
+      score: item.state.score(atMs, schema.halfLifeMs(item.signal)),
+      versions: Object.fromEntries(item.state.origins.map((o) => [o.origin, o.version])),
+    });
+  return {
+    region: db.region,
+    shard: db.shard,
+    role: db.role,
+    term: db.epoch,
+    appliedSeqNo: db.appliedSeqNo(),
+    ackPolicy: db.options.ackPolicy,
+    entries,
+    log: db.wal.eventsFrom(1, db.wal.lastSeq).map((e) => logEventOf(schema, e)),
+    dropped: dropped.flatMap((d) =>
+      d.events.map((e) => ({ term: d.term, event: logEventOf(schema, e), atMs: d.atMs })),
+    ),
+  };
+}
+
+/** An engine event as a node reports it (its signal by name). */
+export function logEventOf(schema: Schema, e: SignalEvent): LogEvent {
+  return {
+    seqNo: e.seqNo,
+    signal: schema.signalName(e.signal),
+    tenant: e.tenant,
+    entity: e.entity,
+    weight: e.weight,
+    timeMs: e.timeMs,
+    hlc: e.hlc,
+    origin: e.origin,
+    originVersion: e.originVersion,
+    idempotencyKey: e.idempotencyKey,
+  };
+}
