@@ -1,128 +1,75 @@
 /**
- * EtcdServer: one etcd (Debian's etcd-server) for a whole cucumber run, on 127.0.0.1 with free
- * ports and a temporary data dir. Each cluster keeps its keys under its own clusterId prefix, so
- * scenarios share the server and never each other's keys. Started lazily by the first cluster
- * (`sharedEtcd`), stopped and its data dir removed when the run ends (`stopSharedEtcd`, also on
- * process exit, synchronously, so even a run that throws leaves no etcd behind).
+ * The run's etcd: one for a whole cucumber run (the server's test helper `startEtcd`, on
+ * 127.0.0.1 with free ports and a temporary data dir, bounded start-up). Each cluster keeps its
+ * keys under its own clusterId prefix, so scenarios share the server and never each other's
+ * keys. Started lazily by the first cluster (`sharedEtcd`), stopped with its data dir removed when
+ * the run ends (`stopSharedEtcd`), and at process exit synchronously, so a run that throws leaves
+ * no etcd behind either.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { PrerequisiteError, RealTimeoutError } from './errors';
-import { freePorts } from './ports';
-import { pollUntil, sleep } from './wait';
+import { ETCD_BIN, startEtcd, type EtcdHandle } from '../server/testing/etcd';
+import { PrerequisiteError } from './errors';
 
-export const ETCD_BIN = process.env.TIDAL_ETCD_BIN || '/usr/bin/etcd';
+export { ETCD_BIN };
+
 /** How long etcd may take to answer /health. Default: 15 s. */
 const START_TIMEOUT_MS = 15_000;
-const STOP_TIMEOUT_MS = 5_000;
 
 export class EtcdServer {
-  private child: ChildProcess | undefined;
-  private exited = false;
+  private constructor(private readonly handle: EtcdHandle) {}
 
-  private constructor(
-    readonly clientUrl: string,
-    private readonly peerUrl: string,
-    readonly dataDir: string,
-    readonly logFile: string,
-  ) {}
-
-  get pid(): number | undefined {
-    return this.child?.pid;
+  get clientUrl(): string {
+    return this.handle.endpoint;
+  }
+  get dataDir(): string {
+    return this.handle.dataDir;
+  }
+  get pid(): number {
+    return this.handle.pid;
   }
 
-  /** Starts an etcd on free loopback ports; resolves once it answers /health (bounded). */
   static async start(): Promise<EtcdServer> {
     if (!fs.existsSync(ETCD_BIN))
       throw new PrerequisiteError(`etcd at ${ETCD_BIN}`, 'apt-get install -y etcd-server');
-    const [clientPort, peerPort] = await freePorts(2);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidal-etcd-'));
-    const server = new EtcdServer(
-      `http://127.0.0.1:${clientPort}`,
-      `http://127.0.0.1:${peerPort}`,
-      path.join(dir, 'data'),
-      path.join(dir, 'etcd.log'),
-    );
-    server.spawn();
-    try {
-      await pollUntil(() => server.healthy(), { timeoutMs: START_TIMEOUT_MS, what: 'etcd /health' });
-    } catch (err) {
-      await server.stop();
-      throw err;
-    }
-    return server;
+    return new EtcdServer(await startEtcd({ host: '127.0.0.1', startTimeoutMs: START_TIMEOUT_MS }));
   }
 
-  /** The etcd version (`etcd --version`'s first line). */
+  /** The etcd version (`etcd --version`'s first line), asked once. */
   version(): string {
-    const r = spawnSync(ETCD_BIN, ['--version'], { encoding: 'utf8', timeout: 5_000 });
-    return (
-      (r.stdout ?? '')
-        .split('\n')[0]
-        ?.replace(/^etcd Version:\s*/, '')
-        .trim() || 'unknown'
-    );
+    return (this.cachedVersion ??= readVersion());
   }
+  private cachedVersion: string | undefined;
 
-  private spawn(): void {
-    const out = fs.openSync(this.logFile, 'a');
-    this.child = spawn(
-      ETCD_BIN,
-      [
-        '--name=tidal-uat',
-        `--data-dir=${this.dataDir}`,
-        `--listen-client-urls=${this.clientUrl}`,
-        `--advertise-client-urls=${this.clientUrl}`,
-        `--listen-peer-urls=${this.peerUrl}`,
-        `--initial-advertise-peer-urls=${this.peerUrl}`,
-        `--initial-cluster=tidal-uat=${this.peerUrl}`,
-        '--initial-cluster-state=new',
-        '--logger=zap',
-        '--log-outputs=stderr',
-      ],
-      { stdio: ['ignore', out, out] },
-    );
-    fs.closeSync(out);
-    this.child.once('exit', () => (this.exited = true));
-  }
-
-  private async healthy(): Promise<true | undefined> {
-    if (this.exited) throw new RealTimeoutError('etcd start-up', 0, `etcd exited; see ${this.logFile}`);
-    const res = await fetch(`${this.clientUrl}/health`, { signal: AbortSignal.timeout(1_000) });
-    const body = (await res.json()) as { health?: string };
-    return body.health === 'true' ? true : undefined;
-  }
-
-  /** SIGTERM, then SIGKILL after a bound; removes the data dir and log. */
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (child && !this.exited) {
-      child.kill('SIGTERM');
-      const deadline = Date.now() + STOP_TIMEOUT_MS;
-      while (!this.exited && Date.now() < deadline) await sleep(25);
-      if (!this.exited) child.kill('SIGKILL');
-      for (let i = 0; !this.exited && i < 40; i++) await sleep(25);
-    }
-    fs.rmSync(path.dirname(this.dataDir), { recursive: true, force: true });
+  /** SIGTERM, then SIGKILL after a bound; removes the data dir. */
+  stop(): Promise<void> {
+    return this.handle.stop();
   }
 
   /** For process exit: kill now and remove the files, synchronously. */
   stopNow(): void {
-    if (this.child && !this.exited) {
+    if (this.handle.process.exitCode === null && this.handle.process.signalCode === null) {
       try {
-        this.child.kill('SIGKILL');
+        this.handle.process.kill('SIGKILL');
       } catch {
         // already gone
       }
     }
-    fs.rmSync(path.dirname(this.dataDir), { recursive: true, force: true });
+    fs.rmSync(this.handle.dataDir, { recursive: true, force: true });
   }
 }
 
-let shared: Promise<EtcdServer> | undefined;
+function readVersion(): string {
+  const r = spawnSync(ETCD_BIN, ['--version'], { encoding: 'utf8', timeout: 5_000 });
+  return (
+    (r.stdout ?? '')
+      .split('\n')[0]
+      ?.replace(/^etcd Version:\s*/, '')
+      .trim() || 'unknown'
+  );
+}
 
+let shared: Promise<EtcdServer> | undefined;
 let started: EtcdServer | undefined;
 
 /** 'exit' handlers run synchronously: kill and remove at once. */

@@ -1,19 +1,6 @@
-/** Free TCP ports on a loopback address, asked of the kernel (bind to port 0, read, close). */
+/** Free TCP ports on a loopback address (the server's test helper `freePort`, several at once). */
 import * as net from 'node:net';
-
-/** A port nobody listens on at `host` now (a race with another binder is possible, and rare). */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.once('error', reject);
-    srv.listen({ host, port: 0, exclusive: true }, () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => (port > 0 ? resolve(port) : reject(new Error(`no free port on ${host}`))));
-    });
-  });
-}
+import { freePort } from '../server/testing/net';
 
 /** `count` distinct free ports on `host`. */
 export async function freePorts(count: number, host = '127.0.0.1'): Promise<number[]> {
