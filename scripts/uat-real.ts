@@ -68,7 +68,10 @@ export function main(argv: readonly string[]): number {
   });
   const wallS = ((Date.now() - started) / 1000).toFixed(1);
   const status = run.status ?? 1;
-  const left = describeLeftovers(leftoversOf(runId, before));
+  const leftovers = leftoversOf(runId, before);
+  const left = describeLeftovers(leftovers);
+  // Reported, then removed: a run killed from outside cannot clean its own temp dirs.
+  for (const d of leftovers.tempDirs) fs.rmSync(d, { recursive: true, force: true });
   console.log(
     `\nreal-process mode${smoke ? ' smoke' : ''}: cucumber-js exited ${run.status ?? run.signal}${run.error ? ` (${run.error.message})` : ''} after ${wallS} s; ` +
       (left.length

@@ -32,7 +32,10 @@ export class EtcdServer {
   static async start(): Promise<EtcdServer> {
     if (!fs.existsSync(ETCD_BIN))
       throw new PrerequisiteError(`etcd at ${ETCD_BIN}`, 'apt-get install -y etcd-server');
-    return new EtcdServer(await startEtcd({ host: '127.0.0.1', startTimeoutMs: START_TIMEOUT_MS }));
+    const handle = await startEtcd({ host: '127.0.0.1', startTimeoutMs: START_TIMEOUT_MS });
+    // The run ends when its scenarios do: etcd must not hold the event loop (the exit hook stops it).
+    handle.process.unref();
+    return new EtcdServer(handle);
   }
 
   /** The etcd version (`etcd --version`'s first line), asked once. */
