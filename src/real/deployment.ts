@@ -62,9 +62,10 @@ export async function makeDeployment(
       maxDriftMs: config.maxDriftMs ?? 1_000,
       tenants: config.tenants ?? {},
       etcd: [etcd],
-      dataDir: path.join(dir, 'data'),
+      // A scenario's durable dir when it has one (its steps look at the WAL files there).
+      dataDir: config.durable?.dataDir ?? path.join(dir, 'data'),
     };
-    fs.mkdirSync(deployment.dataDir);
+    fs.mkdirSync(deployment.dataDir, { recursive: true });
     const configFile = path.join(dir, 'deployment.json');
     fs.writeFileSync(configFile, JSON.stringify(deployment, null, 2));
     const clocks = new Map(regions.map((r) => [r, new ClockFile(path.join(dir, `clock-${r}`))]));

@@ -63,6 +63,8 @@ export class NodeProcess {
       });
       this.child = child;
       this.exitedAt = undefined;
+      // A node must not keep the run alive: a cluster abandoned by a timed-out step is killed at exit.
+      child.unref();
       child.once('exit', (code, signal) => {
         this.exitedAt = Date.now();
         this.events.push({

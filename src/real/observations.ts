@@ -127,7 +127,7 @@ export class RealObservations {
           this.rejections.push({
             atMs: now,
             replica: `${region}/${sh.shard}`,
-            from: 'a peer',
+            from: this.senderOf(name, sh.shard, sh.term),
             error: error as Rejection['error'],
           });
           if (this.rejections.length > MAX_REJECTIONS) this.rejections.shift();
@@ -135,6 +135,17 @@ export class RealObservations {
         }
     }
     return statuses;
+  }
+
+  /**
+   * Who sent what a replica refused: a node counts refusals by error name only, so a stale-term
+   * message is put down to the leader of the term before the replica's (the deposed leader);
+   * anything else to "a peer".
+   */
+  private senderOf(error: string, shard: number, term: number): string {
+    if (error === 'StaleEpochError' && term > 1)
+      return this.controlPlane.leaderAt(shard, term - 1) ?? 'a peer';
+    return 'a peer';
   }
 
   private push(s: LagSample): void {

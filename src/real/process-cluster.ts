@@ -92,12 +92,18 @@ export class ProcessCluster implements Cluster {
   private finalAttachments: ExtraAttachment[] | undefined;
   private readonly exitGuard = (): void => this.killNow();
 
-  /** Starts etcd (once per run), writes the deployment and starts one node per region. */
+  /**
+   * Starts etcd (once per run), writes the deployment and starts one node per region. One real
+   * cluster runs at a time (they share the region addresses and the firewall chain): any cluster
+   * still open — one whose scenario gave up while it was being built — is closed first.
+   */
   static async build(config: ClusterConfig, logger: ClusterLogger): Promise<ProcessCluster> {
     const regions = validateConfig(config);
+    await closeLiveClusters();
     const etcd = await sharedEtcd();
     const deployment = await makeDeployment(config, regions, etcd.clientUrl);
     const cluster = new ProcessCluster(config, regions, deployment, etcd, logger);
+    live.add(cluster);
     try {
       await cluster.leadership.initialize();
       await cluster.supervisor.startAll();
@@ -406,6 +412,7 @@ export class ProcessCluster implements Cluster {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    live.delete(this);
     const errors: unknown[] = [];
     const attempt = async (what: string, f: () => unknown): Promise<void> => {
       try {
@@ -445,6 +452,13 @@ export class ProcessCluster implements Cluster {
         `one tidal-node process holds every shard of its region (${this.shardCount} shards here), so a crash takes them all; crash the region, or build the cluster with 1 shard`,
       );
   }
+}
+
+/** Clusters built and not closed yet (at most one, but for one a timed-out step left behind). */
+const live = new Set<ProcessCluster>();
+
+async function closeLiveClusters(): Promise<void> {
+  for (const c of [...live]) await c.close().catch(() => undefined);
 }
 
 /** The factory the steps call in real mode (world parameter mode 'real'). */
