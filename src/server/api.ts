@@ -15,12 +15,14 @@ import {
   WriteNotCommittedError,
   type WriteAck,
 } from '../engine';
+import { int, nonNegative, num, object, optNum, optStr, queryStr, str } from './body';
 import { queryTime, shardOf, type ApiContext } from './context';
 import { Relayed, type Request, type Route } from './http';
 import type {
   AckBody,
   CommitResponse,
   ReadResponse,
+  ReconcileResponse,
   SessionMark,
   SessionReadResponse,
   WriteResponse,
@@ -40,6 +42,15 @@ export function routes(c: ApiContext): Route[] {
     { method: 'POST', path: '/v1/session/read', handler: (r) => sessionRead(c, r) },
     { method: 'GET', path: '/v1/status', handler: () => nodeStatus(c) },
     { method: 'GET', path: '/v1/state', handler: (r) => replicaState(c, r.query) },
+    {
+      method: 'POST',
+      path: '/v1/admin/reconcile',
+      handler: () => {
+        c.replicas.reconcileNow();
+        const answer: ReconcileResponse = { started: true };
+        return answer;
+      },
+    },
   ];
 }
 
@@ -244,63 +255,6 @@ async function sessionRead(c: ApiContext, req: Request): Promise<SessionReadResp
     if (!ready()) throw new StaleReadError(c.region, shard, db.appliedSeqNo(), mark.seqNo, waitedMs);
   }
   return { ...readAt(c, entity, signal, tenant, atMs), servedBy: c.region };
-}
-
-// --- checking a body --------------------------------------------------------------------------
-
-type Body = Record<string, unknown>;
-
-function object(x: unknown, what: string): Body {
-  if (typeof x !== 'object' || x === null || Array.isArray(x))
-    throw new InvalidInputError(`${what} body`, x, 'a JSON object (see protocol.ts)');
-  return x as Body;
-}
-
-function str(b: Body, f: string): string {
-  const v = b[f];
-  if (typeof v !== 'string') throw new InvalidInputError(f, v, 'a string is required');
-  return v;
-}
-
-function optStr(b: Body, f: string): string | undefined {
-  const v = b[f];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw new InvalidInputError(f, v, 'a string (or leave it out)');
-  return v;
-}
-
-function num(b: Body, f: string): number {
-  const v = b[f];
-  if (typeof v !== 'number' || !Number.isFinite(v))
-    throw new InvalidInputError(f, v, 'a finite number is required');
-  return v;
-}
-
-function optNum(b: Body, f: string): number | undefined {
-  const v = b[f];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v))
-    throw new InvalidInputError(f, v, 'a finite number (or leave it out)');
-  return v;
-}
-
-function int(b: Body, f: string, min: number): number {
-  const v = b[f];
-  if (!Number.isSafeInteger(v) || (v as number) < min)
-    throw new InvalidInputError(f, v, `an integer ≥ ${min}`);
-  return v as number;
-}
-
-function nonNegative(b: Body, f: string): number {
-  const v = num(b, f);
-  if (v < 0) throw new InvalidInputError(f, v, 'a number of ms ≥ 0');
-  return v;
-}
-
-function queryStr(q: URLSearchParams, f: string): string {
-  const v = q.get(f);
-  if (v === null) throw new InvalidInputError(f, undefined, `the query parameter ${f} is required`);
-  return v;
 }
 
 function sleep(ms: number): Promise<void> {

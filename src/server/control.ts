@@ -50,6 +50,7 @@ export class EtcdControl {
       try {
         return await this.loadOnce();
       } catch (err) {
+        if (err instanceof TopologyMismatchError) throw err;
         if (this.closed || performance.now() > deadline)
           throw new Error(
             `etcd at ${this.config.etcd.join(', ')} did not answer within ${ETCD_START_TIMEOUT_MS} ms (${(err as Error).message}); start etcd or fix "etcd" in the deployment file`,
@@ -114,14 +115,19 @@ export class EtcdControl {
   private async loadOnce(): Promise<ShardRecord[]> {
     const c = this.config;
     const topo = topologyKey(c.clusterId);
-    await this.client
+    const mine = JSON.stringify({ regions: Object.keys(c.regions), shardCount: c.shardCount });
+    const topoRes = await this.client
       .if(topo, 'Create', '==', 0)
-      .then(
-        this.client
-          .put(topo)
-          .value(JSON.stringify({ regions: Object.keys(c.regions), shardCount: c.shardCount })),
-      )
+      .then(this.client.put(topo).value(mine))
+      .else(this.client.get(topo))
       .commit();
+    const held = topoRes.succeeded
+      ? mine
+      : topoRes.responses[0]?.response_range?.kvs[0]?.value.toString('utf8');
+    if (held !== mine)
+      throw new TopologyMismatchError(
+        `etcd holds another topology under cluster id ${JSON.stringify(c.clusterId)} (${held ?? 'none'}, this deployment: ${mine}); use a new clusterId or clear /tidal/${c.clusterId}/`,
+      );
     const out: ShardRecord[] = [];
     for (let shard = 0; shard < c.shardCount; shard++) {
       const key = shardKey(c.clusterId, shard);
@@ -192,4 +198,12 @@ export function parseRecord(text: string, config: DeploymentConfig): ShardRecord
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** etcd already holds a different deployment under this cluster id: the node refuses to start. */
+export class TopologyMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TopologyMismatchError';
+  }
 }

@@ -5,9 +5,11 @@
  */
 
 /** The command line was wrong; `tidal-node` exits with status 2. */
+export const USAGE = 'usage: tidal-node --region <region> --config <deployment.json> [--log <file>]';
+
 export class ArgumentError extends Error {
   constructor(message: string) {
-    super(`${message}\nusage: tidal-node --region <region> --config <deployment.json> [--log <file>]`);
+    super(`${message}\n${USAGE}`);
     this.name = 'ArgumentError';
   }
 }

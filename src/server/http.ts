@@ -5,7 +5,7 @@
  */
 import * as http from 'node:http';
 import { InvalidInputError } from '../engine';
-import { MAX_BODY_BYTES, type ErrorBody } from './protocol';
+import { FORWARDED_HEADER, MAX_BODY_BYTES, type ErrorBody } from './protocol';
 
 /** A refusal with its own status (404, 405, 413, …) and error name. */
 export class HttpError extends Error {
@@ -42,8 +42,7 @@ export interface Route {
   handler: Handler;
 }
 
-/** Header a node sets on a request it forwards to another region's node. */
-export const FORWARDED_HEADER = 'x-tidal-forwarded-by';
+export { FORWARDED_HEADER };
 
 const STATUS_BY_ERROR: Record<string, number> = {
   InvalidInputError: 400,
@@ -179,6 +178,7 @@ function readJson(req: http.IncomingMessage): Promise<unknown> {
       if (done) return;
       done = true;
       const text = Buffer.concat(chunks).toString('utf8');
+      if (text.trim() === '') return resolve(undefined); // no body: the handler says what it needs
       try {
         resolve(JSON.parse(text));
       } catch (err) {

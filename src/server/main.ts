@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import { parseArgs } from './args';
 import { loadConfig } from './config';
-import { ArgumentError, ConfigError } from './errors';
+import { ArgumentError, ConfigError, USAGE } from './errors';
 import { makeLogger } from './log';
 import { TidalNode } from './node';
 
@@ -15,26 +15,33 @@ const STOP_BOUND_MS = 1_500;
 async function main(): Promise<void> {
   let log: Logger | undefined;
   try {
+    if (process.argv.includes('--help')) {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    }
     const args = parseArgs(process.argv.slice(2));
     const config = loadConfig(args.config, args.region);
     log = makeLogger(args.region, args.log);
     const logger = log;
     process.on('uncaughtException', (err) => fatal(logger, err, 'uncaught exception'));
     process.on('unhandledRejection', (err) => fatal(logger, err as Error, 'unhandled rejection'));
-    const node = await TidalNode.start(config, args.region, log);
+    const running: { node?: TidalNode } = {};
     const stop = (signal: string): void => {
-      logger.info({ signal }, 'stopping');
+      logger.info({ signal, started: running.node !== undefined }, 'stopping');
       setTimeout(() => {
         logger.warn({ boundMs: STOP_BOUND_MS }, 'stop took too long; exiting');
         process.exit(0);
       }, STOP_BOUND_MS).unref();
-      node.stop().then(
+      // Still starting (waiting for etcd, say): every WAL append is already fsynced; just go.
+      if (!running.node) process.exit(0);
+      running.node.stop().then(
         () => process.exit(0),
         (err: Error) => fatal(logger, err, 'stop failed'),
       );
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    running.node = await TidalNode.start(config, args.region, log);
   } catch (err) {
     const e = err as Error;
     if (e instanceof ArgumentError || e instanceof ConfigError) {

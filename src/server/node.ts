@@ -57,6 +57,10 @@ export class TidalNode {
       },
       'tidal-node starting',
     );
+    if (config.partitionPolicy === 'accept-local' && config.reconcileEveryMs === 0)
+      log.warn(
+        'partitionPolicy accept-local with reconcileEveryMs 0: writes accepted locally are merged only on POST /v1/admin/reconcile',
+      );
     let replicas: RegionReplicas | undefined;
     const portRefused: Record<string, number> = {};
     const control = new EtcdControl(config, log, (r, source) => replicas?.onRecord(r, source));

@@ -21,6 +21,14 @@ export const PROTOCOL_VERSION = 1;
 /** Largest request body a node reads; a larger one is refused with 413 and nothing is applied. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/**
+ * (Added.) Header a node sets on a call it forwards to another region's node (a write to its
+ * shard's leader, a redirected session read, a commit asked of the write's leader). A node never
+ * forwards such a call again: a forwarded write reaching a node that does not lead the shard is
+ * refused with NodeStateError (409). Clients do not set it.
+ */
+export const FORWARDED_HEADER = 'x-tidal-forwarded-by';
+
 // --- the deployment file (`tidal-node --region R --config FILE`) --------------------------------
 
 export interface RegionAddress {
@@ -163,6 +171,14 @@ export interface SessionReadRequest {
 export interface SessionReadResponse extends ReadResponse {
   /** The region that served it (this one, or the leader's under 'redirect'). */
   servedBy: string;
+}
+
+/**
+ * (Added.) POST /v1/admin/reconcile (no body) — starts an anti-entropy round of every shard with
+ * every other region now, besides the periodic ones (`reconcileEveryMs`).
+ */
+export interface ReconcileResponse {
+  started: true;
 }
 
 // --- status and state (what the checkers read) ------------------------------------------------

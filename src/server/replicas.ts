@@ -134,6 +134,7 @@ export class RegionReplicas {
       return;
     }
     this.adopt(r);
+    this.heard[r.shard] = 0; // the new term's leader announces its own log end
     this.log.info(
       { shard: r.shard, source, from: before, to: { leader: r.leader, term: r.term } },
       'term change',
@@ -174,10 +175,7 @@ export class RegionReplicas {
         epoch = h.epoch;
         if (from === this.cp.leaderOf(shard) && h.epoch === this.cp.epochOf(shard)) {
           const last = h.firstSeqNo + h.eventCount - 1;
-          if (last > this.heard[shard]!) {
-            this.heard[shard] = last;
-            this.cp.lag.leaderAppended(shard, last, this.clock.nowMs(), []);
-          }
+          if (last > this.heard[shard]!) this.heard[shard] = last;
         }
       } catch {
         // a corrupt batch: the engine refuses and counts it
@@ -219,6 +217,11 @@ export class RegionReplicas {
   /** Counts a refusal that concerns the whole replication port (every shard's map shows it). */
   refusedOnPort(name: string): void {
     for (const m of this.refused) m[name] = (m[name] ?? 0) + 1;
+  }
+
+  /** Starts an anti-entropy round of every shard with every other region (POST /v1/admin/reconcile). */
+  reconcileNow(): void {
+    for (const db of this.dbs) if (!db.isClosed) db.reconcileNow();
   }
 
   close(): void {

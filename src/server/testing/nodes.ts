@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DeploymentConfig, StatusResponse } from '../protocol';
+import { trackChild, trackDir, untrackDir } from './leftovers';
 import { freePort, httpJson } from './net';
 import { waitUntil } from './wait';
 
@@ -21,6 +22,8 @@ export interface DeploymentOptions {
   leaders?: string[];
   ackPolicy?: DeploymentConfig['ackPolicy'];
   partitionPolicy?: DeploymentConfig['partitionPolicy'];
+  /** Default: 0 (off). */
+  reconcileEveryMs?: number;
   schema?: DeploymentConfig['schema'];
   clusterId?: string;
 }
@@ -35,7 +38,7 @@ export interface Deployment {
 
 /** Writes a deployment file with free ports on each region's host. */
 export async function makeDeployment(o: DeploymentOptions): Promise<Deployment> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidal-node-'));
+  const dir = trackDir(fs.mkdtempSync(path.join(os.tmpdir(), 'tidal-node-')));
   const regions: DeploymentConfig['regions'] = {};
   for (const [region, host] of Object.entries(o.hosts))
     regions[region] = { host, httpPort: await freePort(host), replicationPort: await freePort(host) };
@@ -50,7 +53,7 @@ export async function makeDeployment(o: DeploymentOptions): Promise<Deployment> 
     ackPolicy: o.ackPolicy ?? 'leader',
     partitionPolicy: o.partitionPolicy ?? 'leader-only',
     idempotencyRetentionMs: 600_000,
-    reconcileEveryMs: 0,
+    reconcileEveryMs: o.reconcileEveryMs ?? 0,
     maxDriftMs: 1_000,
     tenants: {},
     etcd: [o.etcd],
@@ -58,13 +61,17 @@ export async function makeDeployment(o: DeploymentOptions): Promise<Deployment> 
   };
   const file = path.join(dir, 'deployment.json');
   fs.writeFileSync(file, JSON.stringify(config, null, 2));
-  return { config, file, dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  const remove = (): void => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    untrackDir(dir);
+  };
+  return { config, file, dir, remove };
 }
 
 export class NodeProcess {
   child: ChildProcess;
   private exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private exited = false;
+  private hasExited = false;
 
   constructor(
     readonly deployment: Deployment,
@@ -90,7 +97,7 @@ export class NodeProcess {
     return this.child.pid!;
   }
   get running(): boolean {
-    return !this.exited;
+    return !this.hasExited;
   }
 
   /** Waits (bounded) until the node answers /v1/status. */
@@ -98,7 +105,7 @@ export class NodeProcess {
     return waitUntil(
       `${this.region} (pid ${this.pid}) to answer /v1/status`,
       async () => {
-        if (this.exited) throw new Error(`${this.region} exited; log tail: ${this.logTail()}`);
+        if (this.hasExited) throw new Error(`${this.region} exited; log tail: ${this.logTail()}`);
         const r = await this.call<StatusResponse>('GET', '/v1/status', undefined, 1_000);
         return r.status === 200 ? r.body : undefined;
       },
@@ -123,14 +130,14 @@ export class NodeProcess {
 
   /** SIGKILL, waited for. */
   async kill(): Promise<void> {
-    if (this.exited) return;
+    if (this.hasExited) return;
     this.child.kill('SIGKILL');
     await this.exit;
   }
 
   /** SIGTERM; SIGKILL after `boundMs`. Returns the exit code (null when killed). */
   async stop(boundMs = 3_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-    if (this.exited) return this.exit;
+    if (this.hasExited) return this.exit;
     this.child.kill('SIGTERM');
     const t = setTimeout(() => this.child.kill('SIGKILL'), boundMs);
     const r = await this.exit;
@@ -138,9 +145,17 @@ export class NodeProcess {
     return r;
   }
 
+  /** Waits (bounded) for the process to exit by itself; SIGKILL past the bound. */
+  async exited(timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    const t = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    const r = await this.exit;
+    clearTimeout(t);
+    return r;
+  }
+
   /** Starts the region's node again on the same data dir (after kill or stop). */
   restart(): void {
-    if (!this.exited) throw new Error(`${this.region} is running; kill or stop it first`);
+    if (!this.hasExited) throw new Error(`${this.region} is running; kill or stop it first`);
     this.child = this.spawn();
     this.exit = this.watchExit();
   }
@@ -154,12 +169,14 @@ export class NodeProcess {
   }
 
   private spawn(): ChildProcess {
-    this.exited = false;
-    return spawn(
+    this.hasExited = false;
+    const child = spawn(
       process.execPath,
       [NODE_BIN, '--region', this.region, '--config', this.deployment.file, '--log', this.logFile],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
+    trackChild(child);
+    return child;
   }
 
   private watchExit(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
@@ -168,7 +185,7 @@ export class NodeProcess {
     child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4_000)));
     return new Promise((resolve) =>
       child.once('exit', (code, signal) => {
-        this.exited = true;
+        this.hasExited = true;
         if (stderr) fs.appendFileSync(this.logFile, `\n[stderr]\n${stderr}`);
         resolve({ code, signal });
       }),
