@@ -15,9 +15,14 @@
 // before its first scenario), the run spends about 27% more CPU than in one process (measured
 // 31.1 s against 24.6 s), and one process already keeps about 1.2 cores busy. On 2 shared cores
 // it was slower (median 27.8 s against 23.3 s at load 4–5); use it with 4 or more free cores.
+// `real`: the `ci` run against real processes (tidal-node servers, etcd, iptables: src/real's
+// ProcessCluster, chosen by the world parameter `mode`), every scenario but those tagged
+// @simulator-only (they need message-level control or the simulator's insides; see
+// features/GLOSSARY.md), its reports under reports/real/ (scripts/real-selection.ts checks that
+// no scenario it selects uses a step that needs the simulator).
 // TIDAL_REPORTS_DIR moves them elsewhere (the tests that run the profiles write to a temp dir).
 const dir = process.env.TIDAL_REPORTS_DIR || 'reports';
-const reports = [
+const reportsInto = (dir) => [
   'progress-bar',
   `html:${dir}/cucumber.html`,
   `json:${dir}/cucumber.json`,
@@ -26,6 +31,8 @@ const reports = [
   `./src/report/summary-html-formatter.js:${dir}/summary.html`,
   `./src/report/summary-md-formatter.js:${dir}/summary.md`,
 ];
+const reports = reportsInto(dir);
+const noColours = (formats) => formats.map((f) => (f === 'progress-bar' ? 'progress' : f));
 
 // The @demo-failure scenario fails on purpose and stays out of every run unless the command line
 // names it (`--tags @demo-failure`, or its file as in its replay command). Cucumber ANDs CLI tags
@@ -49,8 +56,15 @@ module.exports = {
   default: { ...common },
   ci: {
     ...common,
-    format: reports.map((f) => (f === 'progress-bar' ? 'progress' : f)),
+    format: noColours(reports),
     plugin: ['./steps/support/require-a-scenario.js'],
+  },
+  real: {
+    ...common,
+    tags: demoRequested ? 'not @simulator-only' : 'not @simulator-only and not @demo-failure',
+    format: noColours(reportsInto(`${dir}/real`)),
+    plugin: ['./steps/support/require-a-scenario.js'],
+    worldParameters: { mode: 'real' },
   },
   smoke: { ...common, tags: demoRequested ? '@smoke' : '@smoke and not @demo-failure' },
   parallel: {

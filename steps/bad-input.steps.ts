@@ -16,19 +16,41 @@ import {
   writeHeaderV1,
   type SessionPolicy,
 } from '../src/engine';
+import { replicaRows } from './support/readings';
 import type { TidalWorld } from './support/world';
 import type { ErrorClass } from './support/parameter-types';
 
-/** Takes every replica's state (for "no region changed"), then runs `send`, keeping its refusal. */
+/**
+ * Notes every replica's status as the cluster reports it (and, where the simulator can look, its
+ * state digest too), for "no region changed".
+ */
+async function noteReplicas(world: TidalWorld): Promise<void> {
+  world.noted.rows = await replicaRows(world);
+  await world.inSimulator((sim) => {
+    world.noted.replicas = replicaStates(sim);
+  });
+}
+
+/** Notes every replica's state (for "no region changed"), then runs `send`, keeping its refusal. */
 async function sendBadInput(world: TidalWorld, send: () => unknown): Promise<void> {
-  world.noted.replicas = replicaStates(world.sim);
+  await noteReplicas(world);
   await world.attempt(send);
 }
 
-Then('no region changed', function (this: TidalWorld) {
-  const before = this.noted.replicas;
+// No replica changed role, leadership term, what it applied or whether it is up; where the
+// simulator can look, no replica's state changed either (its digest).
+Then('no region changed', async function (this: TidalWorld) {
+  const before = this.noted.rows;
   if (!before) throw new Error('no bad input was sent: "no region changed" follows a "tries to" step');
-  expect(stateChanges(before, replicaStates(this.sim))).toEqual([]);
+  const now = await replicaRows(this);
+  const changed = now.flatMap((a) => {
+    const b = before.find((x) => x.region === a.region && x.shard === a.shard);
+    if (!b) return [`${a.region}/${a.shard} appeared`];
+    const fields = (['up', 'role', 'epoch', 'appliedSeqNo'] as const).filter((f) => a[f] !== b[f]);
+    return fields.map((f) => `${a.region}/${a.shard} changed ${f} ${String(b[f])} → ${String(a[f])}`);
+  });
+  expect(changed).toEqual([]);
+  await this.inSimulator((sim) => expect(stateChanges(this.noted.replicas!, replicaStates(sim))).toEqual([]));
 });
 
 // --- batches on the wire --------------------------------------------------------------------
@@ -40,7 +62,7 @@ async function leaderLogged(world: TidalWorld): Promise<void> {
 
 async function badBatch(world: TidalWorld, region: string, kind: string): Promise<void> {
   await leaderLogged(world);
-  world.noted.replicas = replicaStates(world.sim);
+  await noteReplicas(world);
   const sent = sendBadBatch(world.sim, kind, region);
   world.logger.info(sent, 'bad batch sent');
 }
@@ -177,12 +199,13 @@ When(
   },
 );
 
-Then('every region holds the write', function (this: TidalWorld) {
+Then('every region holds the write', async function (this: TidalWorld) {
   const ack = this.acks.at(-1);
   if (!ack) throw new Error('no write was acknowledged');
+  const rows = await replicaRows(this);
   const held = this.cluster.regions.map((r) => ({
     region: r,
-    held: this.sim.node(r, ack.shard).db.appliedSeqNo() >= ack.seqNo,
+    held: rows.some((row) => row.region === r && row.shard === ack.shard && row.appliedSeqNo >= ack.seqNo),
   }));
   expect(held).toEqual(this.cluster.regions.map((r) => ({ region: r, held: true })));
 });

@@ -4,7 +4,6 @@
  */
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'expect';
-import { refusals } from '../src/cluster';
 import { ClockSkewError, compareHlc } from '../src/engine';
 import type { TidalWorld } from './support/world';
 
@@ -44,7 +43,11 @@ When('the clock of {region} is corrected', async function (this: TidalWorld, reg
 Then(
   '{region} refused the writes from {region} because its clock ran more than {duration} ahead',
   function (this: TidalWorld, region: string, from: string, ms: number) {
-    const refused = refusals(this.sim, region, ClockSkewError, from);
+    const refused = this.cluster.rejections
+      .filter(
+        (r) => r.replica.startsWith(`${region}/`) && r.from === from && r.error instanceof ClockSkewError,
+      )
+      .map((r) => r.error);
     expect(refused.length).toBeGreaterThan(0);
     const err = refused[0] as ClockSkewError;
     expect(err).toBeInstanceOf(ClockSkewError);

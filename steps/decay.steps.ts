@@ -7,7 +7,7 @@
  */
 import { defineParameterType, Then, When } from '@cucumber/cucumber';
 import { expect } from 'expect';
-import { scoresMatch } from '../src/engine';
+import { readEverywhere, readingsAgree } from './support/readings';
 import type { TidalWorld } from './support/world';
 
 /** A score as written in a feature: its value, and how far a reading may be from it. */
@@ -61,13 +61,13 @@ Then(
   },
 );
 
-// Every region reads the score written, and the regions read the same score (to 1e-9).
+// Every region reads the score written, and the regions read the same score (to 1e-9, allowing
+// for the decay while the reads took time against real processes).
 Then(
   '{entity} scores {score} {signal} in every region',
   async function (this: TidalWorld, entity: string, score: WrittenScore, signal: string) {
-    const scores: (readonly [string, number | undefined])[] = [];
-    for (const r of this.cluster.regions)
-      scores.push([r, await this.cluster.readDecayScore(r, entity, signal)]);
+    const readings = await readEverywhere(this, entity, signal);
+    const scores = Object.entries(readings.scores);
     this.figures[`score:${entity}/${signal}`] = scores[0]![1] ?? 'none';
     for (const [region, got] of scores) {
       expect({ region, defined: got !== undefined }).toEqual({ region, defined: true });
@@ -76,7 +76,11 @@ Then(
         near: true,
         got,
       });
-      expect({ region, sameAsFirst: scoresMatch(got!, scores[0]![1]!) }).toEqual({
+      const first = scores[0]![1]!;
+      expect({
+        region,
+        sameAsFirst: readingsAgree(got!, first, readings.tookMs, readings.halfLifeMs),
+      }).toEqual({
         region,
         sameAsFirst: true,
       });

@@ -8,6 +8,7 @@ import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
 import { expect } from 'expect';
 import { FailoverRefusedError, lostWriteRows, writesMissing } from '../src/cluster';
 import { StaleEpochError } from '../src/engine';
+import { replicaRow, replicaRows, shardHolding } from './support/readings';
 import type { TidalWorld } from './support/world';
 
 // --- context: what happened before the example's action ------------------------------------
@@ -85,9 +86,22 @@ Then(
   },
 );
 
-Then('every write a majority acknowledged is present in every region', function (this: TidalWorld) {
+// Every replica that is up has applied its shard's log at least as far as each such write, and
+// none of them is lost; where the simulator can look, each replica's log holds the write itself.
+Then('every write a majority acknowledged is present in every region', async function (this: TidalWorld) {
   expect(commitCounts(this).acknowledged).toBeGreaterThan(0);
-  expect(writesMissing(this.sim, (w) => w.committed === true)).toEqual([]);
+  const acknowledged = this.cluster.history.writes.filter(
+    (w) => w.committed === true && !w.local && !w.retry,
+  );
+  const rows = (await replicaRows(this)).filter((r) => r.up);
+  const short = acknowledged.flatMap((w) =>
+    rows
+      .filter((r) => r.shard === w.shard && r.appliedSeqNo < w.seqNo)
+      .map((r) => `${r.region}/${r.shard} applied ${r.appliedSeqNo}, short of the write at ${w.seqNo}`),
+  );
+  expect(short).toEqual([]);
+  expect((await this.cluster.lostWrites()).filter((w) => w.committed === true)).toEqual([]);
+  await this.inSimulator((sim) => expect(writesMissing(sim, (w) => w.committed === true)).toEqual([]));
 });
 
 // --- failover -------------------------------------------------------------------------------
@@ -110,8 +124,7 @@ Given(
 Given(
   'the shard holding {entity} failed over to {region}',
   async function (this: TidalWorld, entity: string, region: string) {
-    const shard = this.sim.controlPlane.tenantRouter.shardFor('', entity);
-    this.failovers.push(await this.cluster.failover(shard, region));
+    this.failovers.push(await this.cluster.failover(shardHolding(this, entity), region));
   },
 );
 
@@ -154,15 +167,18 @@ Then('no acknowledged write was lost', async function (this: TidalWorld) {
 
 // --- leadership terms and fencing -----------------------------------------------------------
 
+// The leader as the cluster names it, and the leadership term its replica reports; where the
+// simulator can look, the replica also believes it leads.
 Then(
   '{region} leads shard {int} in leadership term {int}',
   async function (this: TidalWorld, region: string, shard: number, term: number) {
-    const node = this.sim.node(region, shard);
-    expect({ leader: await this.cluster.leaderOf(shard), role: node.role, term: node.db.epoch }).toEqual({
+    const row = await replicaRow(this, region, shard);
+    expect({ leader: await this.cluster.leaderOf(shard), role: row.role, term: row.epoch }).toEqual({
       leader: region,
       role: 'leader',
       term,
     });
+    await this.inSimulator((sim) => expect(sim.node(region, shard).role).toBe('leader'));
   },
 );
 
@@ -182,12 +198,13 @@ async function expectFollows(
   shard: number,
   term: number,
 ): Promise<void> {
-  const node = world.sim.node(region, shard);
-  expect({ leader: await world.cluster.leaderOf(shard), role: node.role, term: node.db.epoch }).toEqual({
+  const row = await replicaRow(world, region, shard);
+  expect({ leader: await world.cluster.leaderOf(shard), role: row.role, term: row.epoch }).toEqual({
     leader,
     role: 'follower',
     term,
   });
+  await world.inSimulator((sim) => expect(sim.node(region, shard).role).toBe('follower'));
 }
 
 Then(
@@ -201,9 +218,17 @@ Then(
   '{region} follows {region} on shard {int} in leadership term {int}, without the {int} writes only it had',
   async function (this: TidalWorld, region: string, leader: string, shard: number, term: number, n: number) {
     await expectFollows(this, region, leader, shard, term);
-    const dropped = this.cluster.history.dropped.filter((d) => d.replica.startsWith(`${region}/`));
-    this.figures.droppedEvents = dropped.length;
-    expect(dropped).toHaveLength(n);
+    // The writes only it had: acknowledged by it, and now lost (no region holds them).
+    const lost = (await this.cluster.lostWrites()).filter(
+      (w) => w.acceptedBy === region && w.shard === shard,
+    );
+    expect(lost).toHaveLength(n);
+    // Where the simulator records it, the replica dropped exactly those from its log on rejoining.
+    await this.inSimulator(() => {
+      const dropped = this.cluster.history.dropped.filter((d) => d.replica.startsWith(`${region}/`));
+      this.figures.droppedEvents = dropped.length;
+      expect(dropped).toHaveLength(n);
+    });
   },
 );
 

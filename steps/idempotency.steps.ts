@@ -3,6 +3,7 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'expect';
 import { checkRetries, countsInEveryRegion } from '../src/cluster';
 import { IdempotencyConflictError, UnavailableError } from '../src/engine';
+import { readEverywhere } from './support/readings';
 import type { TidalWorld } from './support/world';
 
 Given('idempotency keys are kept for {duration}', function (this: TidalWorld, ms: number) {
@@ -110,22 +111,37 @@ Then(
   },
 );
 
+// The score every region reads; where the simulator can look, the writes each region's state counts too.
 Then(
   'every region counts {int} write(s) to {entity} {string}, scoring {float} within {float}',
-  function (this: TidalWorld, n: number, entity: string, signal: string, score: number, tolerance: number) {
-    for (const c of countsInEveryRegion(this.sim, entity, signal)) {
-      expect({ region: c.region, writeCount: c.writeCount }).toEqual({ region: c.region, writeCount: n });
-      expect(c.score).toBeDefined();
-      expect(Math.abs(c.score! - score)).toBeLessThanOrEqual(tolerance);
+  async function (
+    this: TidalWorld,
+    n: number,
+    entity: string,
+    signal: string,
+    score: number,
+    tolerance: number,
+  ) {
+    for (const [region, got] of Object.entries((await readEverywhere(this, entity, signal)).scores)) {
+      expect({ region, scored: got !== undefined }).toEqual({ region, scored: true });
+      expect({ region, got, near: Math.abs(got! - score) <= tolerance }).toEqual({ region, got, near: true });
     }
+    await this.inSimulator((sim) => {
+      for (const c of countsInEveryRegion(sim, entity, signal))
+        expect({ region: c.region, writeCount: c.writeCount }).toEqual({ region: c.region, writeCount: n });
+    });
   },
 );
 
 Then(
   'no region holds any write to {entity} {string}',
-  function (this: TidalWorld, entity: string, signal: string) {
-    expect(countsInEveryRegion(this.sim, entity, signal)).toEqual(
-      this.cluster.regions.map((region) => ({ region, writeCount: 0, score: undefined })),
+  async function (this: TidalWorld, entity: string, signal: string) {
+    const { scores } = await readEverywhere(this, entity, signal);
+    expect(scores).toEqual(Object.fromEntries(this.cluster.regions.map((region) => [region, undefined])));
+    await this.inSimulator((sim) =>
+      expect(countsInEveryRegion(sim, entity, signal)).toEqual(
+        this.cluster.regions.map((region) => ({ region, writeCount: 0, score: undefined })),
+      ),
     );
   },
 );

@@ -7,6 +7,7 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'expect';
 import { confirmedBy, cutsBetween, lagGaugeFor, reconciliationTotals } from '../src/cluster';
 import { UnavailableError } from '../src/engine';
+import { lagGauge } from './support/readings';
 import type { TidalWorld } from './support/world';
 
 /** Longest a scenario waits for a flapping link to settle (virtual time). */
@@ -14,9 +15,14 @@ const MAX_FLAP_WAIT_MS = 600_000;
 /** How often a step that waits for the leader to hear a confirmation looks (virtual time). */
 const LOOK_EVERY_MS = 10;
 
-/** A heal: what reconciliation shipped so far is noted, for "reconciliation after the heal …". */
-function healed(world: TidalWorld): void {
-  world.noted.reconciliation = reconciliationTotals(world.sim);
+/**
+ * A heal: what reconciliation shipped so far is noted, for "reconciliation after the heal …"
+ * (a count only the simulator keeps).
+ */
+async function healed(world: TidalWorld): Promise<void> {
+  await world.inSimulator((sim) => {
+    world.noted.reconciliation = reconciliationTotals(sim);
+  });
 }
 
 // Cut and heal: "the link between A and B" is both ways, "the link from A to B" one way.
@@ -31,7 +37,7 @@ Given(
 When('the link between {region} and {region} heals', async function (this: TidalWorld, a: string, b: string) {
   const cut = this.partitionBetween(a, b);
   if (!cut) throw new Error(`the link between ${a} and ${b} was not cut in this scenario`);
-  healed(this);
+  await healed(this);
   await cut.heal();
 });
 
@@ -45,7 +51,7 @@ Given(
 When('the link from {region} to {region} heals', async function (this: TidalWorld, from: string, to: string) {
   const cut = this.partitionBetween(from, to, true);
   if (!cut) throw new Error(`the link from ${from} to ${to} was not cut in this scenario`);
-  healed(this);
+  await healed(this);
   await cut.heal();
 });
 
@@ -57,7 +63,7 @@ Given(
 );
 
 When('every link heals', async function (this: TidalWorld) {
-  healed(this);
+  await healed(this);
   await this.cluster.healAllPartitions();
 });
 
@@ -97,16 +103,19 @@ Then(
 
 Then(
   'the lag gauge shows {region} behind by {int} writes for at least {duration}',
-  function (this: TidalWorld, region: string, writes: number, ms: number) {
-    const gauge = lagGaugeFor(this.sim, region);
+  async function (this: TidalWorld, region: string, writes: number, ms: number) {
+    const gauge = await lagGauge(this, region);
     this.logger.info({ region, ...gauge }, 'lag gauge');
+    await this.inSimulator((sim) => expect(lagGaugeFor(sim, region)).toEqual(gauge));
     expect(gauge.lagEvents).toBe(writes);
     expect(gauge.lagMs).toBeGreaterThanOrEqual(ms);
   },
 );
 
-Then('the lag gauge shows {region} caught up', function (this: TidalWorld, region: string) {
-  expect(lagGaugeFor(this.sim, region)).toEqual({ lagEvents: 0, lagMs: 0 });
+Then('the lag gauge shows {region} caught up', async function (this: TidalWorld, region: string) {
+  const gauge = await lagGauge(this, region);
+  await this.inSimulator((sim) => expect(lagGaugeFor(sim, region)).toEqual(gauge));
+  expect(gauge).toEqual({ lagEvents: 0, lagMs: 0 });
 });
 
 Given(

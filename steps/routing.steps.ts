@@ -7,6 +7,7 @@ import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
 import { expect } from 'expect';
 import { shardLoads, type ClientSession } from '../src/cluster';
 import { CrossTenantAccessError, loadSpread } from '../src/engine';
+import { shardHolding } from './support/readings';
 import type { TidalWorld } from './support/world';
 
 // A tenant's score changes by less than this in the seconds a scenario runs (a click's half-life is 1 hour).
@@ -187,21 +188,17 @@ Then(
 
 // --- a tenant's shard failing over ----------------------------------------------------------
 
-function shardOf(world: TidalWorld, tenant: string, entity: string): number {
-  return world.sim.controlPlane.tenantRouter.shardFor(tenant, entity);
-}
-
 When(
   "the shard holding tenant {word}'s {entity} fails over to {region}",
   async function (this: TidalWorld, tenant: string, entity: string, region: string) {
-    this.failovers.push(await this.cluster.failover(shardOf(this, tenant, entity), region));
+    this.failovers.push(await this.cluster.failover(shardHolding(this, entity, tenant), region));
   },
 );
 
 Then(
   "{region} leads the shard holding tenant {word}'s {entity}",
   async function (this: TidalWorld, region: string, tenant: string, entity: string) {
-    expect(await this.cluster.leaderOf(shardOf(this, tenant, entity))).toBe(region);
+    expect(await this.cluster.leaderOf(shardHolding(this, entity, tenant))).toBe(region);
   },
 );
 
@@ -209,8 +206,14 @@ Then(
 
 Then(
   'every shard holds within {int}% of the mean number of entities',
-  function (this: TidalWorld, percent: number) {
-    const spread = loadSpread(shardLoads(this.sim));
+  async function (this: TidalWorld, percent: number) {
+    // Distinct entities per shard, by the shard the cluster acknowledged each write on; where the
+    // simulator can look, each shard's leader holds exactly those.
+    const entities = Array.from({ length: this.cluster.shardCount }, () => new Set<string>());
+    for (const w of this.cluster.history.writes) entities[w.shard]!.add(`${w.tenant}\u0000${w.entity}`);
+    const loads = entities.map((s) => s.size);
+    await this.inSimulator((sim) => expect(shardLoads(sim)).toEqual(loads));
+    const spread = loadSpread(loads);
     this.figures.shardLoadMin = spread.min;
     this.figures.shardLoadMax = spread.max;
     this.figures.shardLoadMean = spread.mean;
@@ -233,11 +236,16 @@ async function rebuild(world: TidalWorld, shardsPerRegion: number): Promise<void
   });
 }
 
+/** Where the cluster's router places `tenant`'s `entity` (the simulator's control plane). */
+function placedOn(world: TidalWorld, tenant: string, entity: string): number {
+  return world.sim.controlPlane.tenantRouter.shardFor(tenant, entity);
+}
+
 /** Each entity written before the rebuild: where it was, and where the cluster places it now. */
 function placements(world: TidalWorld): { entity: string; before: number; now: number }[] {
   return [...world.noted.shards].map(([key, before]) => {
     const [tenant, entity] = key.split('\u0000') as [string, string];
-    return { entity, before, now: shardOf(world, tenant, entity) };
+    return { entity, before, now: placedOn(world, tenant, entity) };
   });
 }
 

@@ -1,6 +1,8 @@
+# @simulator-only: crafted batches delivered to a replica past the network
 @phase-8.6
 @bad-input
 @technical
+@simulator-only
 Feature: A replica refuses a bad batch with a clear error and loses nothing
   Whatever arrives on the wire, a replica checks it before applying anything: a damaged, cut-short, unknown,
   out-of-order or misaddressed batch is refused with a typed error, the replica keeps exactly what it had, and

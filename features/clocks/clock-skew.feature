@@ -33,6 +33,8 @@ Feature: Writes stay ordered and causal when region clocks disagree
 
   Rule: A region's clock stamps only move forward, each after every stamp it received
 
+    # @simulator-only: reads every region's clock stamps from the simulator's monitor
+    @simulator-only
     Scenario: A clock that gains 200 ms a second, then is corrected, never stamps backwards
       Given a cluster of regions us-east, eu-west with 1 shard each, led from us-east
       And the clock of eu-west gains 200 ms every second
@@ -42,8 +44,10 @@ Feature: Writes stay ordered and causal when region clocks disagree
       Then the regions agree within 2 s
       And every region's clock stamps moved only forward, each after every stamp it received
 
+    # @simulator-only: reads every region's clock stamps from the simulator's monitor
     @partitions
     @convergence
+    @simulator-only
     Scenario: Both sides of a cut write with skewed clocks and agree on the last write after the heal
       Given a cluster of regions us-east, eu-west, ap-south with 1 shard each, led from us-east, where a region cut off from the leader accepts writes locally
       And the clock of eu-west runs 500 ms ahead
@@ -68,6 +72,8 @@ Feature: Writes stay ordered and causal when region clocks disagree
       Then eu-west refused the writes from us-east because its clock ran more than 1 s ahead
       And eu-west holds 0 writes
 
+    # @simulator-only: reads every region's clock stamps from the simulator's monitor
+    @simulator-only
     Scenario: The writes arrive once the leader's clock is corrected
       When the clock of us-east is corrected
       Then the regions agree within 5 s

@@ -28,6 +28,8 @@ Feature: Writes accepted locally on both sides of a cut reconcile to one answer
       Then the regions agree within 2 s of the heal
       And every region scores article-42 as one copy holding its 30 clicks once would
 
+    # @simulator-only: counts the retractions in each region's merged state
+    @simulator-only
     Scenario: A retraction accepted locally is taken into account after the heal
       Given a cluster of regions us-east, eu-west, ap-south with 1 shard each, led from us-east, where a region cut off from the leader accepts writes locally
       And the link between us-east and eu-west is cut
@@ -50,7 +52,9 @@ Feature: Writes accepted locally on both sides of a cut reconcile to one answer
       And every region scores article-7 as one copy holding its 24 views once would
       And every region scores article-8 as one copy holding its 16 views once would
 
+  # @simulator-only: counts the bytes reconciliation shipped
   @reconciliation
+  @simulator-only
   Rule: After a short cut, the regions exchange what changed, not everything they hold
 
     Scenario: A cut of a few writes to one entity ships less than 5% of the whole state

@@ -1,5 +1,7 @@
+# @simulator-only: duplicated, reordered and corrupted messages and exact loss rates (iptables can drop, not duplicate, reorder or corrupt)
 @phase-8.6
 @convergence
+@simulator-only
 Feature: Every region converges over a network that loses, duplicates, reorders and corrupts messages
   Replication tolerates a bad network: lost messages are resent, duplicates are held once,
   reordered writes are put back in order, and corrupted messages are refused and resent.

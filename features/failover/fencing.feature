@@ -15,6 +15,8 @@ Feature: A deposed leader is fenced off and rejoins as a follower
       Given us-east is cut off from eu-west and ap-south
       And a client wrote 3 clicks to article-7
 
+    # @simulator-only: asks the cut-off old leader what it believes, and needs what it sends to be refused message by message
+    @simulator-only
     Scenario: The old leader can send again but has not heard of the failover; its messages are refused
       Given shard 0 failed over to eu-west
       When us-east can reach eu-west and ap-south again but still hears nothing from them
@@ -35,7 +37,9 @@ Feature: A deposed leader is fenced off and rejoins as a follower
   @durability
   Rule: A leader that crashes before passing on its writes comes back as a follower, without them
 
+    # @simulator-only: the leader crashes with its last writes in flight: which reached a follower depends on that instant
     @durable
+    @simulator-only
     Scenario: The old leader crashes, the shard fails over, and on restart it rejoins as a follower
       Given a client wrote 3 clicks to article-7
       And us-east crashed

@@ -1,7 +1,9 @@
+# @simulator-only: the simulator's own harness: its replicas, followers and convergence wait
 @phase-8.6
 @task-01
 @harness
 @technical
+@simulator-only
 Feature: A simulated multi-region cluster for acceptance testing
   Every Phase 8.6 promise is checked on a simulated tidalDB cluster: real replicas in several
   regions, connected only through the replication transport, in virtual time, replayable from a seed.

@@ -7,7 +7,9 @@ Feature: A retried write counts once in every region
   Background:
     Given a cluster of regions us-east, eu-west, ap-south with 2 shards each, led from us-east
 
+  # @simulator-only: loses the acknowledgement alone, after the leader applied the write (message-level control)
   @partitions
+  @simulator-only
   Rule: When an acknowledgement is lost, the client retries with the same key and the write counts once
 
     Scenario: The leader holds a write whose acknowledgement cannot reach the client
@@ -40,7 +42,9 @@ Feature: A retried write counts once in every region
         | another weight | 5      | article-2 |
         | another entity | 1      | article-3 |
 
+  # @simulator-only: delivers every message twice
   @replication
+  @simulator-only
   Rule: A write delivered twice by the network counts once
 
     Scenario: Every message to eu-west arrives twice; each write counts once

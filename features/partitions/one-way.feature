@@ -16,12 +16,16 @@ Feature: One-way cuts: a region that can only hear, or can only be heard
       Then eu-west holds 0 writes
       And the lag gauge shows eu-west behind by 30 writes for at least 2 s
 
+    # @simulator-only: reads what the leader heard each follower confirm
+    @simulator-only
     Scenario: eu-west catches up, and the leader hears it confirm, after the heal
       When the link from us-east to eu-west heals
       Then the regions agree within 2 s of the heal
       And the leader hears eu-west confirm 30 writes within 100 ms
       And article-1 scores the same in every region
 
+  # @simulator-only: reads what the leader heard each follower confirm, and counts resent batches
+  @simulator-only
   Rule: A follower that hears the leader but cannot answer holds every write once, and cannot take writes
 
     Background:

@@ -15,6 +15,8 @@ Feature: Recovery reads the write-ahead log back, cuts a torn tail, and refuses 
   @durability
   Rule: The log is kept in segment files named for their shard and first sequence number
 
+    # @simulator-only: lists the segment files where the simulator's durable mode keeps them
+    @simulator-only
     Scenario: A follower's log rolls over into several segment files
       When a client writes 40 clicks across 4 entities
       Then the regions agree within 2 s
@@ -31,6 +33,8 @@ Feature: Recovery reads the write-ahead log back, cuts a torn tail, and refuses 
       Then eu-west recovered 40 events from more than one segment
       And eu-west found no torn write in its log
 
+    # @simulator-only: tears a write in flight
+    @simulator-only
     Scenario: A crash tears the write in flight: recovery cuts the torn tail, reports it, and keeps everything before it
       Given a client wrote 40 clicks across 4 entities
       And every region has caught up
@@ -41,7 +45,9 @@ Feature: Recovery reads the write-ahead log back, cuts a torn tail, and refuses 
       And eu-west recovered 40 events from more than one segment
       And eu-west caught up 5 events from the leader within 2 s
 
+  # @simulator-only: damages a replica's segment files in the simulator's storage
   @durability
+  @simulator-only
   Rule: Recovery refuses a log it cannot trust, names the segment, and leaves the log as it was
 
     Scenario Outline: Recovery refuses a log with <damage>

@@ -1,6 +1,8 @@
+# @simulator-only: schedules the simulator printed, replayed through its runner
 @phase-8.6
 @simulation
 @technical
+@simulator-only
 Feature: Failures the randomized simulation found stay fixed
   Each scenario is a failing seed the simulator shrank and printed, replayed on its seed (the seed tag) so the
   sequence of writes and faults that once broke a promise runs on every build. The printed steps are kept word for

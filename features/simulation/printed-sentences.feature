@@ -1,4 +1,5 @@
-@phase-8.6 @simulation @technical
+# @simulator-only: schedules the simulator printed, replayed through its runner
+@phase-8.6 @simulation @technical @simulator-only
 Feature: Every sentence of a printed schedule replays
   The simulator prints a failing schedule as a scenario a person can paste into a feature file. These
   scenarios are printed by it and together use every sentence it can print, so any printed failure replays here.

@@ -1,6 +1,8 @@
+# @simulator-only: runs the simulator itself, seed after seed
 @phase-8.6
 @simulation
 @technical
+@simulator-only
 Feature: Randomized fault simulation keeps every promise across a block of seeds
   Hundreds of seeded runs, each on a cluster its seed draws (2 to 5 regions, 1 to 8 shards, either ack policy,
   either partition policy, its own latency, retention, batch sizes and storage) and each a random workload under

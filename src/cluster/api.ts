@@ -96,7 +96,10 @@ export interface Cluster {
   readonly idempotencyRetentionMs: number;
   /** The schema of signals it accepts. */
   readonly schema: Schema;
-  /** Cluster time in ms (virtual in the simulator). */
+  /**
+   * Cluster time in ms (virtual in the simulator): the one time base of the interface — of
+   * `ClusterWriteOptions.timeMs`, of the history's times and of the snapshot and fault timeline.
+   */
   now(): number;
   /** Lets `ms` of cluster time pass. */
   advance(ms: number): Promise<void>;
@@ -148,7 +151,11 @@ export interface Cluster {
   awaitFullConvergence(timeoutMs?: number): Promise<number>;
 
   // Observations and the promise checker.
-  /** Every write and read clients were answered, in order. */
+  /**
+   * Every write and read clients were answered, in order; its times (a write's event time
+   * `timeMs`, `atMs`, `committedAtMs`) in cluster time, as `now()` tells it, so a step can
+   * evaluate what the writes should score at `now()`.
+   */
   readonly history: History;
   readonly rejections: readonly Rejection[];
   readonly failovers: readonly FailoverRecord[];

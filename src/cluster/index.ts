@@ -27,7 +27,7 @@ export { Scheduler } from './scheduler';
 export { SeededRng } from './rng';
 export { SimulatedNetwork, type NetworkFaults } from './network';
 export { PartitionTable, type NetworkPartition } from './partitions';
-export { cutsBetween } from './report-data';
+export { cutsBetween, type ClusterSnapshot, type FaultSpan, type RegionStateRow } from './report-data';
 
 // Errors a caller of the cluster can get.
 export {

@@ -26,6 +26,7 @@ import {
   type FailoverResult,
   type PartitionHandle,
   type ReconciliationTotals,
+  type RegionStateRow,
   type ReplicaState,
   type SessionRead,
 } from '../../src/cluster';
@@ -61,7 +62,16 @@ export function modeOf(parameters: unknown): Mode {
  * cluster, so a simulated run never loads src/real (nor needs it to exist).
  */
 function processClusterFactory(): ClusterFactory {
-  const real = require('../../src/real') as { buildProcessCluster?: ClusterFactory };
+  let real: { buildProcessCluster?: ClusterFactory };
+  try {
+    real = require('../../src/real') as typeof real;
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND';
+    if (!missing || !(err as Error).message.includes("'../../src/real'")) throw err;
+    throw new Error(
+      `the world parameter mode is "real", but this checkout has no src/real (the ProcessCluster of issue 15): ${(err as Error).message.split('\n')[0]}`,
+    );
+  }
   if (typeof real.buildProcessCluster !== 'function')
     throw new Error('src/real does not export buildProcessCluster (a ClusterFactory)');
   return real.buildProcessCluster;
@@ -81,7 +91,9 @@ export interface Noted {
   shards: Map<string, number>;
   /** Reconciliation traffic before a change. */
   reconciliation?: ReconciliationTotals;
-  /** Every replica's state (to show a refused input changed nothing). */
+  /** Every replica's status as the cluster reports it (to show a refused input changed nothing). */
+  rows?: RegionStateRow[];
+  /** Every replica's state, digest included, where the simulator can look (the same, deeper). */
   replicas?: ReplicaState[];
 }
 

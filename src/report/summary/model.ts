@@ -44,7 +44,7 @@ export const STATUS_MEANING: Record<ScenarioStatus, string> = {
 
 /**
  * Tags that say something about a feature other than the capability it checks: the phase, the
- * task, the run subset, the audience. A feature's capability is its first tag that matches none.
+ * task, the run subset, the audience, the modes it runs in. A feature's capability is its first tag that matches none.
  */
 export const META_TAG_PATTERNS: readonly RegExp[] = [
   /^@phase-/,
@@ -55,6 +55,7 @@ export const META_TAG_PATTERNS: readonly RegExp[] = [
   /^@flaky$/,
   /^@technical$/,
   /^@known-limit$/,
+  /^@simulator-only$/,
   /^@durable$/,
   /^@seed-\d+$/,
 ];
