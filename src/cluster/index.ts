@@ -56,7 +56,7 @@ export {
   type ReportedRun,
 } from './checkers/reported';
 export { engineContent, reportedContent, type ContentEntry, type ReplicaContent } from './checkers/content';
-export { logEventOf, stateResponseOf, type DroppedEvents } from './checkers/state-of';
+export { logEventOf, reportedRunOf, stateResponseOf, type DroppedEvents } from './checkers/state-of';
 export type { WriteRecord } from './checkers/history';
 export { checkAckPromise, checkIdempotency } from './checkers/idempotency';
 export { checkRetries } from './checkers/retries';

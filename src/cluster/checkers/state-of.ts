@@ -1,11 +1,14 @@
 /**
  * A replica's `StateResponse` (`GET /v1/state`, src/server/protocol.ts) built from its engine:
- * the shape a node reports, made in this process. The property test judges a simulated run
+ * the shape a node reports, made in this process; and a whole simulated run as a harness would
+ * have recorded and read it (`reportedRunOf`). The property test judges a simulated run
  * through these to show that a reported run is judged as the engines are; a server may build
  * its answer the same way.
  */
 import type { Schema, SignalEvent, TidalDb } from '../../engine';
 import type { LogEvent, StateResponse } from '../../server/protocol';
+import type { ReportedRun } from './reported';
+import type { ClusterView } from './view';
 
 /** What one replica dropped when it truncated a suffix (the engine's 'epoch' event). */
 export interface DroppedEvents {
@@ -59,5 +62,42 @@ export function logEventOf(schema: Schema, e: SignalEvent): LogEvent {
     origin: e.origin,
     originVersion: e.originVersion,
     idempotencyKey: e.idempotencyKey,
+  };
+}
+
+/**
+ * The run a harness would have recorded and read of this simulated cluster: its history, and
+ * every live replica's state as its node would report it, read at cluster time. Judging it with
+ * `checkReportedRun` must agree with judging the engines (the property test holds it to that).
+ */
+export function reportedRunOf(cluster: ClusterView): ReportedRun {
+  const atMs = cluster.now();
+  const dropped = new Map<string, DroppedEvents[]>();
+  for (const d of cluster.history.dropped) {
+    const list = dropped.get(d.replica) ?? [];
+    list.push({ term: d.epoch, events: [d.event], atMs: d.atMs });
+    dropped.set(d.replica, list);
+  }
+  const nodes = cluster.allNodes();
+  return {
+    regions: cluster.regions,
+    shardCount: cluster.shardCount,
+    schema: cluster.schema,
+    history: cluster.history,
+    ackPolicy: cluster.leader(0).db.options.ackPolicy,
+    partitionPolicy: cluster.partitionPolicy,
+    idempotencyRetentionMs: cluster.idempotencyRetentionMs,
+    failovers: cluster.failovers,
+    faults: cluster.faultTimeline(),
+    atMs,
+    leaderOf: (shard) => cluster.controlPlane.leaderOf(shard),
+    shardFor: (tenant, entity) => cluster.controlPlane.tenantRouter.shardFor(tenant, entity),
+    replicas: nodes.map((n) => ({
+      name: n.name,
+      region: n.regionId,
+      shard: n.shardId,
+      up: n.up,
+      state: n.up ? stateResponseOf(n.db, atMs, dropped.get(n.name)) : undefined,
+    })),
   };
 }
