@@ -11,6 +11,8 @@ import type { FailoverRecord } from '../cluster/checkers/idempotency';
 import type { PromiseCheck } from '../cluster/checkers/promises';
 import { checkReportedRun, type ReportedReplica } from '../cluster/checkers/reported';
 import type { FaultSpan } from '../cluster/report-data';
+import type { StateResponse } from '../server/protocol';
+import type { RealTime } from './real-time';
 import type { Supervisor } from './supervisor';
 
 export interface JudgedRun {
@@ -24,9 +26,24 @@ export interface JudgedRun {
   faults: readonly FaultSpan[];
   controlPlane: ControlPlane;
   supervisor: Supervisor;
+  time: RealTime;
 }
 
-/** Reads every replica's state at `atMs` (epoch ms); a replica whose node is down has none. */
+/** A node's state with its times (epoch ms) in cluster time, the base of the history. */
+export function inClusterTime(s: StateResponse, time: RealTime): StateResponse {
+  const t = (ms: number): number => time.toClusterMs(ms);
+  return {
+    ...s,
+    log: s.log.map((e) => ({ ...e, timeMs: t(e.timeMs) })),
+    dropped: s.dropped.map((d) => ({
+      ...d,
+      atMs: t(d.atMs),
+      event: { ...d.event, timeMs: t(d.event.timeMs) },
+    })),
+  };
+}
+
+/** Reads every replica's state at cluster time `atMs`; a replica whose node is down has none. */
 export async function readReplicas(run: JudgedRun, atMs: number): Promise<ReportedReplica[]> {
   const out: ReportedReplica[] = [];
   const shards = run.controlPlane.topology.shardCount;
@@ -45,9 +62,9 @@ export async function readReplicas(run: JudgedRun, atMs: number): Promise<Report
         reads.push(
           run.supervisor
             .client(region)
-            .state(shard, atMs)
+            .state(shard, run.time.toEpochMs(atMs))
             .then(
-              (s) => void (r.state = s),
+              (s) => void (r.state = inClusterTime(s, run.time)),
               () => void (r.up = false), // it stopped answering: judged as down, and convergence already failed
             ),
         );
@@ -56,7 +73,7 @@ export async function readReplicas(run: JudgedRun, atMs: number): Promise<Report
   return out;
 }
 
-/** Judges the run from the history and the replicas' states read at `atMs` (epoch ms). */
+/** Judges the run from the history and the replicas' states read at cluster time `atMs`. */
 export async function judge(run: JudgedRun, atMs: number): Promise<PromiseCheck> {
   const replicas = await readReplicas(run, atMs);
   return checkReportedRun({

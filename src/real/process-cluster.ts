@@ -373,14 +373,15 @@ export class ProcessCluster implements Cluster {
       faults: this.faultTimeline(),
       controlPlane: this.controlPlane,
       supervisor: this.supervisor,
+      time: this.time,
     };
   }
   /** The promise checker on the run so far, from the replicas' states now. */
   async checkInvariants(): Promise<Violation[]> {
-    return (await judge(this.judged(), this.time.readAtEpochMs())).violations;
+    return (await judge(this.judged(), this.time.readAt())).violations;
   }
   async lostWrites(): Promise<WriteRecord[]> {
-    return (await judge(this.judged(), this.time.readAtEpochMs())).lost;
+    return (await judge(this.judged(), this.time.readAt())).lost;
   }
   /** Heals every fault, waits (20 s real) for convergence, reads every replica's state at one instant and judges. */
   async healAndCheck(): Promise<PromiseCheck> {
@@ -397,7 +398,7 @@ export class ProcessCluster implements Cluster {
       });
     }
     this.time.moved();
-    const check = await judge(this.judged(), this.time.readAtEpochMs());
+    const check = await judge(this.judged(), this.time.readAt());
     return { ...check, violations: [...violations, ...check.violations] };
   }
 

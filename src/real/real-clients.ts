@@ -104,7 +104,7 @@ export class RealClients {
         ackReachedClient: true,
       },
       this.now(),
-      res.clockMs,
+      this.time.toClusterMs(res.clockMs),
     );
     return ack;
   }
@@ -119,7 +119,7 @@ export class RealClients {
       seqNo: a.seqNo,
       epoch: a.epoch,
       hlc: a.hlc,
-      timeMs: a.timeMs,
+      timeMs: this.time.toClusterMs(a.timeMs),
       origin: a.origin,
       local: a.local,
       policy: a.policy,
@@ -172,7 +172,7 @@ export class RealClients {
     }
     const r = await this.supervisor
       .client(this.checkRegion(region))
-      .read({ entity, signal, tenant, atMs: this.time.readAtEpochMs() }, shard);
+      .read({ entity, signal, tenant, atMs: this.time.toEpochMs(this.time.readAt()) }, shard);
     return r.score ?? undefined;
   }
 

@@ -65,11 +65,11 @@ export class RealSession implements ClientSession {
     const shard = c.controlPlane.tenantRouter.shardFor(tenant, checkKey(entity, 'entity'));
     c.schema.signalIndex(signal);
     const mark = this.session.markFor(shard);
-    const atMs = c.time.readAtEpochMs();
+    const atMs = c.time.readAt();
     const req: SessionReadRequest = {
       entity,
       signal,
-      atMs,
+      atMs: c.time.toEpochMs(atMs),
       mark: { shard, epoch: mark.epoch, seqNo: mark.seqNo },
       policy: this.session.policy,
       timeoutMs: this.session.timeoutMs,
@@ -93,7 +93,7 @@ export class RealSession implements ClientSession {
       markEpochBefore: mark.epoch,
       servedEpoch: r.epoch,
       servedAppliedSeqNo: r.appliedSeqNo,
-      // The instant the node evaluated the score at (epoch ms, the base of the writes' event times).
+      // The instant the node evaluated the score at (the base of the writes' event times).
       atMs,
       tenant,
       entity,

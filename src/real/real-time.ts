@@ -5,6 +5,9 @@
  * event times it stamps, its idempotency windows and the harness's read times all jump together
  * — decay over hours is checked through event and read times, never by sleeping.
  *
+ * The interface has one time base, cluster time (api.ts): event times, clocks and read times
+ * travel to and from nodes as epoch ms and are turned back at this boundary.
+ *
  * Harness reads happen at one instant until something moves (a write, a wait, a fault): two
  * regions read in one step are read at the same time, as the simulator's virtual instant does.
  */
@@ -28,9 +31,14 @@ export class RealTime {
     return this.offset;
   }
 
-  /** Epoch ms of cluster time `t` (what a node's unskewed clock reads then). */
+  /** Epoch ms of cluster time `t` (what a node's unskewed clock reads then): what nodes are sent. */
   toEpochMs(t: number): number {
     return this.startWallMs + t;
+  }
+
+  /** Cluster time of a node's epoch ms: what the interface and the history hold. */
+  toClusterMs(epochMs: number): number {
+    return epochMs - this.startWallMs;
   }
 
   /** Lets `ms` pass: sleeps up to 3 s, jumps beyond. */
@@ -47,9 +55,9 @@ export class RealTime {
     this.moved();
   }
 
-  /** Epoch ms harness reads are evaluated at now (the same until something moves). */
-  readAtEpochMs(): number {
-    return (this.readInstant ??= this.toEpochMs(this.now()));
+  /** Cluster time harness reads are evaluated at now (the same until something moves). */
+  readAt(): number {
+    return (this.readInstant ??= this.now());
   }
 
   /** Something happened: the next read is at a new instant. */
