@@ -18,7 +18,7 @@ import { inPrivateNetns, INSTALL_HINT, missingPrerequisites } from '../src/real/
 /** The smoke: one scenario each of partition, crash/restart, failover and clock skew (by name). */
 export const SMOKE_SCENARIOS = [
   'eu-west catches up after the heal, in the leader',
-  'A follower crashes mid-stream, reads its log back on restart and catches up from the leader',
+  'The leader crashes before its writes reach a follower, restarts, and leads on',
   'A failover after every region caught up loses nothing',
   'Followers whose clocks run 500 ms ahead and 500 ms behind hold every write in order',
 ];

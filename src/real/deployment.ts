@@ -67,7 +67,12 @@ export async function makeDeployment(
     };
     fs.mkdirSync(deployment.dataDir, { recursive: true });
     const configFile = path.join(dir, 'deployment.json');
-    fs.writeFileSync(configFile, JSON.stringify(deployment, null, 2));
+    // WAL and shipper tuning a scenario set (small segments…), for a node that reads them.
+    const extras = {
+      ...(config.wal ? { wal: config.wal } : {}),
+      ...(config.shipper ? { shipper: config.shipper } : {}),
+    };
+    fs.writeFileSync(configFile, JSON.stringify({ ...deployment, ...extras }, null, 2));
     const clocks = new Map(regions.map((r) => [r, new ClockFile(path.join(dir, `clock-${r}`))]));
     return {
       dir,

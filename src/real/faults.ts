@@ -50,7 +50,7 @@ export class RealNemesis {
       throw new InvalidInputError(
         'region',
         region,
-        `not one of the regions (${[...this.hosts.keys()].join(', ')})`,
+        `not a region of this cluster (${[...this.hosts.keys()].join(', ')})`,
       );
     return h;
   }

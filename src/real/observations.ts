@@ -114,11 +114,17 @@ export class RealObservations {
           const before = this.refusedSeen.get(key) ?? 0;
           if (count <= before) continue;
           this.refusedSeen.set(key, count);
+          // A node may report the last refusal of each kind in full (`lastRefused`: message, sender, fields).
+          const last = (sh as { lastRefused?: Record<string, { message: string; from?: string }> })
+            .lastRefused?.[name];
           const error = errorFromBody(
             {
               error: {
+                ...last,
                 name,
-                message: `${region}/${sh.shard} refused ${count - before} message(s) with ${name} (status count ${count})`,
+                message:
+                  last?.message ??
+                  `${region}/${sh.shard} refused ${count - before} message(s) with ${name} (status count ${count})`,
               },
             },
             200,
@@ -127,7 +133,7 @@ export class RealObservations {
           this.rejections.push({
             atMs: now,
             replica: `${region}/${sh.shard}`,
-            from: this.senderOf(name, sh.shard, sh.term),
+            from: last?.from ?? this.senderOf(name, sh.shard, sh.term),
             error: error as Rejection['error'],
           });
           if (this.rejections.length > MAX_REJECTIONS) this.rejections.shift();
@@ -139,13 +145,15 @@ export class RealObservations {
 
   /**
    * Who sent what a replica refused: a node counts refusals by error name only, so a stale-term
-   * message is put down to the leader of the term before the replica's (the deposed leader);
-   * anything else to "a peer".
+   * message is put down to the leader of the term before the replica's (the deposed leader),
+   * anything else (a batch refused for clock skew, say) to the leader of the replica's term, the
+   * region that ships to it. A node that reports its last refusal of each kind (`lastRefused`,
+   * with `from` and the error's fields) makes this exact.
    */
   private senderOf(error: string, shard: number, term: number): string {
-    if (error === 'StaleEpochError' && term > 1)
-      return this.controlPlane.leaderAt(shard, term - 1) ?? 'a peer';
-    return 'a peer';
+    if (error === 'StaleEpochError')
+      return (term > 1 && this.controlPlane.leaderAt(shard, term - 1)) || 'a peer';
+    return this.controlPlane.leaderAt(shard, term) ?? this.controlPlane.leaderOf(shard);
   }
 
   private push(s: LagSample): void {

@@ -58,7 +58,7 @@ import { Progress } from './progress';
 import { RealClients } from './real-clients';
 import { realFailover } from './real-failover';
 import type { RealSession, RealTenant } from './real-sessions';
-import { RealTime } from './real-time';
+import { MAX_REAL_SLEEP_MS, RealTime } from './real-time';
 import { Supervisor } from './supervisor';
 import { realSystem } from './system';
 import { FaultTimeline } from './timeline';
@@ -66,6 +66,8 @@ import { pollUntil } from './wait';
 
 /** Real ms allowed for convergence once every fault healed, at the end of a scenario. */
 export const HEAL_CONVERGENCE_TIMEOUT_MS = 20_000;
+/** Real ms a jump of cluster time first waits for replication to settle (a partition may keep it from settling). */
+const SETTLE_BEFORE_JUMP_MS = 1_000;
 
 export class ProcessCluster implements Cluster {
   readonly seed: number;
@@ -193,8 +195,18 @@ export class ProcessCluster implements Cluster {
   now(): number {
     return this.time.now();
   }
+  /**
+   * Lets `ms` pass. A jump (over 3 s) first gives replication up to 1 s of real time to settle,
+   * as the simulator replicates during the time it lets pass; then every node's clock jumps.
+   */
   async advance(ms: number): Promise<void> {
     const before = this.time.offsetMs;
+    if (ms > MAX_REAL_SLEEP_MS)
+      await pollUntil(async () => ((await this.progress.converged()) ? true : undefined), {
+        timeoutMs: SETTLE_BEFORE_JUMP_MS,
+        everyMs: 50,
+        what: 'replication to settle before a jump',
+      }).catch(() => undefined);
     await this.time.advance(ms);
     if (this.time.offsetMs !== before) for (const r of this.regions) await this.nemesis.verifyClock(r);
   }

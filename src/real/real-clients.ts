@@ -15,6 +15,7 @@ import {
   type SessionOptions,
   type WriteAck,
 } from '../engine';
+import { checkWeight } from '../engine/ids';
 import type { History } from '../cluster/checkers/history';
 import type { ClusterLogger, ClusterWriteOptions } from '../cluster';
 import type { AckBody, WriteRequest } from '../server/protocol';
@@ -51,7 +52,7 @@ export class RealClients {
       throw new InvalidInputError(
         'region',
         region,
-        `not one of the regions (${this.controlPlane.regions.join(', ')})`,
+        `not a region of this cluster (${this.controlPlane.regions.join(', ')})`,
       );
     return region;
   }
@@ -84,6 +85,8 @@ export class RealClients {
     }
     const leaderRegion = this.controlPlane.leaderOf(shard);
     const via = opts.via === undefined ? leaderRegion : this.checkRegion(opts.via);
+    // JSON has no NaN or Infinity (they would arrive as null): a client refuses them before sending.
+    checkWeight(weight);
     const req: WriteRequest = { signal, entity, weight };
     if (opts.tenant !== undefined) req.tenant = opts.tenant;
     if (opts.idempotencyKey !== undefined) req.idempotencyKey = opts.idempotencyKey;

@@ -82,7 +82,8 @@ export class RealSession implements ClientSession {
     if (!c.supervisor.isUp(entry)) throw new UnavailableError(entry, shard, 'its node is down');
     const started = Date.now();
     const r = await c.supervisor.client(entry).sessionRead(req, shard);
-    const waitedMs = Date.now() - started;
+    // The node says how long it waited when it can (an addition to the protocol); else the call's length.
+    const waitedMs = (r as { waitedMs?: number }).waitedMs ?? Date.now() - started;
     const score = r.score ?? undefined;
     c.history.recordRead({
       session: this.id,
