@@ -11,7 +11,13 @@ import * as path from 'node:path';
 import ts from 'typescript';
 import prettier from 'prettier';
 import { HttpError, statusOf } from '../server/http';
-import { MAX_BODY_BYTES, PROTOCOL_VERSION, shardKey, topologyKey } from '../server/protocol';
+import {
+  FORWARDED_HEADER,
+  MAX_BODY_BYTES,
+  PROTOCOL_VERSION,
+  shardKey,
+  topologyKey,
+} from '../server/protocol';
 
 export const PROTOCOL_FILE = path.resolve(__dirname, '../server/protocol.ts');
 export const DOC_FILE = path.resolve(__dirname, '../../docs/driver.md');
@@ -102,6 +108,7 @@ export function factsBlock(): string {
     `- Largest request body: \`${MAX_BODY_BYTES}\` bytes (\`MAX_BODY_BYTES\`); a larger one is refused with 413 and nothing is applied.`,
     `- A shard's leadership record: \`${shardKey('<clusterId>', 0).replace(/0$/, '<shard>')}\` (JSON \`ShardRecord\`).`,
     `- The topology: \`${topologyKey('<clusterId>')}\` (JSON \`{ regions, shardCount }\`).`,
+    `- A call one node forwards to another carries the header \`${FORWARDED_HEADER}\` (\`FORWARDED_HEADER\`); it is never forwarded again.`,
     '',
     '| `error.name` | HTTP status | when |',
     '|---|---|---|',
