@@ -10,13 +10,34 @@ import {
   Session,
   UnavailableError,
   type ControlPlane,
+  type Schema,
   type SessionOptions,
   type WriteAck,
 } from '../engine';
-import { hlcKey, type WriteRecord } from '../cluster/checkers/history';
+import { hlcKey, type History, type WriteRecord } from '../cluster/checkers/history';
 import type { ClientSession, ClusterWriteOptions, SessionRead, TenantClient } from '../cluster';
 import type { SessionReadRequest } from '../server/protocol';
-import type { RealClients } from './real-clients';
+import type { RealTime } from './real-time';
+import type { Supervisor } from './supervisor';
+
+/** What sessions and tenant views use of the client side (RealClients provides it). */
+export interface RealSessionHost {
+  readonly controlPlane: ControlPlane;
+  readonly schema: Schema;
+  readonly history: History;
+  readonly time: RealTime;
+  readonly supervisor: Supervisor;
+  checkRegion(region: string): string;
+  nextSessionId(): number;
+  writeSignal(signal: string, entity: string, weight: number, opts?: ClusterWriteOptions): Promise<WriteAck>;
+  readDecayScore(
+    region: string,
+    entity: string,
+    signal: string,
+    tenant?: string,
+  ): Promise<number | undefined>;
+  session(region: string, opts?: SessionOptions, tenant?: string): RealSession;
+}
 
 export class RealSession implements ClientSession {
   readonly id: number;
@@ -24,7 +45,7 @@ export class RealSession implements ClientSession {
   private readonly own = new Map<string, string[]>();
 
   constructor(
-    private readonly clients: RealClients,
+    private readonly clients: RealSessionHost,
     public region: string,
     opts: SessionOptions,
     readonly tenant?: string,
@@ -156,7 +177,7 @@ export function heldWrites(
 
 export class RealTenant implements TenantClient {
   constructor(
-    private readonly clients: RealClients,
+    private readonly clients: RealSessionHost,
     readonly id: string,
   ) {
     checkKey(id, 'tenant');
