@@ -64,7 +64,18 @@ export class EtcdControl {
   /** Watches every shard's key; a change goes to `onRecord`. */
   async watch(): Promise<void> {
     const prefix = `/tidal/${this.config.clusterId}/shards/`;
-    const w = await this.client.watch().prefix(prefix).create();
+    // create() resolves once the watch stream is up; etcd gone again since load() would hold it forever.
+    let timer: NodeJS.Timeout | undefined;
+    const w = await Promise.race([
+      this.client.watch().prefix(prefix).create(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(new Error(`etcd watch on ${prefix} not established within ${ETCD_START_TIMEOUT_MS} ms`)),
+          ETCD_START_TIMEOUT_MS,
+        );
+      }),
+    ]).finally(() => clearTimeout(timer));
     this.watcher = w;
     w.on('put', (kv) => {
       const r = parseRecord(kv.value.toString('utf8'), this.config);
