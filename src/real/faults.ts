@@ -169,6 +169,7 @@ export class RealNemesis {
       faults: { ...faults },
     });
     this.linkFaults.set(key, { rules, span });
+    this.log.info({ link: key, dropRate: rate, rules: this.firewall.listing() }, 'packet loss set');
     this.time.moved();
   }
 
