@@ -1,0 +1,84 @@
+/**
+ * `npm run uat:real` (and `uat:real:smoke`): the features against real processes (issue 15).
+ * Checks the prerequisites first — a network namespace (root or CAP_NET_ADMIN), etcd, iptables,
+ * libfaketime — and without one prints "real-process mode SKIPPED: <why>; install with: …" and
+ * exits 0 without claiming a pass. Otherwise runs `cucumber-js --profile real` (extra arguments
+ * passed through) inside a new network and PID namespace with loopback up, so firewall rules
+ * never touch the machine and no process outlives the run; then checks that nothing is left:
+ * no process of this run, no temp dir, no TIDAL chain in the machine's namespace.
+ * Usage: node -r ts-node/register scripts/uat-real.ts [--smoke] [cucumber-js args…]
+ */
+import { spawnSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describeLeftovers, leftoversOf, realTempDirs } from '../src/real/leftovers';
+import { inPrivateNetns, INSTALL_HINT, missingPrerequisites } from '../src/real/prerequisites';
+
+/** The smoke: one scenario each of partition, crash/restart, failover and clock skew (by name). */
+export const SMOKE_SCENARIOS = [
+  'eu-west catches up after the heal, in the leader',
+  'The leader crashes before its writes reach a follower, restarts, and leads on',
+  'A failover after every region caught up loses nothing',
+  'Followers whose clocks run 500 ms ahead and 500 ms behind hold every write in order',
+];
+
+/** Bound on the whole run (real ms): a hung run is killed and reported. */
+const RUN_TIMEOUT_MS = Number(process.env.TIDAL_REAL_TIMEOUT_MS) || 60 * 60_000;
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The cucumber-js arguments: the real profile, the smoke's names, then the caller's. */
+export function cucumberArgs(smoke: boolean, extra: readonly string[]): string[] {
+  const hasProfile = fs.readFileSync(path.join(__dirname, '..', 'cucumber.js'), 'utf8').includes('real:');
+  const base = hasProfile
+    ? ['--profile', 'real']
+    : [
+        '--world-parameters',
+        JSON.stringify({ mode: 'real' }),
+        '--tags',
+        'not @simulator-only and not @demo-failure',
+      ];
+  const names = smoke ? ['--name', `^(${SMOKE_SCENARIOS.map(escapeRegex).join('|')})`] : [];
+  return [...base, ...names, ...extra];
+}
+
+export function main(argv: readonly string[]): number {
+  const smoke = argv.includes('--smoke');
+  const extra = argv.filter((a) => a !== '--smoke');
+  const missing = missingPrerequisites();
+  if (missing.length) {
+    console.log(`real-process mode SKIPPED: ${missing.join('; ')}; ${INSTALL_HINT}`);
+    return 0;
+  }
+  const runId = process.env.TIDAL_RUN_ID || `${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+  const before = realTempDirs();
+  const cmd = inPrivateNetns([
+    path.join(__dirname, '..', 'node_modules', '.bin', 'cucumber-js'),
+    ...cucumberArgs(smoke, extra),
+  ]);
+  const started = Date.now();
+  const run = spawnSync(cmd.file, cmd.args, {
+    stdio: 'inherit',
+    env: { ...cmd.env, TIDAL_RUN_ID: runId },
+    timeout: RUN_TIMEOUT_MS,
+    killSignal: 'SIGKILL',
+  });
+  const wallS = ((Date.now() - started) / 1000).toFixed(1);
+  const status = run.status ?? 1;
+  const leftovers = leftoversOf(runId, before);
+  const left = describeLeftovers(leftovers);
+  // Reported, then removed: a run killed from outside cannot clean its own temp dirs.
+  for (const d of leftovers.tempDirs) fs.rmSync(d, { recursive: true, force: true });
+  console.log(
+    `\nreal-process mode${smoke ? ' smoke' : ''}: cucumber-js exited ${run.status ?? run.signal}${run.error ? ` (${run.error.message})` : ''} after ${wallS} s; ` +
+      (left.length
+        ? `LEFT BEHIND:\n  ${left.join('\n  ')}`
+        : 'nothing left behind (no process of the run, no temp dir, no firewall chain)'),
+  );
+  return left.length ? 1 : status;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
