@@ -72,9 +72,16 @@ export function errorFromBody(body: ErrorBody, status: number, region: string): 
   const err = Object.create(cls.prototype as object) as Error & Record<string, unknown>;
   Object.defineProperty(err, 'message', { value: e.message, writable: true, configurable: true });
   Object.defineProperty(err, 'name', { value: e.name, writable: true, configurable: true });
-  for (const [k, v] of Object.entries(e)) if (k !== 'name' && k !== 'message') err[k] = v;
+  // The error's own fields: under `fields` (protocol.ts ErrorBody), or beside name and message.
+  const { fields, ...rest } = e as ErrorBody['error'] & Record<string, unknown>;
+  for (const [k, v] of Object.entries({ ...rest, ...(isPlainObject(fields) ? fields : {}) }))
+    if (k !== 'name' && k !== 'message') err[k] = v;
   Error.captureStackTrace(err, errorFromBody);
   return err;
+}
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 function isErrorBody(x: unknown): x is ErrorBody {

@@ -254,7 +254,7 @@ async function sessionRead(c: ApiContext, req: Request): Promise<SessionReadResp
     waitedMs = Math.round(performance.now() - start);
     if (!ready()) throw new StaleReadError(c.region, shard, db.appliedSeqNo(), mark.seqNo, waitedMs);
   }
-  return { ...readAt(c, entity, signal, tenant, atMs), servedBy: c.region };
+  return { ...readAt(c, entity, signal, tenant, atMs), servedBy: c.region, waitedMs };
 }
 
 function sleep(ms: number): Promise<void> {

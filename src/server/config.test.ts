@@ -41,6 +41,14 @@ test('args: --region and --config are required, nothing unknown is taken', () =>
 
 test('config: a good deployment passes; each bad field is named', () => {
   assert.equal(checkConfig(good).shardCount, 2);
+  const tuned = checkConfig({
+    ...good,
+    wal: { segmentBytes: 4096 },
+    shipper: { maxBatchEvents: 8, windowBatches: 2, rtoMs: 50, maxRtoMs: 200 },
+  });
+  assert.deepEqual(tuned.wal, { segmentBytes: 4096 });
+  assert.deepEqual(tuned.shipper, { maxBatchEvents: 8, windowBatches: 2, rtoMs: 50, maxRtoMs: 200 });
+  assert.equal('wal' in checkConfig(good), false, 'no wal field: the engine defaults');
   const bad: [Partial<Record<keyof DeploymentConfig, unknown>>, RegExp][] = [
     [{ clusterId: '' }, /clusterId/],
     [{ regions: {} }, /regions/],
@@ -59,6 +67,12 @@ test('config: a good deployment passes; each bad field is named', () => {
     [{ maxDriftMs: -1 }, /maxDriftMs/],
     [{ etcd: [] }, /etcd/],
     [{ dataDir: 3 }, /dataDir/],
+    [{ wal: 4096 }, /wal: an object of \{ segmentBytes \}/],
+    [{ wal: { segmentBytes: 10 } }, /wal.segmentBytes: an integer ≥ 64/],
+    [{ wal: { segmentSize: 4096 } }, /wal.segmentSize: not an option of wal/],
+    [{ shipper: { rtoMs: 0 } }, /shipper.rtoMs: an integer ≥ 1/],
+    [{ shipper: { windowBatches: 1.5 } }, /shipper.windowBatches/],
+    [{ shipper: { rtoMs: 200, maxRtoMs: 100 } }, /shipper.maxRtoMs: at least shipper.rtoMs/],
   ];
   for (const [patch, why] of bad)
     assert.throws(

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import { checkRegionId, Schema, type SchemaSpec } from '../engine';
+import { checkRegionId, Schema, type SchemaSpec, type ShipperOptions, type WalOptions } from '../engine';
 import { ConfigError } from './errors';
 import type { DeploymentConfig, RegionAddress } from './protocol';
 
@@ -101,7 +101,49 @@ export function checkConfig(raw: unknown, file = 'deployment'): DeploymentConfig
   )
     bad('etcd', 'a non-empty array of URLs (http://127.0.0.1:2379)');
   if (typeof raw.dataDir !== 'string' || raw.dataDir === '') bad('dataDir', 'a directory path');
-  return { ...(raw as unknown as DeploymentConfig), regions };
+  const wal = optionsOf(raw, 'wal', { segmentBytes: MIN_SEGMENT_BYTES }, bad);
+  const shipper = optionsOf(
+    raw,
+    'shipper',
+    { maxBatchEvents: 1, windowBatches: 1, rtoMs: 1, maxRtoMs: 1 },
+    bad,
+  ) as ShipperOptions | undefined;
+  if (shipper?.rtoMs !== undefined && shipper.maxRtoMs !== undefined && shipper.maxRtoMs < shipper.rtoMs)
+    bad('shipper.maxRtoMs', `at least shipper.rtoMs (${shipper.rtoMs})`);
+  const { wal: _w, shipper: _s, ...rest } = raw as unknown as DeploymentConfig;
+  return {
+    ...rest,
+    regions,
+    ...(wal ? { wal: wal as WalOptions } : {}),
+    ...(shipper ? { shipper } : {}),
+  };
+}
+
+/** Smallest WAL segment a deployment may ask for (one batch header and more). */
+export const MIN_SEGMENT_BYTES = 64;
+
+/**
+ * An optional object of integer options, each at least its minimum; an unknown key is refused
+ * (a misspelt option would otherwise be ignored silently).
+ */
+function optionsOf(
+  raw: Json,
+  field: string,
+  minimums: Record<string, number>,
+  bad: (field: string, why: string) => never,
+): Record<string, number> | undefined {
+  const v = raw[field];
+  if (v === undefined) return undefined;
+  const known = Object.keys(minimums).join(', ');
+  if (!isObject(v)) return bad(field, `an object of { ${known} }`);
+  const out: Record<string, number> = {};
+  for (const [k, x] of Object.entries(v)) {
+    const min = minimums[k];
+    if (min === undefined) bad(`${field}.${k}`, `not an option of ${field} (${known})`);
+    if (!Number.isInteger(x) || (x as number) < min!) bad(`${field}.${k}`, `an integer ≥ ${min}`);
+    out[k] = x as number;
+  }
+  return out;
 }
 
 function isObject(x: unknown): x is Json {

@@ -48,3 +48,18 @@ export class BadFrameError extends Error {
     this.name = 'BadFrameError';
   }
 }
+
+/**
+ * A typed error's own fields (those its constructor set: `key`, `maxDriftMs`, …) that survive
+ * JSON, or undefined when it has none: what `ErrorBody.fields` and `Refusal.fields` carry.
+ */
+export function errorFields(err: Error): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(err)) {
+    if (k === 'name' || k === 'message' || k === 'stack' || k === 'cause') continue;
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint')
+      continue;
+    out[k] = v;
+  }
+  return Object.keys(out).length ? out : undefined;
+}

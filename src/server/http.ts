@@ -5,6 +5,7 @@
  */
 import * as http from 'node:http';
 import { InvalidInputError } from '../engine';
+import { errorFields } from './errors';
 import { FORWARDED_HEADER, MAX_BODY_BYTES, type ErrorBody } from './protocol';
 
 /** A refusal with its own status (404, 405, 413, …) and error name. */
@@ -61,9 +62,13 @@ export function statusOf(err: Error): number {
   return STATUS_BY_ERROR[err.name] ?? 500;
 }
 
+/** An error as the client API sends it: its class name, message and own fields. */
 export function errorBody(err: Error): ErrorBody {
-  return { error: { name: err.name, message: err.message } };
+  // The HTTP layer's own refusals carry no fields: their status is the HTTP status.
+  const fields = err instanceof HttpError ? undefined : errorFields(err);
+  return { error: { name: err.name, message: err.message, ...(fields ? { fields } : {}) } };
 }
+
 
 /** Makes the server's request listener; `onError` sees every 500. */
 export function router(routes: readonly Route[], onError: (err: Error) => void): http.RequestListener {

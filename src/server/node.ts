@@ -72,7 +72,7 @@ export class TidalNode {
         deliver: (shard, from, bytes, handler) => replicas?.deliver(shard, from, bytes, handler),
         refused: (err) => {
           portRefused[err.name] = (portRefused[err.name] ?? 0) + 1;
-          replicas?.refusedOnPort(err.name);
+          replicas?.refusedOnPort(err);
         },
         connected: (peer) => {
           // Tell the peer, where it leads, how far this replica got: it resends from there at once.

@@ -14,7 +14,7 @@
  * - Times are ms since the epoch. A request may carry an explicit event time (`timeMs`) or read
  *   time (`atMs`): that is how decay over hours is checked without sleeping.
  */
-import type { AckPolicy, Hlc, SchemaSpec, TenantPlacement } from '../engine';
+import type { AckPolicy, Hlc, SchemaSpec, ShipperOptions, TenantPlacement, WalOptions } from '../engine';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -61,6 +61,13 @@ export interface DeploymentConfig {
   etcd: string[];
   /** The node's WAL lives under `<dataDir>/<region>/shard-<n>/`. */
   dataDir: string;
+  /** (Added.) WAL tuning: `segmentBytes` (default 1 MiB), an integer ≥ 64. */
+  wal?: WalOptions;
+  /**
+   * (Added.) Shipper tuning, each an integer ≥ 1: `maxBatchEvents` (default 512), `windowBatches`
+   * (8), `rtoMs` (100 ms), `maxRtoMs` (400 ms, ≥ rtoMs).
+   */
+  shipper?: ShipperOptions;
 }
 
 // --- etcd keys --------------------------------------------------------------------------------
@@ -94,7 +101,16 @@ export interface ShardRecord {
 // --- the client API ---------------------------------------------------------------------------
 
 export interface ErrorBody {
-  error: { name: string; message: string };
+  error: {
+    name: string;
+    message: string;
+    /**
+     * (Added.) The typed error's own fields (IdempotencyConflictError's `tenant` and `key`,
+     * ClockSkewError's `remoteWallMs`, `localPhysicalMs` and `maxDriftMs`, …), so a client can
+     * rebuild the error with them.
+     */
+    fields?: Record<string, unknown>;
+  };
 }
 
 /** POST /v1/write — enters at this node, routed to the shard's leader. */
@@ -171,6 +187,11 @@ export interface SessionReadRequest {
 export interface SessionReadResponse extends ReadResponse {
   /** The region that served it (this one, or the leader's under 'redirect'). */
   servedBy: string;
+  /**
+   * (Added.) How long the serving node waited for its replica to reach the mark, ms; 0 when it
+   * served at once (and for a read redirected to a leader that had the mark).
+   */
+  waitedMs?: number;
 }
 
 /**
@@ -202,6 +223,18 @@ export interface ShardStatus {
   leader?: string;
   /** (Added.) Events this replica dropped when a new term cut its suffix (see /v1/state). */
   dropped?: number;
+  /** (Added.) The last refusal of each error name counted in `refused`, in full. */
+  lastRefused?: Record<string, Refusal>;
+}
+
+/** (Added.) One refused message: what the error said, who sent it, and the error's own fields. */
+export interface Refusal {
+  message: string;
+  /** The region that sent the refused message (for a connection not yet identified, its address). */
+  from: string;
+  atMs: number;
+  /** As in `ErrorBody`'s `fields` (ClockSkewError's `maxDriftMs`, …). */
+  fields?: Record<string, unknown>;
 }
 
 /** (Added.) One peer region's replication connection, as this node sees it. */

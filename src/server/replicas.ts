@@ -22,7 +22,8 @@ import {
   type WriteAck,
   Schema,
 } from '../engine';
-import type { DeploymentConfig, LogEvent, ShardRecord } from './protocol';
+import { errorFields } from './errors';
+import type { DeploymentConfig, LogEvent, Refusal, ShardRecord } from './protocol';
 import { shardDir, ShardDirStorage } from './storage';
 
 /** At most this many dropped events are kept per shard for /v1/state. */
@@ -51,6 +52,8 @@ export class RegionReplicas {
   readonly recovery: RecoveryReport[] = [];
   /** Refused messages per shard, by error name. */
   readonly refused: Record<string, number>[] = [];
+  /** The last refusal of each error name per shard, in full. */
+  readonly lastRefused: Record<string, Refusal>[] = [];
   readonly dropped: DroppedEntry[][] = [];
   /** Highest SeqNo each shard's leader was heard to hold (batches and heartbeats). */
   private readonly heard: number[] = [];
@@ -75,6 +78,7 @@ export class RegionReplicas {
     for (const r of records) this.adopt(r);
     for (let s = 0; s < config.shardCount; s++) {
       this.refused.push({});
+      this.lastRefused.push({});
       this.dropped.push([]);
       this.heard.push(0);
     }
@@ -102,6 +106,8 @@ export class RegionReplicas {
           maxDriftMs: c.maxDriftMs,
           idempotencyRetentionMs: c.idempotencyRetentionMs,
           reconcileEveryMs: c.reconcileEveryMs,
+          ...(c.wal ? { wal: c.wal } : {}),
+          ...(c.shipper ? { shipper: c.shipper } : {}),
         })
         .onEvent((e) => this.event(shard, e))
         .open();
@@ -215,8 +221,17 @@ export class RegionReplicas {
   }
 
   /** Counts a refusal that concerns the whole replication port (every shard's map shows it). */
-  refusedOnPort(name: string): void {
-    for (const m of this.refused) m[name] = (m[name] ?? 0) + 1;
+  refusedOnPort(err: Error & { readonly peer?: string; readonly remote?: string }): void {
+    const last = this.refusal(err, err.peer ?? err.remote ?? '?');
+    for (const [shard, m] of this.refused.entries()) {
+      m[err.name] = (m[err.name] ?? 0) + 1;
+      this.lastRefused[shard]![err.name] = last;
+    }
+  }
+
+  private refusal(err: Error, from: string): Refusal {
+    const fields = errorFields(err);
+    return { message: err.message, from, atMs: this.clock.nowMs(), ...(fields ? { fields } : {}) };
   }
 
   /** Starts an anti-entropy round of every shard with every other region (POST /v1/admin/reconcile). */
@@ -259,6 +274,7 @@ export class RegionReplicas {
       case 'rejected': {
         const m = this.refused[shard]!;
         m[e.error.name] = (m[e.error.name] ?? 0) + 1;
+        this.lastRefused[shard]![e.error.name] = this.refusal(e.error, e.from);
         this.log.warn(
           { shard, from: e.from, err: { name: e.error.name, message: e.error.message } },
           'message refused',

@@ -24,6 +24,7 @@ export function nodeStatus(c: ApiContext): StatusResponse {
       digest: db.digest(),
       recovery: { ...r.recovery[shard]! },
       refused: { ...r.refused[shard]! },
+      lastRefused: { ...r.lastRefused[shard]! },
       leader: r.cp.leaderOf(shard),
       dropped: r.dropped[shard]!.length,
     })),
