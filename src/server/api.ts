@@ -17,6 +17,7 @@ import {
 } from '../engine';
 import { int, nonNegative, num, object, optNum, optStr, queryStr, str } from './body';
 import { queryTime, shardOf, type ApiContext } from './context';
+import type { Forwarded } from './forward';
 import { Relayed, type Request, type Route } from './http';
 import type {
   AckBody,
@@ -33,6 +34,8 @@ import { nodeStatus, replicaState } from './report';
 export const MAX_WAIT_MS = 30_000;
 /** How often a waiting session read looks at its replica again. */
 const POLL_MS = 5;
+/** A replication link silent this long (three missed heartbeats) is taken for a cut. */
+export const CUT_AFTER_MS = 300;
 
 export function routes(c: ApiContext): Route[] {
   return [
@@ -71,13 +74,13 @@ async function write(c: ApiContext, req: Request): Promise<WriteResponse | Relay
   const leader = cp.leaderOf(shard);
   let local = false;
   if (leader !== c.region && req.forwardedBy === undefined) {
-    const f = await c.forward(leader, 'POST', '/v1/write', req.body);
+    const f = await toLeader(c, leader, req.body);
     if (f.kind === 'answered') return new Relayed(f.status, f.body);
-    if (f.kind === 'no-answer')
+    if (f.kind === 'no-answer' && !cutOff(c, leader))
       throw new UnavailableError(
         c.region,
         shard,
-        `the leader in ${leader} may have applied the write but its answer did not arrive (${f.reason}); retry with the same idempotency key`,
+        `it cannot reach the leader in ${leader} in time (${f.reason}); the leader may have applied the write, retry with the same idempotency key`,
       );
     if (c.config.partitionPolicy !== 'accept-local')
       throw new UnavailableError(c.region, shard, `it cannot reach the leader in ${leader} (${f.reason})`);
@@ -96,6 +99,29 @@ async function write(c: ApiContext, req: Request): Promise<WriteResponse | Relay
   const ack = db.signal(signal, entity, weight, { tenant, idempotencyKey, timeMs, local });
   c.replicas.rememberAck(ack);
   return { ack: ackBody(ack), acceptedBy: c.region, clockMs: c.clock.nowMs() };
+}
+
+/**
+ * A write forwarded to its shard's leader, unless the replication link from the leader shows a
+ * cut: down, or silent past `CUT_AFTER_MS` (heartbeats flow every 100 ms), it is unreachable
+ * without trying, so a write entering a cut-off region fails fast instead of hanging.
+ */
+async function toLeader(c: ApiContext, leader: string, body: unknown): Promise<Forwarded> {
+  const silentMs = c.peerSilentMs(leader);
+  if (silentMs > CUT_AFTER_MS)
+    return {
+      kind: 'unreachable',
+      reason:
+        silentMs === Infinity
+          ? `no replication link with ${leader}`
+          : `nothing heard from ${leader} for ${Math.round(silentMs)} ms`,
+    };
+  return c.forward(leader, 'POST', '/v1/write', body);
+}
+
+/** The link from `peer` shows a cut now (a call to it that got no answer is then put down to the cut). */
+function cutOff(c: ApiContext, peer: string): boolean {
+  return c.peerSilentMs(peer) > CUT_AFTER_MS;
 }
 
 function ackBody(a: WriteAck): AckBody {
@@ -126,7 +152,7 @@ async function commit(c: ApiContext, req: Request): Promise<CommitResponse | Rel
   // The ack lives with the node that led the write's epoch: ask it.
   const leaderThen = c.replicas.cp.leaderAt(shard, epoch);
   if (leaderThen !== undefined && leaderThen !== c.region && req.forwardedBy === undefined) {
-    const f = await c.forward(leaderThen, 'POST', '/v1/commit', req.body);
+    const f = await c.forward(leaderThen, 'POST', '/v1/commit', req.body, timeoutMs);
     if (f.kind === 'answered') return new Relayed(f.status, f.body);
   }
   return fromLog(c, shard, seqNo, epoch, timeoutMs);

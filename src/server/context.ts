@@ -10,8 +10,16 @@ export interface ApiContext {
   replicas: RegionReplicas;
   clock: Clock;
   startedAtMs: number;
-  /** Sends a call to another region's node. */
-  forward(to: string, method: 'GET' | 'POST', path: string, body: unknown): Promise<Forwarded>;
+  /** Sends a call to another region's node; `waitMs`: how long that node may wait before answering. */
+  forward(
+    to: string,
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    waitMs?: number,
+  ): Promise<Forwarded>;
+  /** How long the replication link from `peer` has been silent, ms (Infinity when it is down). */
+  peerSilentMs(peer: string): number;
   /** Extra status fields (peers, node-level refusals). */
   extraStatus(): Record<string, unknown>;
 }

@@ -1,9 +1,9 @@
 /**
  * Forwarding a client call to another region's node (a write to its shard's leader, a session
- * read redirected, a commit asked of the write's leader). The outcome says whether anything can
- * have reached the other node: a connection that never opened sent nothing (safe to accept the
- * write locally under 'accept-local'); a request sent without an answer in time may have been
- * applied (the client retries with its idempotency key).
+ * read redirected, a commit asked of the write's leader), over one keep-alive connection pool per
+ * peer. The outcome says whether anything can have reached the other node: a connection that never
+ * opened sent nothing (safe to accept the write locally under 'accept-local'); a request sent
+ * without an answer in time may have been applied (the client retries with its idempotency key).
  */
 import * as http from 'node:http';
 import { FORWARDED_HEADER } from './http';
@@ -17,32 +17,80 @@ export type Forwarded =
   | { kind: 'no-answer'; reason: string };
 
 export interface ForwardTimings {
-  /** Default: 500 ms. */
+  /** A new connection must open within this. Default: 250 ms. */
   connectTimeoutMs: number;
-  /** After connecting. Default: 1000 ms. */
+  /**
+   * The answer must arrive within this of the call's start (plus the call's own wait, for a
+   * commit). Default: 500 ms: a write through a region cut off from its leader fails fast.
+   */
   answerTimeoutMs: number;
 }
 
-export const DEFAULT_FORWARD_TIMINGS: ForwardTimings = { connectTimeoutMs: 500, answerTimeoutMs: 1_000 };
+export const DEFAULT_FORWARD_TIMINGS: ForwardTimings = { connectTimeoutMs: 250, answerTimeoutMs: 500 };
 
-/** Sends `body` to `to` from `localAddress` (this node's host, so firewall rules between hosts apply). */
+/** Idle pooled connections are closed after this (below the node's keep-alive timeout: no reuse race). */
+const IDLE_SOCKET_MS = 4_000;
+/** Connections a node keeps open to one peer at most. */
+const MAX_SOCKETS_PER_PEER = 32;
+
+/**
+ * One keep-alive `http.Agent` per peer region, its connections bound to this node's host (so
+ * firewall rules between hosts apply). `drop` destroys a peer's pool when the replication link to
+ * it drops: a partition must not leave a socket in the pool that no answer will ever come back on.
+ */
+export class PeerAgents {
+  private readonly agents = new Map<string, http.Agent>();
+
+  constructor(private readonly localAddress: string) {}
+
+  get(peer: string): http.Agent {
+    let a = this.agents.get(peer);
+    if (!a) {
+      a = new http.Agent({
+        keepAlive: true,
+        maxSockets: MAX_SOCKETS_PER_PEER,
+        maxFreeSockets: MAX_SOCKETS_PER_PEER,
+        timeout: IDLE_SOCKET_MS,
+        localAddress: this.localAddress,
+      });
+      this.agents.set(peer, a);
+    }
+    return a;
+  }
+
+  /** Destroys `peer`'s pooled connections (calls in flight on them end as no-answer). */
+  drop(peer: string): void {
+    this.agents.get(peer)?.destroy();
+    this.agents.delete(peer);
+  }
+
+  close(): void {
+    for (const peer of [...this.agents.keys()]) this.drop(peer);
+  }
+}
+
+/** Sends `body` to `to` over `agent`; `waitMs` is how long the other node may wait before answering. */
 export function forward(
   to: RegionAddress,
-  localAddress: string,
+  agent: http.Agent,
   from: string,
   method: 'GET' | 'POST',
   path: string,
   body: unknown,
   timings: ForwardTimings = DEFAULT_FORWARD_TIMINGS,
+  waitMs = 0,
 ): Promise<Forwarded> {
   return new Promise((resolve) => {
     const text = body === undefined ? '' : JSON.stringify(body);
+    const where = `${to.host}:${to.httpPort}`;
+    const answerMs = timings.answerTimeoutMs + waitMs;
     let connected = false;
     let settled = false;
+    const timers: NodeJS.Timeout[] = [];
     const finish = (f: Forwarded): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      for (const t of timers) clearTimeout(t);
       resolve(f);
     };
     const req = http.request({
@@ -50,41 +98,36 @@ export function forward(
       port: to.httpPort,
       method,
       path,
-      localAddress,
-      agent: false,
+      agent,
       headers: {
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(text),
         [FORWARDED_HEADER]: from,
       },
     });
-    let timer = setTimeout(() => {
-      finish({
-        kind: 'unreachable',
-        reason: `no connection to ${to.host}:${to.httpPort} within ${timings.connectTimeoutMs} ms`,
-      });
-      req.destroy();
-    }, timings.connectTimeoutMs);
+    timers.push(
+      setTimeout(() => {
+        if (connected) return;
+        finish({
+          kind: 'unreachable',
+          reason: `no connection to ${where} within ${timings.connectTimeoutMs} ms`,
+        });
+        req.destroy();
+      }, timings.connectTimeoutMs),
+      setTimeout(() => {
+        finish({ kind: 'no-answer', reason: `no answer from ${where} within ${answerMs} ms` });
+        req.destroy();
+      }, answerMs),
+    );
     req.on('socket', (socket) => {
-      const onConnect = (): void => {
-        connected = true;
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          finish({
-            kind: 'no-answer',
-            reason: `no answer from ${to.host}:${to.httpPort} within ${timings.answerTimeoutMs} ms`,
-          });
-          req.destroy();
-        }, timings.answerTimeoutMs);
-      };
-      if (socket.connecting) socket.once('connect', onConnect);
-      else onConnect();
+      if (socket.connecting) socket.once('connect', () => (connected = true));
+      else connected = true;
     });
     req.on('error', (err) =>
       finish(
         connected
-          ? { kind: 'no-answer', reason: `${to.host}:${to.httpPort} failed mid-request (${err.message})` }
-          : { kind: 'unreachable', reason: `cannot connect to ${to.host}:${to.httpPort} (${err.message})` },
+          ? { kind: 'no-answer', reason: `${where} failed mid-request (${err.message})` }
+          : { kind: 'unreachable', reason: `cannot connect to ${where} (${err.message})` },
       ),
     );
     req.on('response', (res) => {

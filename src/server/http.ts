@@ -69,7 +69,6 @@ export function errorBody(err: Error): ErrorBody {
   return { error: { name: err.name, message: err.message, ...(fields ? { fields } : {}) } };
 }
 
-
 /** Makes the server's request listener; `onError` sees every 500. */
 export function router(routes: readonly Route[], onError: (err: Error) => void): http.RequestListener {
   return (req, res) => {

@@ -10,7 +10,7 @@ import { ENGINE_NAME, ENGINE_VERSION, SystemClock, SystemTimers } from '../engin
 import { routes } from './api';
 import type { ApiContext } from './context';
 import { EtcdControl } from './control';
-import { forward, type ForwardTimings, DEFAULT_FORWARD_TIMINGS } from './forward';
+import { forward, PeerAgents, type ForwardTimings, DEFAULT_FORWARD_TIMINGS } from './forward';
 import { errorBody, router } from './http';
 import { DEFAULT_TIMINGS, PeerNetwork, type PeerTimings } from './peers';
 import { PROTOCOL_VERSION, type DeploymentConfig } from './protocol';
@@ -32,6 +32,7 @@ export class TidalNode {
     readonly control: EtcdControl,
     readonly peers: PeerNetwork,
     readonly replicas: RegionReplicas,
+    private readonly agents: PeerAgents,
   ) {}
 
   static async start(
@@ -63,6 +64,7 @@ export class TidalNode {
       );
     let replicas: RegionReplicas | undefined;
     const portRefused: Record<string, number> = {};
+    const agents = new PeerAgents(me.host);
     const control = new EtcdControl(config, log, (r, source) => replicas?.onRecord(r, source));
     const peers = new PeerNetwork(
       config,
@@ -74,6 +76,8 @@ export class TidalNode {
           portRefused[err.name] = (portRefused[err.name] ?? 0) + 1;
           replicas?.refusedOnPort(err);
         },
+        // A link that dropped may leave pooled HTTP connections no answer will come back on.
+        disconnected: (peer) => agents.drop(peer),
         connected: (peer) => {
           // Tell the peer, where it leads, how far this replica got: it resends from there at once.
           for (const db of replicas?.dbs ?? [])
@@ -115,7 +119,7 @@ export class TidalNode {
       await control.close().catch(() => undefined);
       throw err;
     }
-    const node = new TidalNode(config, region, log, control, peers, replicas);
+    const node = new TidalNode(config, region, log, control, peers, replicas, agents);
     const ftimings = opts.forwardTimings ?? DEFAULT_FORWARD_TIMINGS;
     const ctx: ApiContext = {
       config,
@@ -123,13 +127,16 @@ export class TidalNode {
       replicas,
       clock,
       startedAtMs,
-      forward: (to, method, path, body) =>
-        forward(config.regions[to]!, me.host, region, method, path, body, ftimings),
+      forward: (to, method, path, body, waitMs) =>
+        forward(config.regions[to]!, agents.get(to), region, method, path, body, ftimings, waitMs),
+      peerSilentMs: (peer) => peers.silentMs(peer),
       extraStatus: () => ({ peers: peers.status(), refused: { ...portRefused } }),
     };
     const server = http.createServer(
       router(routes(ctx), (err) => log.error({ err }, 'request failed with an unexpected error')),
     );
+    // Longer than a peer keeps an idle pooled connection, so a node never closes one being reused.
+    server.keepAliveTimeout = 10_000;
     server.on('clientError', (err, socket) => {
       log.warn({ err: err.message }, 'malformed HTTP request');
       if (socket.writable) {
@@ -179,6 +186,7 @@ export class TidalNode {
     server?.closeIdleConnections();
     const t = setTimeout(() => server?.closeAllConnections(), 300);
     this.replicas.close();
+    this.agents.close();
     await this.peers.stop();
     await this.control.close();
     await closed;

@@ -25,7 +25,7 @@ import {
 import { PROTOCOL_VERSION } from './protocol';
 
 export interface PeerTimings {
-  /** Heartbeat period. Default: 200 ms. */
+  /** Heartbeat period. Default: 100 ms (a link silent for 300 ms has missed three). */
   heartbeatMs: number;
   /** A connection silent this long is dropped. Default: 1000 ms. */
   silenceMs: number;
@@ -39,7 +39,7 @@ export interface PeerTimings {
 }
 
 export const DEFAULT_TIMINGS: PeerTimings = {
-  heartbeatMs: 200,
+  heartbeatMs: 100,
   silenceMs: 1_000,
   connectTimeoutMs: 500,
   backoffMs: 50,
@@ -55,6 +55,8 @@ export interface PeerHooks {
   refused(error: UnknownPeerError | BadFrameError): void;
   /** A connection with `peer` completed its handshake. */
   connected(peer: string): void;
+  /** The connection with `peer` dropped (closed, or silent for `silenceMs`). */
+  disconnected(peer: string): void;
 }
 
 interface Conn {
@@ -118,6 +120,15 @@ export class PeerNetwork {
       onMessage: (h) => void this.handlers.set(shard, h),
       close: () => void this.handlers.delete(shard),
     };
+  }
+
+  /**
+   * How long `peer`'s connection has carried no bytes to this node, ms: Infinity when there is
+   * none. Heartbeats flow every `heartbeatMs` both ways, so a few of those means a cut.
+   */
+  silentMs(peer: string): number {
+    const c = this.ready.get(peer);
+    return c ? performance.now() - c.heardAtMs : Infinity;
   }
 
   /** Each peer: connected or not, and what was sent and dropped. */
@@ -284,6 +295,7 @@ export class PeerNetwork {
     if (c.peer !== undefined && this.ready.get(c.peer) === c) {
       this.ready.delete(c.peer);
       if (!this.stopped) this.log.info({ peer: c.peer }, 'replication connection down');
+      this.hooks.disconnected(c.peer);
     }
   }
 
