@@ -21,12 +21,21 @@ export interface ForwardTimings {
   connectTimeoutMs: number;
   /**
    * The answer must arrive within this of the call's start (plus the call's own wait, for a
-   * commit). Default: 500 ms: a write through a region cut off from its leader fails fast.
+   * commit), however alive the other node looks. Default: 2000 ms.
    */
   answerTimeoutMs: number;
+  /**
+   * How often a call waiting for its answer asks whether the other node still looks alive (its
+   * replication link carries bytes); it gives up at the first no. Default: 50 ms.
+   */
+  aliveEveryMs: number;
 }
 
-export const DEFAULT_FORWARD_TIMINGS: ForwardTimings = { connectTimeoutMs: 250, answerTimeoutMs: 500 };
+export const DEFAULT_FORWARD_TIMINGS: ForwardTimings = {
+  connectTimeoutMs: 250,
+  answerTimeoutMs: 2_000,
+  aliveEveryMs: 50,
+};
 
 /** Idle pooled connections are closed after this (below the node's keep-alive timeout: no reuse race). */
 const IDLE_SOCKET_MS = 4_000;
@@ -69,10 +78,21 @@ export class PeerAgents {
   }
 }
 
-/** Sends `body` to `to` over `agent`; `waitMs` is how long the other node may wait before answering. */
+/** Where a call goes and how it is bounded. */
+export interface ForwardTarget {
+  address: RegionAddress;
+  agent: http.Agent;
+  /** Whether the other node looks alive now; undefined = silent, with why (a cut: stop waiting). */
+  alive(): string | undefined;
+}
+
+/**
+ * Sends `body` to `target` over its pool; `waitMs` is how long the other node may wait before
+ * answering. A call in flight ends as no-answer as soon as the other node stops looking alive,
+ * so a cut costs about the silence a cut takes to show (300 ms), not the whole bound.
+ */
 export function forward(
-  to: RegionAddress,
-  agent: http.Agent,
+  target: ForwardTarget,
   from: string,
   method: 'GET' | 'POST',
   path: string,
@@ -80,6 +100,8 @@ export function forward(
   timings: ForwardTimings = DEFAULT_FORWARD_TIMINGS,
   waitMs = 0,
 ): Promise<Forwarded> {
+  const to = target.address;
+  const agent = target.agent;
   return new Promise((resolve) => {
     const text = body === undefined ? '' : JSON.stringify(body);
     const where = `${to.host}:${to.httpPort}`;
@@ -91,8 +113,19 @@ export function forward(
       if (settled) return;
       settled = true;
       for (const t of timers) clearTimeout(t);
+      clearInterval(watch);
       resolve(f);
     };
+    const watch = setInterval(() => {
+      const silent = target.alive();
+      if (silent === undefined) return;
+      finish(
+        connected
+          ? { kind: 'no-answer', reason: `no answer from ${where}, and ${silent}` }
+          : { kind: 'unreachable', reason: `no connection to ${where}, and ${silent}` },
+      );
+      req.destroy();
+    }, timings.aliveEveryMs);
     const req = http.request({
       host: to.host,
       port: to.httpPort,

@@ -7,7 +7,7 @@
 import * as http from 'node:http';
 import type { Logger } from 'pino';
 import { ENGINE_NAME, ENGINE_VERSION, SystemClock, SystemTimers } from '../engine';
-import { routes } from './api';
+import { CUT_AFTER_MS, routes } from './api';
 import type { ApiContext } from './context';
 import { EtcdControl } from './control';
 import { forward, PeerAgents, type ForwardTimings, DEFAULT_FORWARD_TIMINGS } from './forward';
@@ -128,7 +128,19 @@ export class TidalNode {
       clock,
       startedAtMs,
       forward: (to, method, path, body, waitMs) =>
-        forward(config.regions[to]!, agents.get(to), region, method, path, body, ftimings, waitMs),
+        forward(
+          {
+            address: config.regions[to]!,
+            agent: agents.get(to),
+            alive: () => silence(peers, to),
+          },
+          region,
+          method,
+          path,
+          body,
+          ftimings,
+          waitMs,
+        ),
       peerSilentMs: (peer) => peers.silentMs(peer),
       extraStatus: () => ({ peers: peers.status(), refused: { ...portRefused } }),
     };
@@ -193,4 +205,10 @@ export class TidalNode {
     clearTimeout(t);
     this.log.info('tidal-node stopped');
   }
+}
+
+/** Why `peer` looks cut off from this node (nothing heard for `CUT_AFTER_MS`), or undefined. */
+function silence(peers: PeerNetwork, peer: string): string | undefined {
+  const ms = peers.silentMs(peer);
+  return ms > CUT_AFTER_MS ? `nothing heard from ${peer} for ${Math.round(ms)} ms` : undefined;
 }

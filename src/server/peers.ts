@@ -80,6 +80,8 @@ export class PeerNetwork {
   private readonly dialTimers = new Map<string, NodeJS.Timeout>();
   private readonly backoff = new Map<string, number>();
   private readonly open = new Set<net.Socket>();
+  /** When each peer was last heard on any connection (performance.now(); its start until then). */
+  private readonly heardAt = new Map<string, number>();
   private stopped = false;
 
   constructor(
@@ -92,7 +94,10 @@ export class PeerNetwork {
     this.regions = Object.keys(config.regions);
     this.host = config.regions[region]!.host;
     for (const r of this.regions)
-      if (r !== region) this.stats.set(r, { region: r, connected: false, connects: 0, sent: 0, dropped: 0 });
+      if (r !== region) {
+        this.stats.set(r, { region: r, connected: false, connects: 0, sent: 0, dropped: 0 });
+        this.heardAt.set(r, performance.now());
+      }
     this.server = net.createServer((s) => this.accept(s));
   }
 
@@ -123,12 +128,13 @@ export class PeerNetwork {
   }
 
   /**
-   * How long `peer`'s connection has carried no bytes to this node, ms: Infinity when there is
-   * none. Heartbeats flow every `heartbeatMs` both ways, so a few of those means a cut.
+   * How long `peer` has sent this node no bytes on any connection, ms (since this node started,
+   * if never). Heartbeats flow every `heartbeatMs` both ways, so a few of those missed means a cut
+   * (or a peer that is down); a connection being re-established after a drop does not.
    */
   silentMs(peer: string): number {
-    const c = this.ready.get(peer);
-    return c ? performance.now() - c.heardAtMs : Infinity;
+    const at = this.heardAt.get(peer);
+    return at === undefined ? Infinity : performance.now() - at;
   }
 
   /** Each peer: connected or not, and what was sent and dropped. */
@@ -236,6 +242,7 @@ export class PeerNetwork {
 
   private data(c: Conn, chunk: Buffer): void {
     c.heardAtMs = performance.now();
+    if (c.peer !== undefined) this.heardAt.set(c.peer, c.heardAtMs);
     let frames: Frame[];
     try {
       frames = c.decoder.push(chunk);
@@ -279,6 +286,7 @@ export class PeerNetwork {
                 : undefined;
     if (why) return this.refuse(c.socket, new UnknownPeerError(remote, why));
     c.peer = m.region;
+    this.heardAt.set(m.region, c.heardAtMs);
     if (c.expected === undefined) c.socket.write(encodeControl(hello(this.config.clusterId, this.region)));
     const old = this.ready.get(m.region);
     if (old && old !== c) old.socket.destroy();

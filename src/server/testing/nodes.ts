@@ -26,6 +26,8 @@ export interface DeploymentOptions {
   reconcileEveryMs?: number;
   schema?: DeploymentConfig['schema'];
   clusterId?: string;
+  wal?: DeploymentConfig['wal'];
+  shipper?: DeploymentConfig['shipper'];
 }
 
 export interface Deployment {
@@ -58,6 +60,8 @@ export async function makeDeployment(o: DeploymentOptions): Promise<Deployment> 
     tenants: {},
     etcd: [o.etcd],
     dataDir: path.join(dir, 'data'),
+    ...(o.wal ? { wal: o.wal } : {}),
+    ...(o.shipper ? { shipper: o.shipper } : {}),
   };
   const file = path.join(dir, 'deployment.json');
   fs.writeFileSync(file, JSON.stringify(config, null, 2));
