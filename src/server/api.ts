@@ -83,7 +83,13 @@ async function write(c: ApiContext, req: Request): Promise<WriteResponse | Relay
         `it cannot reach the leader in ${leader} in time (${f.reason}); the leader may have applied the write, retry with the same idempotency key`,
       );
     if (c.config.partitionPolicy !== 'accept-local')
-      throw new UnavailableError(c.region, shard, `it cannot reach the leader in ${leader} (${f.reason})`);
+      throw new UnavailableError(
+        c.region,
+        shard,
+        f.kind === 'unreachable'
+          ? `it cannot reach the leader in ${leader} (${f.reason}); nothing was sent`
+          : `it cannot reach the leader in ${leader} (${f.reason}); the write was sent and may still reach it, retry with the same idempotency key`,
+      );
     local = true;
   }
   // A key is the tenant's, not a shard's: reused for an entity on another shard, it is a conflict.

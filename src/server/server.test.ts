@@ -471,20 +471,9 @@ test(
 
       await step('forwarding: writes forwarded to the leader reuse a kept-alive connection', async () => {
         const leader = node('us-east');
-        /** The client ports of connections eu-west opened to us-east's client API, as us-east's side shows them. */
+        /** The client ends of connections eu-west opened to us-east's client API, as us-east's side shows them. */
         const peersPorts = (): Set<string> =>
-          new Set(
-            execFileSync(
-              'ss',
-              ['-Htan', 'src', `${leader.host}:${leader.httpPort}`, 'dst', HOSTS['eu-west']],
-              {
-                encoding: 'utf8',
-              },
-            )
-              .split('\n')
-              .map((l) => l.trim().split(/\s+/).at(-1) ?? '')
-              .filter((x) => x !== ''),
-          );
+          new Set(sockets([], `${leader.host}:${leader.httpPort}`, HOSTS['eu-west']));
         const before = peersPorts();
         for (let i = 0; i < 20; i++) {
           const w = await write('eu-west', { signal: 'view', entity: entityOn(0, 20 + i), weight: 1 });
@@ -502,6 +491,10 @@ test(
         'partition: a write through a region whose leader went silent is refused fast (503), not after the 1 s watchdog',
         async () => {
           const leader = node('us-east');
+          // Two writes at once: two kept-alive connections from eu-west to the leader.
+          await Promise.all(
+            [10, 11].map((i) => write('eu-west', { signal: 'view', entity: entityOn(0, i), weight: 1 })),
+          );
           process.kill(leader.pid, 'SIGSTOP');
           try {
             // At once: forwarded, given up when the leader's silence shows (300 ms).
@@ -519,6 +512,19 @@ test(
             assert.equal(second.status, 503, second.text);
             assert.match(second.text, /nothing heard from us-east/);
             assert.ok(secondMs < 150, `refused after ${Math.round(secondMs)} ms`);
+            // When the replication link drops, the idle pooled connection goes with it.
+            await waitUntil(
+              'eu-west to drop its link to the silent leader',
+              async () =>
+                !(await node('eu-west').status()).peers!.find((p) => p.region === 'us-east')!.connected,
+              { timeoutMs: 3_000 },
+            );
+            const pooled = sockets(
+              ['state', 'established'],
+              HOSTS['eu-west'],
+              `${leader.host}:${leader.httpPort}`,
+            );
+            assert.deepEqual(pooled, [], 'no kept-alive connection left to the silent leader');
           } finally {
             process.kill(leader.pid, 'SIGCONT');
           }
@@ -862,4 +868,12 @@ function batchFor(
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** The remote ends of TCP sockets from `src` to `dst` (ss filters), in any state unless `state` says. */
+function sockets(state: string[], src: string, dst: string): string[] {
+  return execFileSync('ss', ['-Htan', ...state, 'src', src, 'dst', dst], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).at(-1) ?? '')
+    .filter((x) => x !== '');
 }
