@@ -152,11 +152,13 @@ async function commit(c: ApiContext, req: Request): Promise<CommitResponse | Rel
   if (ack) return settle(ack.committed, timeoutMs);
   // The ack lives with the node that led the write's epoch: ask it.
   const leaderThen = c.replicas.cp.leaderAt(shard, epoch);
+  const startedMs = performance.now();
   if (leaderThen !== undefined && leaderThen !== c.region && req.forwardedBy === undefined) {
     const f = await c.forward(leaderThen, 'POST', '/v1/commit', req.body, timeoutMs);
     if (f.kind === 'answered') return new Relayed(f.status, f.body);
   }
-  return fromLog(c, shard, seqNo, epoch, timeoutMs);
+  // What is left of the caller's wait, after the leader did not answer.
+  return fromLog(c, shard, seqNo, epoch, Math.max(0, timeoutMs - (performance.now() - startedMs)));
 }
 
 async function settle(p: Promise<void>, timeoutMs: number): Promise<CommitResponse> {
