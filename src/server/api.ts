@@ -76,7 +76,7 @@ async function write(c: ApiContext, req: Request): Promise<WriteResponse | Relay
   if (leader !== c.region && req.forwardedBy === undefined) {
     const f = await toLeader(c, leader, req.body);
     if (f.kind === 'answered') return new Relayed(f.status, f.body);
-    if (f.kind === 'no-answer' && !cutOff(c, leader))
+    if (f.kind === 'no-answer' && c.cutOff(leader) === undefined)
       throw new UnavailableError(
         c.region,
         shard,
@@ -108,21 +108,16 @@ async function write(c: ApiContext, req: Request): Promise<WriteResponse | Relay
 }
 
 /**
- * A write forwarded to its shard's leader, unless nothing came from the leader for
- * `CUT_AFTER_MS` (heartbeats flow every 100 ms): then it is unreachable without trying, and a
- * forward in flight gives up once that silence shows, so a write entering a cut-off region fails
- * fast instead of hanging.
+ * A write forwarded to its shard's leader, unless the replication link with the leader is up but
+ * has carried nothing for `CUT_AFTER_MS` (heartbeats flow every 100 ms): then it is unreachable
+ * without trying, and a forward in flight gives up once that silence shows. A write entering a
+ * region cut off from its leader thus fails fast instead of hanging; once the link has dropped, a
+ * new connection to a cut-off leader fails within the forward's connect bound (250 ms).
  */
 async function toLeader(c: ApiContext, leader: string, body: unknown): Promise<Forwarded> {
-  const silentMs = c.peerSilentMs(leader);
-  if (silentMs > CUT_AFTER_MS)
-    return { kind: 'unreachable', reason: `nothing heard from ${leader} for ${Math.round(silentMs)} ms` };
+  const cut = c.cutOff(leader);
+  if (cut !== undefined) return { kind: 'unreachable', reason: cut };
   return c.forward(leader, 'POST', '/v1/write', body);
-}
-
-/** The link from `peer` shows a cut now (a call to it that got no answer is then put down to the cut). */
-function cutOff(c: ApiContext, peer: string): boolean {
-  return c.peerSilentMs(peer) > CUT_AFTER_MS;
 }
 
 function ackBody(a: WriteAck): AckBody {

@@ -18,8 +18,12 @@ export interface ApiContext {
     body: unknown,
     waitMs?: number,
   ): Promise<Forwarded>;
-  /** How long the replication link from `peer` has been silent, ms (Infinity when it is down). */
-  peerSilentMs(peer: string): number;
+  /**
+   * Why `peer` looks cut off from this node — its replication link is up but has carried nothing
+   * for `CUT_AFTER_MS` (the signature of a cut or a paused process) — or undefined. A link that is
+   * down says nothing either way (it may be reconnecting): a call to the peer finds out.
+   */
+  cutOff(peer: string): string | undefined;
   /** Extra status fields (peers, node-level refusals). */
   extraStatus(): Record<string, unknown>;
 }

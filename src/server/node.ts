@@ -141,7 +141,7 @@ export class TidalNode {
           ftimings,
           waitMs,
         ),
-      peerSilentMs: (peer) => peers.silentMs(peer),
+      cutOff: (peer) => silence(peers, peer),
       extraStatus: () => ({ peers: peers.status(), refused: { ...portRefused } }),
     };
     const server = http.createServer(
@@ -207,8 +207,9 @@ export class TidalNode {
   }
 }
 
-/** Why `peer` looks cut off from this node (nothing heard for `CUT_AFTER_MS`), or undefined. */
+/** Why `peer` looks cut off: its link is up but silent past `CUT_AFTER_MS` (see ApiContext.cutOff). */
 function silence(peers: PeerNetwork, peer: string): string | undefined {
+  if (!peers.linkUp(peer)) return undefined;
   const ms = peers.silentMs(peer);
   return ms > CUT_AFTER_MS ? `nothing heard from ${peer} for ${Math.round(ms)} ms` : undefined;
 }

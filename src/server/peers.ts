@@ -137,6 +137,11 @@ export class PeerNetwork {
     return at === undefined ? Infinity : performance.now() - at;
   }
 
+  /** Whether a connection with `peer` is up (handshake done, not yet dropped). */
+  linkUp(peer: string): boolean {
+    return this.ready.has(peer);
+  }
+
   /** Each peer: connected or not, and what was sent and dropped. */
   status(): PeerStatus[] {
     return [...this.stats.values()].map((s) => ({ ...s, connected: this.ready.has(s.region) }));
