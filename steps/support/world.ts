@@ -11,7 +11,8 @@
  * the checkers that read engines) uses `sim`, which says so in its type and throws
  * `SimulatorOnlyError` against a real deployment: its scenario is tagged @simulator-only. A step
  * whose product assertion holds in both modes but which checks more where the simulator can
- * look inside passes that extra check to `inSimulator`, which runs it only there.
+ * look inside passes that extra check to `inSimulator`, which runs it only there. How long a step
+ * may take, and how exact a real-time bound is, depend on the mode too (./time-limits).
  */
 import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
 import type pino from 'pino';
@@ -34,6 +35,7 @@ import {
 import type { RecoveryReport, WriteAck } from '../../src/engine';
 import { createScenarioLogger, type ScenarioLogger } from '../../src/report/logger';
 import { DEFAULT_SEED } from '../../src/report/seed';
+import { checkStepTimeout } from './time-limits';
 
 /** The signals every scenario's schema declares (half-lives in virtual time). */
 export const DEFAULT_SCHEMA = SCENARIO_SCHEMA;
@@ -140,6 +142,7 @@ export class TidalWorld extends World {
   constructor(options: IWorldOptions) {
     super(options);
     this.mode = modeOf(options.parameters);
+    checkStepTimeout(this.mode);
     this.scenarioLog = createScenarioLogger({ now: () => this.built?.now() ?? 0 });
   }
 
