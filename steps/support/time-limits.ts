@@ -9,7 +9,7 @@
  * the whole run shares. The real profile (cucumber.js) loads steps/support/real-profile.js, which
  * sets the longer step time limit; the world checks that its mode and the limit in force agree.
  */
-import type { Mode } from './world';
+import type { Mode } from './mode';
 
 /**
  * Cucumber's limit on one step or hook. Simulated: Cucumber's own default, 5 s. Real: a little

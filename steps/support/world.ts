@@ -35,6 +35,7 @@ import {
 import type { RecoveryReport, WriteAck } from '../../src/engine';
 import { createScenarioLogger, type ScenarioLogger } from '../../src/report/logger';
 import { DEFAULT_SEED } from '../../src/report/seed';
+import { modeOf, type Mode } from './mode';
 import { checkStepTimeout } from './time-limits';
 
 /** The signals every scenario's schema declares (half-lives in virtual time). */
@@ -46,18 +47,6 @@ export class NoClusterError extends Error {
     super('no cluster yet: start the scenario with "Given a cluster of …"');
     this.name = 'NoClusterError';
   }
-}
-
-/** Which deployment the scenarios drive: the world parameter `mode`. */
-export type Mode = 'simulated' | 'real';
-const MODES: readonly Mode[] = ['simulated', 'real'];
-
-/** The world parameters this suite reads (`--world-parameters '{"mode":"real"}'`). */
-export function modeOf(parameters: unknown): Mode {
-  const mode = (parameters as { mode?: unknown } | undefined)?.mode ?? 'simulated';
-  if (!MODES.includes(mode as Mode))
-    throw new Error(`world parameter mode is ${JSON.stringify(mode)}; use one of ${MODES.join(', ')}`);
-  return mode as Mode;
 }
 
 /**
