@@ -7,7 +7,8 @@
  * stays. Against real processes time is the machine's: a write costs an fsync, a crash a process
  * start, the end-of-scenario check converges for up to 60 s; and a bound is measured on a clock
  * the whole run shares. The real profile (cucumber.js) loads steps/support/real-profile.js, which
- * sets the longer step time limit; the world checks that its mode and the limit in force agree.
+ * sets the longer step time limit; a world checks that its mode and the limit in force agree
+ * before it builds a cluster.
  */
 import type { Mode } from './mode';
 

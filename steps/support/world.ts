@@ -131,7 +131,6 @@ export class TidalWorld extends World {
   constructor(options: IWorldOptions) {
     super(options);
     this.mode = modeOf(options.parameters);
-    checkStepTimeout(this.mode);
     this.scenarioLog = createScenarioLogger({ now: () => this.built?.now() ?? 0 });
   }
 
@@ -176,6 +175,9 @@ export class TidalWorld extends World {
 
   /** Builds the scenario's cluster from the config gathered so far plus `overrides`. */
   async buildCluster(overrides: Partial<ClusterConfig>): Promise<Cluster> {
+    // Here, not in the constructor: a dry run (scripts/real-selection.ts) makes worlds of every
+    // profile from one load of the support code, and never builds a cluster.
+    checkStepTimeout(this.mode);
     const config: ClusterConfig = {
       regions: ['us-east', 'eu-west'],
       shardsPerRegion: 1,
