@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { expect } from 'expect';
 import { judgedWithin, REAL_TIME_TOLERANCE_MS, STEP_TIMEOUT_MS, timeBound } from './time-limits';
 
-test("time limits: the simulator keeps a bound exact and Cucumber's 5 s step limit", () => {
+void test("time limits: the simulator keeps a bound exact and Cucumber's 5 s step limit", () => {
   assert.deepEqual(timeBound('simulated', 100), {
     statedMs: 100,
     toleranceMs: 0,
@@ -17,7 +17,7 @@ test("time limits: the simulator keeps a bound exact and Cucumber's 5 s step lim
   assert.equal(STEP_TIMEOUT_MS.simulated, 5_000);
 });
 
-test('time limits: against real processes a bound gets REAL_TIME_TOLERANCE_MS, and says so', () => {
+void test('time limits: against real processes a bound gets REAL_TIME_TOLERANCE_MS, and says so', () => {
   const bound = timeBound('real', 100);
   assert.equal(bound.allowedMs, 100 + REAL_TIME_TOLERANCE_MS);
   assert.match(
@@ -27,7 +27,7 @@ test('time limits: against real processes a bound gets REAL_TIME_TOLERANCE_MS, a
   assert.ok(STEP_TIMEOUT_MS.real > 60_000, 'longer than the end-of-scenario check may converge');
 });
 
-test('time limits: a failure judged within a bound names the bound and tolerance, in message and stack', async () => {
+void test('time limits: a failure judged within a bound names the bound and tolerance, in message and stack', async () => {
   const bound = timeBound('real', 100);
   const err = await judgedWithin(bound, () =>
     expect({ acknowledged: 3 }).toMatchObject({ acknowledged: 4 }),
