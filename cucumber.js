@@ -19,7 +19,8 @@
 // ProcessCluster, chosen by the world parameter `mode`), every scenario but those tagged
 // @simulator-only (they need message-level control or the simulator's insides; see
 // features/GLOSSARY.md), its reports under reports/real/ (scripts/real-selection.ts checks that
-// no scenario it selects uses a step that needs the simulator).
+// no scenario it selects uses a step that needs the simulator). Its steps and hooks may take 70 s,
+// not 5 (steps/support/real-profile.js; STEP_TIMEOUT_MS in steps/support/time-limits.ts says why).
 // TIDAL_REPORTS_DIR moves them elsewhere (the tests that run the profiles write to a temp dir).
 const dir = process.env.TIDAL_REPORTS_DIR || 'reports';
 const reportsInto = (dir) => [
@@ -61,6 +62,8 @@ module.exports = {
   },
   real: {
     ...common,
+    // The real step time limit (steps/support/time-limits.ts), set before any world exists.
+    require: [...common.require, 'steps/support/real-profile.js'],
     tags: demoRequested ? 'not @simulator-only' : 'not @simulator-only and not @demo-failure',
     format: noColours(reportsInto(`${dir}/real`)),
     plugin: ['./steps/support/require-a-scenario.js'],

@@ -51,6 +51,22 @@ test('real selection: the check sees a step that needs the simulator, also throu
   assert.deepEqual(needs('every entity scores the same in every region'), []);
 });
 
+test('real selection: the real-mode smoke (@real-smoke) is one partition, crash/restart, failover and clock-skew scenario, each in the real run', async () => {
+  const smoke = (await profile('real')).filter((s) => s.tags.includes('@real-smoke'));
+  assert.deepEqual(smoke.map((s) => s.key.replace(/:\d+$/, '')).sort(), [
+    'features/clocks/clock-skew.feature',
+    'features/failover/leader-acks.feature',
+    'features/partitions/partitions.feature',
+    'features/recovery/crash-restart.feature',
+  ]);
+  const everywhere = (await profile('ci')).filter((s) => s.tags.includes('@real-smoke'));
+  assert.deepEqual(
+    everywhere.map((s) => s.key),
+    smoke.map((s) => s.key),
+    'no @real-smoke scenario is left out of the real run',
+  );
+});
+
 test('real selection: at least 60% of the product scenarios run in both modes', async (t) => {
   const simulated = await profile('ci');
   const real = await profile('real');

@@ -22,9 +22,13 @@ import type { ErrorClass } from './support/parameter-types';
 
 /**
  * Notes every replica's status as the cluster reports it (and, where the simulator can look, its
- * state digest too), for "no region changed".
+ * state digest too), for "no region changed". Against real processes the writes before the bad
+ * input may still be on their way to a follower while it is noted, and land before "no region
+ * changed" looks again; so there the replicas are noted once they agree. In the simulator no time
+ * passes between the two looks (nothing can land), and they are noted as they are.
  */
 async function noteReplicas(world: TidalWorld): Promise<void> {
+  if (world.mode === 'real') await world.cluster.awaitFullConvergence();
   world.noted.rows = await replicaRows(world);
   await world.inSimulator((sim) => {
     world.noted.replicas = replicaStates(sim);

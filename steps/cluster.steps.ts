@@ -3,6 +3,7 @@ import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
 import { expect } from 'expect';
 import { ConvergenceTimeoutError, regionNames } from '../src/cluster';
 import { clusterConfig, shapeFromRows } from '../src/sim';
+import { judgedWithin, timeBound } from './support/time-limits';
 import type { TidalWorld } from './support/world';
 
 Given(
@@ -47,7 +48,10 @@ When('{duration} pass(es)', async function (this: TidalWorld, ms: number) {
 });
 
 When('the regions agree within {duration}', async function (this: TidalWorld, ms: number) {
-  this.figures.convergenceMs = await this.cluster.awaitFullConvergence(ms);
+  const bound = timeBound(this.mode, ms);
+  this.figures.convergenceMs = await judgedWithin(bound, () =>
+    this.cluster.awaitFullConvergence(bound.allowedMs),
+  );
 });
 
 When('the cluster is awaited for convergence for {duration}', async function (this: TidalWorld, ms: number) {

@@ -14,6 +14,7 @@ import {
   signalStateInEveryRegion,
 } from '../src/cluster';
 import { lastHealMs, readEverywhere, readingsAgree, referenceScore, writesTo } from './support/readings';
+import { judgedWithin, timeBound } from './support/time-limits';
 import type { TidalWorld } from './support/world';
 
 /** Writes `n` signals to `entity` through each region in turn, `everyMs` apart. */
@@ -124,7 +125,10 @@ Then(
 Then('the regions agree within {duration} of the heal', async function (this: TidalWorld, ms: number) {
   const healedAt = lastHealMs(this.cluster.faultTimeline());
   if (healedAt === undefined) throw new Error('no cut has healed in this scenario');
-  await this.cluster.awaitFullConvergence(Math.max(0, healedAt + ms - this.cluster.now()));
+  const bound = timeBound(this.mode, ms);
+  await judgedWithin(bound, () =>
+    this.cluster.awaitFullConvergence(Math.max(0, healedAt + bound.allowedMs - this.cluster.now())),
+  );
   const tookMs = this.cluster.now() - healedAt;
   this.figures.convergenceAfterHealMs = tookMs;
   this.logger.info({ convergenceAfterHealMs: tookMs, healedAtMs: healedAt }, 'converged after the heal');

@@ -9,6 +9,7 @@ import { expect } from 'expect';
 import { FailoverRefusedError, lostWriteRows, writesMissing } from '../src/cluster';
 import { StaleEpochError } from '../src/engine';
 import { replicaRow, replicaRows, shardHolding } from './support/readings';
+import { judgedWithin, timeBound } from './support/time-limits';
 import type { TidalWorld } from './support/world';
 
 // --- context: what happened before the example's action ------------------------------------
@@ -67,10 +68,13 @@ Then('{int} writes are acknowledged by a majority', function (this: TidalWorld, 
 Then(
   '{int} writes are acknowledged by a majority within {duration}',
   async function (this: TidalWorld, n: number, ms: number) {
-    const deadline = this.cluster.now() + ms;
+    const bound = timeBound(this.mode, ms);
+    const deadline = this.cluster.now() + bound.allowedMs;
     while (commitCounts(this).acknowledged < n && this.cluster.now() < deadline)
       await this.cluster.advance(1);
-    expect(commitCounts(this)).toMatchObject({ acknowledged: n, waiting: 0 });
+    await judgedWithin(bound, () =>
+      expect(commitCounts(this)).toMatchObject({ acknowledged: n, waiting: 0 }),
+    );
   },
 );
 
@@ -254,10 +258,11 @@ Then(
         ),
       ].sort();
     const want = [...replicas].sort();
-    const deadline = this.cluster.now() + ms;
+    const bound = timeBound(this.mode, ms);
+    const deadline = this.cluster.now() + bound.allowedMs;
     while (refusedBy().join() !== want.join() && this.cluster.now() < deadline)
       await this.cluster.advance(10);
     this.figures.staleEpochRefusals = this.cluster.rejections.filter((r) => r.from === sender).length;
-    expect(refusedBy()).toEqual(want);
+    await judgedWithin(bound, () => expect(refusedBy()).toEqual(want));
   },
 );

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { AfterStep, Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'expect';
 import { WalRecoveryError, type RecoveryReport } from '../src/engine';
+import { judgedWithin, timeBound } from './support/time-limits';
 import type { TidalWorld } from './support/world';
 
 Given('write-ahead log segments roll at {int} bytes', function (this: TidalWorld, bytes: number) {
@@ -95,10 +96,12 @@ Then(
 Then(
   '{region} caught up {int} events from the leader within {duration}',
   async function (this: TidalWorld, region: string, n: number, ms: number) {
-    const deadline = this.cluster.now() + ms;
+    const bound = timeBound(this.mode, ms);
+    const deadline = this.cluster.now() + bound.allowedMs;
     while ((await caughtUp(this, region)) < n && this.cluster.now() < deadline) await this.cluster.advance(1);
     await this.cluster.advance(100); // and nothing more arrives
-    expect(await caughtUp(this, region)).toBe(n);
+    const events = await caughtUp(this, region);
+    await judgedWithin(bound, () => expect(events).toBe(n));
   },
 );
 

@@ -9,6 +9,7 @@ Feature: Writes stay ordered and causal when region clocks disagree
   Rule: Clocks half a second ahead or behind change neither the order of writes nor the scores
 
     @smoke
+    @real-smoke
     Scenario: Followers whose clocks run 500 ms ahead and 500 ms behind hold every write in order
       Given a cluster of regions us-east, eu-west, ap-south with 2 shards each, led from us-east
       And the clock of eu-west runs 500 ms ahead

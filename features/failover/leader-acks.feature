@@ -32,6 +32,7 @@ Feature: Under leader acknowledgement, a failover loses exactly the writes the o
 
   Rule: A failover after every region caught up loses nothing, and the new leader takes the writes
 
+    @real-smoke
     Scenario: A failover after every region caught up loses nothing
       Given a client wrote 30 clicks across 10 entities
       And every region has caught up

@@ -26,6 +26,7 @@ Feature: Writes keep flowing while regions are cut off, and cut-off regions catc
       Then the lag gauge shows eu-west behind by 60 writes for at least 1.5 s
 
     @smoke
+    @real-smoke
     Scenario: eu-west catches up after the heal, in the leader's order
       Given a client wrote 60 clicks across 8 entities, one every 10 ms
       When the link between us-east and eu-west heals

@@ -29,6 +29,7 @@ Feature: A region that crashes comes back with every write it held and catches u
     Background:
       Given a cluster of regions us-east, eu-west with 2 shards each, led from us-east
 
+    @real-smoke
     Scenario: The leader crashes before its writes reach a follower, restarts, and leads on
       Given the link between us-east and eu-west is cut
       And a client wrote 25 clicks across 10 entities

@@ -9,6 +9,7 @@
  * processes the clock moves between two reads, and every term of a decayed sum shrinks by the
  * same factor 2^(−Δ/halfLife), so two readings of one state differ by at most that factor (in
  * the simulator no time passes between reads, and the allowance is the usual 1e-9 relative).
+ * Real reads are taken inside that window: each reading starts a new read instant.
  */
 import type { FaultSpan, RegionStateRow as ReplicaRow } from '../../src/cluster';
 import { decaySum, scoresMatch } from '../../src/engine';
@@ -73,6 +74,11 @@ export async function readEverywhere(
 ): Promise<Readings> {
   const { cluster } = world;
   const halfLifeMs = cluster.schema.halfLifeMs(cluster.schema.signalIndex(signal));
+  // Real processes are read at one instant until something moves (src/real/real-time.ts): an
+  // earlier step's reads may have fixed it before `fromMs`, and the reference, taken at `fromMs`,
+  // would then be younger than what the regions read. A wait of 0 ms starts a new instant inside
+  // the window. (The simulator reads at `now()` and no time passes between reads.)
+  if (world.mode === 'real') await cluster.advance(0);
   const fromMs = cluster.now();
   const scores: Record<string, number | undefined> = {};
   for (const region of cluster.regions)

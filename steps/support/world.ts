@@ -11,7 +11,8 @@
  * the checkers that read engines) uses `sim`, which says so in its type and throws
  * `SimulatorOnlyError` against a real deployment: its scenario is tagged @simulator-only. A step
  * whose product assertion holds in both modes but which checks more where the simulator can
- * look inside passes that extra check to `inSimulator`, which runs it only there.
+ * look inside passes that extra check to `inSimulator`, which runs it only there. How long a step
+ * may take, and how exact a real-time bound is, depend on the mode too (./time-limits).
  */
 import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
 import type pino from 'pino';
@@ -34,6 +35,8 @@ import {
 import type { RecoveryReport, WriteAck } from '../../src/engine';
 import { createScenarioLogger, type ScenarioLogger } from '../../src/report/logger';
 import { DEFAULT_SEED } from '../../src/report/seed';
+import { modeOf, type Mode } from './mode';
+import { checkStepTimeout } from './time-limits';
 
 /** The signals every scenario's schema declares (half-lives in virtual time). */
 export const DEFAULT_SCHEMA = SCENARIO_SCHEMA;
@@ -44,18 +47,6 @@ export class NoClusterError extends Error {
     super('no cluster yet: start the scenario with "Given a cluster of …"');
     this.name = 'NoClusterError';
   }
-}
-
-/** Which deployment the scenarios drive: the world parameter `mode`. */
-export type Mode = 'simulated' | 'real';
-const MODES: readonly Mode[] = ['simulated', 'real'];
-
-/** The world parameters this suite reads (`--world-parameters '{"mode":"real"}'`). */
-export function modeOf(parameters: unknown): Mode {
-  const mode = (parameters as { mode?: unknown } | undefined)?.mode ?? 'simulated';
-  if (!MODES.includes(mode as Mode))
-    throw new Error(`world parameter mode is ${JSON.stringify(mode)}; use one of ${MODES.join(', ')}`);
-  return mode as Mode;
 }
 
 /**
@@ -184,6 +175,9 @@ export class TidalWorld extends World {
 
   /** Builds the scenario's cluster from the config gathered so far plus `overrides`. */
   async buildCluster(overrides: Partial<ClusterConfig>): Promise<Cluster> {
+    // Here, not in the constructor: a dry run (scripts/real-selection.ts) makes worlds of every
+    // profile from one load of the support code, and never builds a cluster.
+    checkStepTimeout(this.mode);
     const config: ClusterConfig = {
       regions: ['us-east', 'eu-west'],
       shardsPerRegion: 1,
