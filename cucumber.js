@@ -43,10 +43,10 @@ const notDemo = demoRequested ? undefined : 'not @demo-failure';
 
 // No `paths` in the profiles: Cucumber's default (every feature under features/) applies only when
 // the command line names none, so `npx cucumber-js features/x.feature:12` runs just that scenario,
-// as a replay command must.
+// as a replay command must. `require` skips the unit tests beside the steps (`*.test.ts`).
 const common = {
   requireModule: ['ts-node/register'],
-  require: ['steps/**/*.ts'],
+  require: ['steps/**/!(*.test).ts'],
   tags: notDemo,
   strict: true,
   format: reports,

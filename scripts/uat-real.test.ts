@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { leftoversOf, realTempDirs } from '../src/real/leftovers';
+import { leftoversOf, runTempRoot } from '../src/real/leftovers';
 import { INSTALL_HINT, missingPrerequisites } from '../src/real/prerequisites';
 import { cucumberArgs, SMOKE_TAG } from './uat-real';
 
@@ -64,7 +64,6 @@ test(
     const missing = missingPrerequisites();
     if (missing.length) return t.skip(`${missing.join('; ')}; ${INSTALL_HINT}`);
     const reports = fs.mkdtempSync(path.join(os.tmpdir(), 'tidal-smoke-reports-'));
-    const before = realTempDirs();
     const runId = `smoke-test-${process.pid}`;
     try {
       const started = Date.now();
@@ -74,9 +73,10 @@ test(
       assert.match(r.stdout, /(\d+) scenarios? \(\1 passed\)/, 'every selected scenario passed');
       assert.match(r.stdout, /nothing left behind/);
       assert.ok(tookMs < SMOKE_TIMEOUT_MS, `the smoke took ${tookMs} ms`);
-      const left = leftoversOf(runId, before);
+      const left = leftoversOf(runId);
       assert.deepEqual(left.processes, [], 'no node or etcd process of the run');
       assert.deepEqual(left.tempDirs, [], 'no temp dir of the run');
+      assert.ok(!fs.existsSync(runTempRoot(runId)), "the run's temp root is removed");
       assert.equal(left.chainInMachineNamespace, false, "no TIDAL chain in the machine's namespace");
     } finally {
       fs.rmSync(reports, { recursive: true, force: true });

@@ -5,14 +5,16 @@
  * exits 0 without claiming a pass. Otherwise runs `cucumber-js --profile real` (extra arguments
  * passed through) inside a new network and PID namespace with loopback up, so firewall rules
  * never touch the machine and no process outlives the run; then checks that nothing is left:
- * no process of this run, no temp dir, no TIDAL chain in the machine's namespace.
+ * no process of this run, nothing in its own temp root (TIDAL_TMPDIR), no TIDAL chain in the
+ * machine's namespace.
  * Usage: node -r ts-node/register scripts/uat-real.ts [--smoke] [cucumber-js args…]
  */
 import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describeLeftovers, leftoversOf, realTempDirs } from '../src/real/leftovers';
+import { describeLeftovers, leftoversOf, runTempRoot } from '../src/real/leftovers';
+import { RUN_TMPDIR_ENV } from '../src/real/temp';
 import { inPrivateNetns, INSTALL_HINT, missingPrerequisites } from '../src/real/prerequisites';
 
 /**
@@ -26,17 +28,8 @@ const RUN_TIMEOUT_MS = Number(process.env.TIDAL_REAL_TIMEOUT_MS) || 60 * 60_000;
 
 /** The cucumber-js arguments: the real profile, the smoke's tag, then the caller's (Cucumber ANDs the tags). */
 export function cucumberArgs(smoke: boolean, extra: readonly string[]): string[] {
-  const hasProfile = fs.readFileSync(path.join(__dirname, '..', 'cucumber.js'), 'utf8').includes('real:');
-  const base = hasProfile
-    ? ['--profile', 'real']
-    : [
-        '--world-parameters',
-        JSON.stringify({ mode: 'real' }),
-        '--tags',
-        'not @simulator-only and not @demo-failure',
-      ];
   const tags = smoke ? ['--tags', SMOKE_TAG] : [];
-  return [...base, ...tags, ...extra];
+  return ['--profile', 'real', ...tags, ...extra];
 }
 
 export function main(argv: readonly string[]): number {
@@ -48,7 +41,10 @@ export function main(argv: readonly string[]): number {
     return 0;
   }
   const runId = process.env.TIDAL_RUN_ID || `${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
-  const before = realTempDirs();
+  // The run's own temp root: every deployment and etcd data dir it makes is in one place, found
+  // and removed without touching another run's files.
+  const tmpRoot = runTempRoot(runId);
+  fs.mkdirSync(tmpRoot, { recursive: true });
   const cmd = inPrivateNetns([
     path.join(__dirname, '..', 'node_modules', '.bin', 'cucumber-js'),
     ...cucumberArgs(smoke, extra),
@@ -56,16 +52,16 @@ export function main(argv: readonly string[]): number {
   const started = Date.now();
   const run = spawnSync(cmd.file, cmd.args, {
     stdio: 'inherit',
-    env: { ...cmd.env, TIDAL_RUN_ID: runId },
+    env: { ...cmd.env, TIDAL_RUN_ID: runId, [RUN_TMPDIR_ENV]: tmpRoot },
     timeout: RUN_TIMEOUT_MS,
     killSignal: 'SIGKILL',
   });
   const wallS = ((Date.now() - started) / 1000).toFixed(1);
   const status = run.status ?? 1;
-  const leftovers = leftoversOf(runId, before);
+  const leftovers = leftoversOf(runId);
   const left = describeLeftovers(leftovers);
   // Reported, then removed: a run killed from outside cannot clean its own temp dirs.
-  for (const d of leftovers.tempDirs) fs.rmSync(d, { recursive: true, force: true });
+  fs.rmSync(tmpRoot, { recursive: true, force: true });
   console.log(
     `\nreal-process mode${smoke ? ' smoke' : ''}: cucumber-js exited ${run.status ?? run.signal}${run.error ? ` (${run.error.message})` : ''} after ${wallS} s; ` +
       (left.length

@@ -6,13 +6,13 @@
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_IDEMPOTENCY_RETENTION_MS, Schema } from '../engine';
 import type { ClusterConfig } from '../cluster';
 import type { DeploymentConfig, RegionAddress } from '../server/protocol';
 import { ClockFile } from './faketime';
 import { freePorts } from './ports';
+import { realTempBase } from './temp';
 
 /** Prefix of every temp dir the real mode makes (the leftover check looks for it). */
 export const TEMP_PREFIX = 'tidal-real-';
@@ -38,7 +38,7 @@ export async function makeDeployment(
   regions: readonly string[],
   etcd: string,
 ): Promise<Deployment> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), TEMP_PREFIX));
+  const dir = fs.mkdtempSync(path.join(realTempBase(), TEMP_PREFIX));
   try {
     const addresses: Record<string, RegionAddress> = {};
     for (const [i, r] of regions.entries()) {

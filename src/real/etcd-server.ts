@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { ETCD_BIN, startEtcd, type EtcdHandle } from '../server/testing/etcd';
 import { PrerequisiteError } from './errors';
+import { realTempBase } from './temp';
 
 export { ETCD_BIN };
 
@@ -32,7 +33,11 @@ export class EtcdServer {
   static async start(): Promise<EtcdServer> {
     if (!fs.existsSync(ETCD_BIN))
       throw new PrerequisiteError(`etcd at ${ETCD_BIN}`, 'apt-get install -y etcd-server');
-    const handle = await startEtcd({ host: '127.0.0.1', startTimeoutMs: START_TIMEOUT_MS });
+    const handle = await startEtcd({
+      host: '127.0.0.1',
+      startTimeoutMs: START_TIMEOUT_MS,
+      tempBase: realTempBase(),
+    });
     // The run ends when its scenarios do: etcd must not hold the event loop (the exit hook stops it).
     handle.process.unref();
     return new EtcdServer(handle);

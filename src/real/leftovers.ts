@@ -1,25 +1,32 @@
 /**
  * What a real-mode run may leave behind, found precisely — never by a broad name: processes
- * whose environment carries the run's TIDAL_RUN_ID (every node and the etcd inherit it), temp
- * dirs of the real mode created since the run began, and a TIDAL chain in this (the machine's)
- * network namespace, which a correct run never touches.
+ * whose environment carries the run's TIDAL_RUN_ID (every node and the etcd inherit it), anything
+ * in the run's own temp root (TIDAL_TMPDIR: its deployments and etcd data dirs are made there), and a TIDAL chain in this (the machine's) network namespace, which a correct run never
+ * touches. Other runs on the machine — a concurrent unit test, another suite — are never counted
+ * and never removed.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { TEMP_PREFIX } from './deployment';
 import { CHAIN, IPTABLES } from './firewall';
 
-/** Temp dir prefixes of the real mode (deployments, etcd data). */
-export const TEMP_PREFIXES = [TEMP_PREFIX, 'tidal-etcd-'];
+/** The run's own temp root, given to its processes as TIDAL_TMPDIR (the run id is a safe name). */
+export function runTempRoot(runId: string): string {
+  if (!/^[\w.-]+$/.test(runId))
+    throw new Error(
+      `run id ${JSON.stringify(runId)} cannot name a temp dir: use letters, digits, '.', '_' or '-'`,
+    );
+  return path.join(os.tmpdir(), `tidal-run-${runId}`);
+}
 
-export function realTempDirs(): string[] {
-  const tmp = os.tmpdir();
+/** What is in the run's temp root (empty when the root is gone or empty). */
+export function tempDirsOfRun(runId: string): string[] {
+  const root = runTempRoot(runId);
+  if (!fs.existsSync(root)) return [];
   return fs
-    .readdirSync(tmp)
-    .filter((n) => TEMP_PREFIXES.some((p) => n.startsWith(p)))
-    .map((n) => path.join(tmp, n))
+    .readdirSync(root)
+    .map((n) => path.join(root, n))
     .sort();
 }
 
@@ -57,12 +64,11 @@ export interface Leftovers {
   chainInMachineNamespace: boolean | undefined;
 }
 
-/** Everything the run `runId` left behind, given the real-mode temp dirs that existed before it. */
-export function leftoversOf(runId: string, tempDirsBefore: readonly string[]): Leftovers {
-  const before = new Set(tempDirsBefore);
+/** Everything the run `runId` left behind. */
+export function leftoversOf(runId: string): Leftovers {
   return {
     processes: processesOfRun(runId),
-    tempDirs: realTempDirs().filter((d) => !before.has(d)),
+    tempDirs: tempDirsOfRun(runId),
     chainInMachineNamespace: chainInThisNamespace(),
   };
 }

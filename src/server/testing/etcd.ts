@@ -37,9 +37,9 @@ export class EtcdHandle {
     private readonly startTimeoutMs: number,
   ) {}
 
-  static async start(opts: { host?: string; startTimeoutMs?: number } = {}): Promise<EtcdHandle> {
+  static async start(opts: EtcdOptions = {}): Promise<EtcdHandle> {
     const host = opts.host ?? '127.0.0.1';
-    const dataDir = trackDir(fs.mkdtempSync(path.join(os.tmpdir(), 'tidal-etcd-')));
+    const dataDir = trackDir(fs.mkdtempSync(path.join(opts.tempBase ?? os.tmpdir(), 'tidal-etcd-')));
     const h = new EtcdHandle(
       host,
       await freePort(host),
@@ -137,6 +137,13 @@ export class EtcdHandle {
 }
 
 /** Starts a throwaway etcd (see `EtcdHandle`). */
-export function startEtcd(opts: { host?: string; startTimeoutMs?: number } = {}): Promise<EtcdHandle> {
+export interface EtcdOptions {
+  host?: string;
+  startTimeoutMs?: number;
+  /** Where its data dir is made (default: the machine's temp dir). */
+  tempBase?: string;
+}
+
+export function startEtcd(opts: EtcdOptions = {}): Promise<EtcdHandle> {
   return EtcdHandle.start(opts);
 }
