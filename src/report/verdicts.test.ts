@@ -56,6 +56,25 @@ test('a promise the checker could not judge is not checked, with its reason; a v
   assert.deepEqual(parsePromisesVerdict(JSON.stringify(verdict)), verdict);
 });
 
+test('a promise the scenario did nothing about is not exercised, with where it is judged; never held', () => {
+  const where = { checker: 'bad-input', reason: 'judged where a scenario sends a bad request' };
+  const verdict = promisesVerdict(PROMISES, [], [], [where]);
+  const row = verdict.promises.find((p) => p.checker === 'bad-input')!;
+  assert.deepEqual(
+    { status: row.status, held: row.held, violations: row.violations, reason: row.reason },
+    { status: 'not-exercised', held: false, violations: 0, reason: where.reason },
+  );
+  assert.equal(verdict.promises.filter((p) => p.held).length, PROMISES.length - 1);
+  assert.deepEqual(parsePromisesVerdict(JSON.stringify(verdict)), verdict);
+  // A violation still breaks it, and one the checker could not judge stays not checked.
+  assert.equal(
+    promisesVerdict(PROMISES, [{ checker: 'bad-input' }], [], [where]).promises.at(-1)!.status,
+    'broken',
+  );
+  const both = promisesVerdict(PROMISES, [], [{ checker: 'bad-input', reason: 'r' }], [where]);
+  assert.equal(both.promises.find((p) => p.checker === 'bad-input')!.status, 'not-checked');
+});
+
 test('a promises row reads back only when its fields agree; one written before status reads by held', () => {
   const row = (fields: Record<string, unknown>) =>
     parsePromisesVerdict(JSON.stringify({ promises: [{ checker: 'x', promise: 'p', ...fields }] }))
@@ -67,6 +86,8 @@ test('a promises row reads back only when its fields agree; one written before s
     { status: 'not-checked', held: true, violations: 0, reason: 'r' },
     { status: 'not-checked', held: false, violations: 0 },
     { status: 'not-checked', held: false, violations: 1, reason: 'r' },
+    { status: 'not-exercised', held: true, violations: 0, reason: 'r' },
+    { status: 'not-exercised', held: false, violations: 0 },
     { status: 'held', held: false, violations: 0 },
     { status: 'held', held: true, violations: 1 },
     { status: 'broken', held: false, violations: 0 },

@@ -5,9 +5,11 @@
  * - the promise checker's verdict, one row per promise it holds every run to, in its order:
  *   `{ "promises": [{ "checker": "lost-write", "promise": "no acknowledged write is lost…",
  *   "status": "held", "held": true, "violations": 0 }, …] }` (media type PROMISES_MEDIA_TYPE,
- *   file promises.json). `status` is 'held', 'broken' (violations found) or 'not-checked' (the
+ *   file promises.json). `status` is 'held', 'broken' (violations found), 'not-checked' (the
  *   checker could not judge it in this run — a real deployment does not report what the rule
- *   needs — with `reason` saying why); `held` is true exactly when status is 'held'. A row
+ *   needs — with `reason` saying why) or 'not-exercised' (the scenario did nothing the promise is
+ *   about — it sent no bad request — with `reason` saying where it is judged); `held` is true
+ *   exactly when status is 'held'. A row
  *   without `status` (written before it existed) reads as held or broken by `held`;
  * - the system under test: `{ "mode": "simulated", "engine": "tidal-engine", "version": "0.1.0",
  *   "commit": "1d9879c…", "description": "…" }` (SYSTEM_MEDIA_TYPE, file system-under-test.json).
@@ -28,7 +30,7 @@ export const PROMISES_FILE_NAME = 'promises.json';
 export const SYSTEM_FILE_NAME = 'system-under-test.json';
 
 /** What became of one promise in one scenario. */
-export type VerdictStatus = 'held' | 'broken' | 'not-checked';
+export type VerdictStatus = 'held' | 'broken' | 'not-checked' | 'not-exercised';
 
 /** One promise, as judged at the end of one scenario. */
 export interface PromiseVerdict {
@@ -41,7 +43,7 @@ export interface PromiseVerdict {
   held: boolean;
   /** How many violations of it the checker found (0 when held). */
   violations: number;
-  /** Why it was not checked (status 'not-checked' only). */
+  /** Why it was not checked, or where it is exercised (status 'not-checked' or 'not-exercised' only). */
   reason?: string;
 }
 
@@ -51,12 +53,14 @@ export interface PromisesVerdict {
 
 /**
  * The promise verdict of a scenario: every promise in `table` is broken when a violation names
- * it, else not checked when `unchecked` names it (with its reason), else held.
+ * it, else not checked when `unchecked` names it (with its reason), else not exercised when
+ * `notExercised` names it, else held.
  */
 export function promisesVerdict(
   table: readonly { checker: string; promise: string }[],
   violations: readonly { checker: string }[],
   unchecked: readonly { checker: string; reason: string }[] = [],
+  notExercised: readonly { checker: string; reason: string }[] = [],
 ): PromisesVerdict {
   return {
     promises: table.map(({ checker, promise }): PromiseVerdict => {
@@ -72,6 +76,9 @@ export function promisesVerdict(
           violations: 0,
           reason: skipped.reason,
         };
+      const idle = notExercised.find((u) => u.checker === checker);
+      if (idle)
+        return { checker, promise, status: 'not-exercised', held: false, violations: 0, reason: idle.reason };
       return { checker, promise, status: 'held', held: true, violations: 0 };
     }),
   };
@@ -109,7 +116,7 @@ function readStatus(
   if (status === undefined) return { status: held ? 'held' : 'broken', held };
   if (status === 'held') return held && violations === 0 ? { status, held } : undefined;
   if (status === 'broken') return !held && violations > 0 ? { status, held } : undefined;
-  if (status === 'not-checked')
+  if (status === 'not-checked' || status === 'not-exercised')
     return !held && violations === 0 && typeof reason === 'string' && reason !== ''
       ? { status, held, reason }
       : undefined;

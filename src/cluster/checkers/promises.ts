@@ -76,12 +76,13 @@ export const PROMISES: readonly { checker: Violation['checker']; promise: string
 
 /**
  * The bad-input promise is judged where a bad request is sent: by the steps that see it refused
- * with a typed error and every replica unchanged, and by the randomized simulator's runner. The
- * checker after a scenario cannot judge it, so a scenario that sent none reports it unchecked.
+ * with a typed error and every replica unchanged (in either mode), and by the randomized
+ * simulator's runner. The checker after a scenario cannot judge it, so a scenario that sent none
+ * reports it not exercised — neither held nor "could not be checked".
  */
 export const BAD_INPUT_JUDGED_WHERE_SENT: UncheckedPromise = {
   checker: 'bad-input',
-  reason: 'judged only where a scenario sends a bad request and sees it refused; this one sent none',
+  reason: 'judged where a scenario sends a bad request and sees it refused',
 };
 
 /** Whether any clock was skewed at some point between two instants, by the run's faults. */

@@ -134,12 +134,12 @@ test('reported run: a clean run breaks nothing and names what it could not judge
   assert.deepEqual(check.lost, []);
   assert.deepEqual(
     check.unchecked.map((u) => u.checker),
-    ['hlc', 'epoch', 'log', 'quorum', 'corruption', 'bad-input'],
+    ['hlc', 'epoch', 'log', 'quorum', 'corruption'],
   );
   for (const u of check.unchecked) assert.ok(u.reason.length > 20 && !u.reason.includes('\n'), u.reason);
-  // Everything else in PROMISES but convergence (the caller's) is judged.
+  // Everything else in PROMISES but convergence (the caller's) and bad-input (the steps') is judged.
   const judged = PROMISES.map((p) => p.checker).filter(
-    (c) => c !== 'convergence' && !NOT_JUDGED_FROM_REPORTS.some((u) => u.checker === c),
+    (c) => c !== 'convergence' && c !== 'bad-input' && !NOT_JUDGED_FROM_REPORTS.some((u) => u.checker === c),
   );
   assert.deepEqual(judged, ['lost-write', 'double-count', 'score', 'idempotency', 'session']);
 });

@@ -86,12 +86,9 @@ export const NOT_JUDGED_FROM_REPORTS: readonly UncheckedPromise[] = [
     reason:
       'needs, per link, the messages refused as corrupt and those a fault corrupted; a real run corrupts no message on purpose and a node reports no per-link refusals',
   },
-  {
-    checker: 'bad-input',
-    reason:
-      "judged where a bad request is sent (the scenario's own step), not from the history and the reported state",
-  },
 ];
+// bad-input is judged in either mode by the step that sends a bad request (see
+// BAD_INPUT_JUDGED_WHERE_SENT), never from a history: not one of these.
 
 /** Judges a real run: every promise a history and the replicas' reported states can show. */
 export function checkReportedRun(run: ReportedRun): PromiseCheck {

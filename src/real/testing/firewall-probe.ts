@@ -1,5 +1,5 @@
 /**
- * Run inside a private network namespace by firewall.test.ts: two TCP servers on 127.0.0.2 and
+ * Run inside a private network namespace by firewall.real.test.ts: two TCP servers on 127.0.0.2 and
  * 127.0.0.3, and which of them can reach the other while the Firewall cuts, cuts one way,
  * drops at random and heals. Prints one JSON line of what it saw.
  */

@@ -212,6 +212,47 @@ test('sign-off: promise rows: a scenario that did not check a promise never coun
   assert.equal(realPage.headline.partial, true);
 });
 
+test('sign-off: promise rows: a scenario that did not exercise a promise neither holds it nor leaves it unchecked', () => {
+  const sim = {
+    mode: 'simulated' as const,
+    engine: 'tidal-engine',
+    version: '0.1.0',
+    commit: 'abc',
+    description: '',
+  };
+  const where = 'judged where a scenario sends a bad request and sees it refused';
+  const row = (status: 'held' | 'not-exercised') => [
+    {
+      checker: 'bad-input',
+      promise: 'a bad request is refused with a typed error and changes nothing',
+      status,
+      held: status === 'held',
+      violations: 0,
+      ...(status === 'not-exercised' ? { reason: where } : {}),
+    },
+  ];
+  const sent = scenario('sent', { promises: row('held'), system: sim });
+  const idle = scenario('idle', { promises: row('not-exercised'), system: sim });
+  const held = promiseRows([
+    sent,
+    idle,
+    scenario('idle2', { promises: row('not-exercised'), system: sim }),
+  ])[0]!;
+  assert.equal(held.status, 'held');
+  assert.deepEqual([held.checked, held.held, held.notExercised, held.unchecked.length], [1, 1, 2, 0]);
+  assert.equal(promiseText(held), `held in 1 of 1 scenario; not exercised in 2 scenarios (${where})`);
+  const page = signOff(summaryOf([sent, idle]), { selection: { kind: 'full' }, suiteCommit: 'c' });
+  assert.equal(page.headline.text, 'All 2 scenarios passed');
+  assert.equal(page.headline.partial, false);
+  // Exercised by no scenario of the run: not checked, and the headline says so.
+  const nowhere = promiseRows([idle])[0]!;
+  assert.equal(nowhere.status, 'not-checked');
+  assert.equal(promiseText(nowhere), `not exercised in 1 scenario (${where})`);
+  const idlePage = signOff(summaryOf([idle]), { selection: { kind: 'full' }, suiteCommit: 'c' });
+  assert.equal(idlePage.headline.text, '1 scenario passed; 1 promise exercised by no scenario: bad-input');
+  assert.equal(idlePage.headline.partial, true);
+});
+
 test('sign-off: the system under test: none, one, or scenarios that disagree', () => {
   const sut = (commit: string) => ({
     mode: 'simulated' as const,

@@ -75,6 +75,10 @@ export interface PromiseRow {
   broken: ScenarioResult[];
   /** Scenarios whose verdict says the promise was not checked there, grouped by system and reason. */
   unchecked: UncheckedGroup[];
+  /** Scenarios that did nothing the promise is about (sent no bad request): neither held nor unchecked. */
+  notExercised: number;
+  /** Where the promise is exercised, as the not-exercised verdicts say (undefined when none did). */
+  exercisedWhere?: string;
 }
 
 export interface SystemFacts {
@@ -185,7 +189,10 @@ export function headline(summary: RunSummary, selection: Selection): Headline {
  */
 export function withUnchecked(line: Headline, rows: readonly PromiseRow[]): Headline {
   const unchecked = rows.filter((r) => r.unchecked.length > 0);
-  if (unchecked.length === 0) return line;
+  // A promise no scenario of the run exercised (none sent a bad request) was not checked either;
+  // one exercised somewhere and held there is held, wherever else it had nothing to judge.
+  const idle = rows.filter((r) => r.notExercised > 0 && r.checked === 0 && r.unchecked.length === 0);
+  if (unchecked.length === 0 && idle.length === 0) return line;
   const scenarios = new Set<ScenarioResult>();
   const systems = new Set<string>();
   for (const row of unchecked)
@@ -193,8 +200,16 @@ export function withUnchecked(line: Headline, rows: readonly PromiseRow[]): Head
       systems.add(g.system);
       for (const s of g.scenarios) scenarios.add(s);
     }
-  const text = `${line.text}; ${plural(unchecked.length, 'promise')} not checked in ${plural(scenarios.size, 'scenario')} (${[...systems].join(', ')}): ${unchecked.map((r) => r.checker).join(', ')}`;
-  return { cls: line.cls, partial: line.partial || line.cls === 'passed', text };
+  const parts = [line.text];
+  if (unchecked.length)
+    parts.push(
+      `${plural(unchecked.length, 'promise')} not checked in ${plural(scenarios.size, 'scenario')} (${[...systems].join(', ')}): ${unchecked.map((r) => r.checker).join(', ')}`,
+    );
+  if (idle.length)
+    parts.push(
+      `${plural(idle.length, 'promise')} exercised by no scenario: ${idle.map((r) => r.checker).join(', ')}`,
+    );
+  return { cls: line.cls, partial: line.partial || line.cls === 'passed', text: parts.join('; ') };
 }
 
 function capitalize(text: string): string {
@@ -260,8 +275,14 @@ export function promiseRows(scenarios: readonly ScenarioResult[]): PromiseRow[] 
           held: 0,
           broken: [],
           unchecked: [],
+          notExercised: 0,
         };
         rows.set(verdict.checker, row);
+      }
+      if (verdict.status === 'not-exercised') {
+        row.notExercised += 1;
+        row.exercisedWhere ??= verdict.reason;
+        continue;
       }
       if (verdict.status === 'not-checked') {
         const system = systemWords(scenario.system);
@@ -306,12 +327,16 @@ export function promiseText(row: PromiseRow): string {
   const notChecked = row.unchecked.length
     ? `not checked in ${plural(uncheckedCount(row), 'scenario')} (${row.unchecked.map((g) => `${g.system}: ${g.reason}`).join('; ')})`
     : '';
-  if (row.status === 'not-checked') return notChecked || 'not checked: no scenario built a cluster';
+  const idle = row.notExercised
+    ? `not exercised in ${plural(row.notExercised, 'scenario')} (${row.exercisedWhere ?? 'no reason given'})`
+    : '';
+  if (row.status === 'not-checked')
+    return [notChecked, idle].filter(Boolean).join('; ') || 'not checked: no scenario built a cluster';
   const judged =
     row.status === 'broken'
       ? `broken in ${row.broken.length} of ${plural(row.checked, 'scenario')}`
       : `held in ${row.held} of ${plural(row.checked, 'scenario')}`;
-  return notChecked ? `${judged}; ${notChecked}` : judged;
+  return [judged, notChecked, idle].filter(Boolean).join('; ');
 }
 
 function systems(scenarios: readonly ScenarioResult[]): SystemFacts {
