@@ -173,4 +173,9 @@ export interface SystemUnderTest {
   commit: string;
   /** One line for a reader: "tidal-engine 0.1.0 in the deterministic simulator (in-process)". */
   description: string;
+  /**
+   * What else the run's system is made of, each with its version, the same in every scenario of a
+   * run: ["tidal-node (protocol 1)", "etcd 3.4.23", …]. Absent for the simulator (in-process).
+   */
+  parts?: string[];
 }

@@ -25,6 +25,12 @@ export function realSystem(f: RealSystemFacts): SystemUnderTest {
     engine,
     version,
     commit: (commit ??= checkoutCommit(__dirname)),
+    parts: [
+      `${path.basename(f.bin)} (protocol ${s?.protocol ?? '?'})`,
+      `etcd ${f.etcdVersion}`,
+      'iptables in a private network namespace',
+      'libfaketime',
+    ],
     description:
       `${engine} ${version} as ${path.basename(f.bin)} processes (protocol ${s?.protocol ?? '?'}; ${pids}), ` +
       `control plane etcd ${f.etcdVersion}, partitions by iptables in a private network namespace, skew by libfaketime, crashes by SIGKILL`,

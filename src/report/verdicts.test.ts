@@ -110,5 +110,9 @@ test("the simulator names itself: simulated mode, this engine's version and a co
   assert.match(system.commit, /^([0-9a-f]{40}|unknown)$/);
   assert.deepEqual(parseSystemUnderTest(JSON.stringify(system)), system);
   assert.equal(parseSystemUnderTest(JSON.stringify({ ...system, mode: 'other' })), undefined);
+  const real = { ...system, mode: 'real-processes', parts: ['tidal-node (protocol 1)', 'etcd 3.4.23'] };
+  assert.deepEqual(parseSystemUnderTest(JSON.stringify(real)), real);
+  assert.equal(parseSystemUnderTest(JSON.stringify({ ...real, parts: 'etcd' })), undefined);
+  assert.equal(parseSystemUnderTest(JSON.stringify({ ...real, parts: [3] })), undefined);
   cluster.close();
 });

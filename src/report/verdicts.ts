@@ -127,10 +127,19 @@ function readStatus(
 export function parseSystemUnderTest(body: string): SystemUnderTest | undefined {
   const value = parseObject(body);
   if (!value) return undefined;
-  const { mode, engine, version, commit, description } = value;
+  const { mode, engine, version, commit, description, parts } = value;
   if (mode !== 'simulated' && mode !== 'real-processes') return undefined;
   if ([engine, version, commit, description].some((v) => typeof v !== 'string')) return undefined;
-  return { mode, engine, version, commit, description } as SystemUnderTest;
+  if (parts !== undefined && !(Array.isArray(parts) && parts.every((p) => typeof p === 'string')))
+    return undefined;
+  return {
+    mode,
+    engine,
+    version,
+    commit,
+    description,
+    ...(parts ? { parts } : {}),
+  } as SystemUnderTest;
 }
 
 function parseObject(body: string): Record<string, unknown> | undefined {

@@ -272,6 +272,15 @@ test('sign-off: the system under test: none, one, or scenarios that disagree', (
     systemText(page([scenario('a', { system: sut('abc') }), scenario('b', { system: sut('def') })]).system),
     /^scenarios disagree: tidal-engine 0\.1\.0, commit abc, simulated \(in-process\) \(1 scenario\); .*commit def/,
   );
+  const real = {
+    ...sut('abc'),
+    mode: 'real-processes' as const,
+    parts: ['tidal-node (protocol 1)', 'etcd 3.4.23'],
+  };
+  assert.equal(
+    systemText(page([scenario('a', { system: real })]).system),
+    'tidal-engine 0.1.0, commit abc, real processes: tidal-node (protocol 1), etcd 3.4.23',
+  );
 });
 
 test('renderSummaries: the merge seam states the selection it is given', () => {

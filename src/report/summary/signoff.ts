@@ -351,10 +351,13 @@ function systems(scenarios: readonly ScenarioResult[]): SystemFacts {
   return { systems: [...seen.values()] };
 }
 
-/** "tidal-engine 0.1.0, commit 1d9879c, simulated", or why there is none, or that scenarios disagree. */
+/**
+ * "tidal-engine 0.1.0, commit 1d9879c, simulated (in-process)", "…, real processes: tidal-node
+ * (protocol 1), etcd 3.4.23, …", or why there is none, or that scenarios disagree.
+ */
 export function systemText(facts: SystemFacts): string {
   const one = (s: SystemUnderTest): string =>
-    `${s.engine} ${s.version}, commit ${s.commit.slice(0, 12)}, ${s.mode === 'simulated' ? 'simulated (in-process)' : 'real processes'}`;
+    `${s.engine} ${s.version}, commit ${s.commit.slice(0, 12)}, ${s.mode === 'simulated' ? 'simulated (in-process)' : `real processes${s.parts?.length ? `: ${s.parts.join(', ')}` : ''}`}`;
   if (facts.systems.length === 0) return 'no scenario built a cluster';
   if (facts.systems.length === 1) return one(facts.systems[0].system);
   return `scenarios disagree: ${facts.systems.map((e) => `${one(e.system)} (${plural(e.scenarios, 'scenario')})`).join('; ')}`;
