@@ -21,8 +21,8 @@ import type {
   LagSample,
   RegionStateRow,
   ScoreSample,
-  WriteMark,
 } from './report-data';
+import { writeMarkOf } from './report-data';
 import type { SimWorld } from './world';
 
 const MAX_LAG_SAMPLES = 20_000;
@@ -198,15 +198,7 @@ export class Observations {
       signal: w.signal,
       scores: Object.fromEntries(r.regions.map((region) => [region, this.scoreIn(region, w)])),
     }));
-    const writes: WriteMark[] = this.history.writes.map((w) => ({
-      atMs: w.atMs,
-      region: w.acceptedBy,
-      via: w.via,
-      shard: w.shard,
-      committedAtMs: w.committedAtMs,
-      ackReachedClient: w.ackReachedClient,
-      committed: w.committed,
-    }));
+    const writes = this.history.writes.map(writeMarkOf);
     return {
       seed: this.world.seed,
       nowMs: now,

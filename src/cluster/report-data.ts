@@ -60,6 +60,19 @@ export interface WriteMark {
   committed: boolean | 'pending';
 }
 
+/** The timeline's mark of a recorded write (a history's write record, or anything shaped like it). */
+export function writeMarkOf(w: Omit<WriteMark, 'region'> & { acceptedBy: string }): WriteMark {
+  return {
+    atMs: w.atMs,
+    region: w.acceptedBy,
+    via: w.via,
+    shard: w.shard,
+    committedAtMs: w.committedAtMs,
+    ackReachedClient: w.ackReachedClient,
+    committed: w.committed,
+  };
+}
+
 /** One wait that ended with every replica converged: when it ended and how long it took. */
 export interface ConvergenceMark {
   atMs: number;

@@ -16,8 +16,8 @@ import type {
   LagSample,
   RegionStateRow,
   ScoreSample,
-  WriteMark,
 } from '../cluster/report-data';
+import { writeMarkOf } from '../cluster/report-data';
 import type { StatusResponse } from '../server/protocol';
 import { errorFromBody } from './node-client';
 import type { Progress } from './progress';
@@ -211,15 +211,7 @@ export class RealObservations {
         scores: byRegion,
       });
     }
-    const writes: WriteMark[] = this.history.writes.map((w) => ({
-      atMs: w.atMs,
-      region: w.acceptedBy,
-      via: w.via,
-      shard: w.shard,
-      committedAtMs: w.committedAtMs,
-      ackReachedClient: w.ackReachedClient,
-      committed: w.committed,
-    }));
+    const writes = this.history.writes.map(writeMarkOf);
     const closing: LagSample[] = [];
     for (const [name, s] of this.series)
       if (s.following)
