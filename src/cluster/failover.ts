@@ -18,6 +18,52 @@ export interface FailoverResult {
   startSeqNo: number;
 }
 
+/** A shard's replicas as a failover weighs them, in either mode. */
+export interface FailoverCandidates {
+  shard: number;
+  /** The region leading the shard now. */
+  from: string;
+  /** Every region holding a replica of the shard. */
+  regions: readonly string[];
+  up(region: string): boolean;
+  /** How much of the shard's log of the current epoch the region's replica holds. */
+  held(region: string): number;
+}
+
+/**
+ * The region to promote: `toRegion` (one of `regions`, checked by the caller), else the live
+ * follower holding the longest log of the current epoch. Refused (`FailoverRefusedError`, with
+ * what to do) when no follower is up, when `toRegion` leads already or is down, and under
+ * 'quorum' acks when too few followers are up to be sure one of them holds every committed
+ * write, or when `toRegion` holds less than another live follower.
+ */
+export function chooseFailoverTarget(c: FailoverCandidates, ackPolicy: AckPolicy, toRegion?: string): string {
+  const { shard, from, regions, held } = c;
+  const candidates = regions.filter((r) => r !== from && c.up(r));
+  if (candidates.length === 0)
+    throw new FailoverRefusedError(`shard ${shard} has no live follower to promote`);
+  const best = candidates.reduce((a, b) => (held(b) > held(a) ? b : a));
+  const target = toRegion ?? best;
+  if (target === from) throw new FailoverRefusedError(`${toRegion} already leads shard ${shard}`);
+  if (!c.up(target))
+    throw new FailoverRefusedError(`${target}/${shard} is down; restart it or promote another replica`);
+  if (ackPolicy === 'quorum') {
+    // A committed write is on a majority, the old leader perhaps among them; the live
+    // followers must be enough that any such majority includes one of them.
+    const majority = Math.floor(regions.length / 2) + 1;
+    const needed = regions.length - majority + 1;
+    if (candidates.length < needed)
+      throw new FailoverRefusedError(
+        `only ${candidates.length} of shard ${shard}'s followers are up; under quorum acks ${needed} must be, or a committed write could be lost; restart a follower first`,
+      );
+    if (held(target) < held(best))
+      throw new FailoverRefusedError(
+        `promoting ${target}/${shard} (applied ${held(target)}) would lose writes ${best}/${shard} has applied (${held(best)}) under quorum acks; promote ${best} or let ${target} catch up`,
+      );
+  }
+  return target;
+}
+
 /**
  * Promotes `shard`'s replica in `toRegion` (default: the live follower holding the longest log
  * of the current epoch) and bumps the shard's epoch. Under 'quorum' acks it refuses when too few
@@ -33,30 +79,20 @@ export function promote(
   checkShardId(shard);
   const cp = replicas.controlPlane;
   const from = cp.leaderOf(shard);
-  const members = replicas.all().filter((n) => n.shardId === shard);
-  const candidates = members.filter((n) => n.regionId !== from && n.up);
-  if (candidates.length === 0)
-    throw new FailoverRefusedError(`shard ${shard} has no live follower to promote`);
-  const held = (n: SimulatedNode): number => heldSeqNo(replicas, n);
-  const best = candidates.reduce((a, b) => (held(b) > held(a) ? b : a));
-  const target = toRegion === undefined ? best : replicas.node(replicas.checkRegion(toRegion), shard);
-  if (target.regionId === from) throw new FailoverRefusedError(`${toRegion} already leads shard ${shard}`);
-  if (!target.up)
-    throw new FailoverRefusedError(`${target.name} is down; restart it or promote another replica`);
-  if (ackPolicy === 'quorum') {
-    // A committed write is on a majority, the old leader perhaps among them; the live
-    // followers must be enough that any such majority includes one of them.
-    const majority = Math.floor(members.length / 2) + 1;
-    const needed = members.length - majority + 1;
-    if (candidates.length < needed)
-      throw new FailoverRefusedError(
-        `only ${candidates.length} of shard ${shard}'s followers are up; under quorum acks ${needed} must be, or a committed write could be lost; restart a follower first`,
-      );
-    if (held(target) < held(best))
-      throw new FailoverRefusedError(
-        `promoting ${target.name} (applied ${held(target)}) would lose writes ${best.name} has applied (${held(best)}) under quorum acks; promote ${best.regionId} or let ${target.regionId} catch up`,
-      );
-  }
+  const node = (region: string): SimulatedNode => replicas.node(region, shard);
+  const target = node(
+    chooseFailoverTarget(
+      {
+        shard,
+        from,
+        regions: replicas.all().flatMap((n) => (n.shardId === shard ? [n.regionId] : [])),
+        up: (r) => node(r).up,
+        held: (r) => heldSeqNo(replicas, node(r)),
+      },
+      ackPolicy,
+      toRegion === undefined ? undefined : replicas.checkRegion(toRegion),
+    ),
+  );
   target.db.adoptEpoch(cp.epochOf(shard), from);
   const startSeqNo = target.db.appliedSeqNo() + 1;
   const epoch = cp.promote(shard, target.regionId, startSeqNo);

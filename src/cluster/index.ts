@@ -18,8 +18,8 @@ export type {
 } from './api';
 export { SimulatedCluster } from './cluster';
 export type { ClusterConfig, ClusterLogger, ClusterWriteOptions, PartitionPolicy } from './config';
-export type { FailoverResult } from './failover';
-export { ClusterSession, type SessionRead, type TenantView } from './sessions';
+export { chooseFailoverTarget, type FailoverCandidates, type FailoverResult } from './failover';
+export { ClusterSession, SessionWrites, type SessionRead, type TenantView } from './sessions';
 export { REGION_NAMES, SCENARIO_SCHEMA, regionNames } from './conventions';
 
 // Parts other code builds on: virtual time, seeded streams, the network and its partitions.
@@ -44,6 +44,7 @@ export {
   BAD_INPUT_JUDGED_WHERE_SENT,
   CONVERGENCE_TIMEOUT_MS,
   PROMISES,
+  convergedAfterHeal,
   healAndCheck,
   type PromiseCheck,
   type UncheckedPromise,
@@ -57,7 +58,7 @@ export {
   type ReportedRun,
 } from './checkers/reported';
 export { engineContent, reportedContent, type ContentEntry, type ReplicaContent } from './checkers/content';
-export { logEventOf, reportedRunOf, stateResponseOf, type DroppedEvents } from './checkers/state-of';
+export { reportedRunOf, stateResponseOf, type DroppedEvents } from './checkers/state-of';
 export type { WriteRecord } from './checkers/history';
 export { checkAckPromise, checkIdempotency } from './checkers/idempotency';
 export { checkRetries } from './checkers/retries';

@@ -47,11 +47,39 @@ export interface SessionRead {
   shard: number;
 }
 
+/**
+ * A session's own acknowledged, replicated writes, per key: the stamps the client was told, what
+ * its reads are judged against (read-your-writes). A write accepted locally is not one of them
+ * (it is reconciled later), nor does it raise the session's marks.
+ */
+export class SessionWrites {
+  private readonly byKey = new Map<string, string[]>();
+
+  constructor(
+    private readonly session: Session,
+    private readonly tenant = '',
+  ) {}
+
+  /** Remembers an acknowledged write of the session: its mark on the shard, and its stamp. */
+  wrote(ack: WriteAck, entity: string, signal: string): void {
+    if (ack.local) return;
+    this.session.observeWrite(ack.shard, ack.seqNo, ack.epoch);
+    const key = readKey(this.tenant, entity, signal);
+    let stamps = this.byKey.get(key);
+    if (!stamps) this.byKey.set(key, (stamps = []));
+    stamps.push(hlcKey(ack.hlc));
+  }
+
+  /** The stamps of the session's writes to (entity, signal), a copy. */
+  of(entity: string, signal: string): string[] {
+    return [...(this.byKey.get(readKey(this.tenant, entity, signal)) ?? [])];
+  }
+}
+
 export class ClusterSession {
   readonly id: number;
   readonly session: Session;
-  /** This session's acknowledged, replicated writes: key → their stamps (what the client was told). */
-  private readonly own = new Map<string, string[]>();
+  private readonly own: SessionWrites;
 
   constructor(
     private readonly cluster: SessionHost,
@@ -60,6 +88,7 @@ export class ClusterSession {
     readonly tenant?: string,
   ) {
     this.session = new Session(opts);
+    this.own = new SessionWrites(this.session, tenant);
     cluster.checkRegion(region);
     this.id = cluster.nextSessionId();
   }
@@ -76,13 +105,7 @@ export class ClusterSession {
       via: this.region,
       tenant: this.tenant,
     });
-    if (!ack.local) {
-      this.session.observeWrite(ack.shard, ack.seqNo, ack.epoch);
-      const key = readKey(this.tenant ?? '', entity, signal);
-      let stamps = this.own.get(key);
-      if (!stamps) this.own.set(key, (stamps = []));
-      stamps.push(hlcKey(ack.hlc));
-    }
+    this.own.wrote(ack, entity, signal);
     return ack;
   }
 
@@ -148,7 +171,7 @@ export class ClusterSession {
       servedReplica: node.name,
       servedShard: node.shardId,
       held: heldWrites(c.history.writesTo(tenant, entity, signal), node, shard),
-      own: [...(this.own.get(readKey(tenant, entity, signal)) ?? [])],
+      own: this.own.of(entity, signal),
       writesBefore: c.history.writes.length,
     });
     this.session.observeRead(shard, applied, node.db.epoch);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { test } from 'node:test';
 import { DOC_FILE, ERROR_NAMES, protocolInterfaces, regenerate } from './driver-doc';
+import { ProtocolError } from './errors';
 import { errorFromBody } from './node-client';
 
 test('driver doc: the generated blocks match protocol.ts and the node (regenerate with driver-doc.ts --write)', async () => {
@@ -32,4 +33,10 @@ test('driver doc: every error name a node refuses with comes back as the engine 
     assert.equal(err.constructor.name, name, `${name} is mapped to its class`);
     assert.equal(err.message, 'm');
   }
+  // A name the engine has no class of is a ProtocolError, even one every object answers to.
+  for (const name of ['NoSuchError', 'constructor', 'toString'])
+    assert.ok(
+      errorFromBody({ error: { name, message: 'm' } }, 409, 'eu-west') instanceof ProtocolError,
+      name,
+    );
 });

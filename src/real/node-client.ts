@@ -4,23 +4,8 @@
  * a step that expects "refused with StaleReadError" reads the same against a process as against
  * the simulator; a node that does not answer is `UnavailableError` for that region.
  */
-import {
-  ClockSkewError,
-  CorruptBatchError,
-  CrossTenantAccessError,
-  IdempotencyConflictError,
-  InvalidInputError,
-  NodeStateError,
-  OutOfOrderBatchError,
-  StaleEpochError,
-  StaleReadError,
-  TidalError,
-  UnavailableError,
-  UnknownSignalError,
-  WalRecoveryError,
-  WriteNotCommittedError,
-  WrongShardError,
-} from '../engine';
+import * as engineErrors from '../engine/errors';
+import { UnavailableError } from '../engine';
 import { ConvergenceTimeoutError, FailoverRefusedError } from '../cluster';
 import type {
   CommitRequest,
@@ -39,26 +24,17 @@ import { ProtocolError } from './errors';
 /** Default bound of one call. */
 export const CALL_TIMEOUT_MS = 5_000;
 
-/** Every error class a node may name, by name. */
-const ERROR_CLASSES: Record<string, new (...args: never[]) => Error> = {
-  ClockSkewError,
-  CorruptBatchError,
-  CrossTenantAccessError,
-  IdempotencyConflictError,
-  InvalidInputError,
-  NodeStateError,
-  OutOfOrderBatchError,
-  StaleEpochError,
-  StaleReadError,
-  TidalError,
-  UnavailableError,
-  UnknownSignalError,
-  WalRecoveryError,
-  WriteNotCommittedError,
-  WrongShardError,
-  FailoverRefusedError,
-  ConvergenceTimeoutError,
-};
+/**
+ * Every error class a node may name, by name: each the engine throws to a caller, and the
+ * cluster's refusals of a failover or a convergence. A Map, so a name such as "constructor"
+ * finds nothing.
+ */
+const ERROR_CLASSES = new Map<string, new (...args: never[]) => Error>(
+  [...Object.values(engineErrors), FailoverRefusedError, ConvergenceTimeoutError].map((cls) => [
+    cls.name,
+    cls,
+  ]),
+);
 
 /**
  * The engine's error a node named, with the node's message (and any extra fields it sent);
@@ -66,7 +42,7 @@ const ERROR_CLASSES: Record<string, new (...args: never[]) => Error> = {
  */
 export function errorFromBody(body: ErrorBody, status: number, region: string): Error {
   const e = body.error;
-  const cls = ERROR_CLASSES[e.name];
+  const cls = ERROR_CLASSES.get(e.name);
   if (!cls)
     return new ProtocolError(`${region} answered ${status} with an unknown error ${e.name}: ${e.message}`);
   const err = Object.create(cls.prototype as object) as Error & Record<string, unknown>;

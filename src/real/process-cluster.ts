@@ -23,6 +23,7 @@ import {
   type WriteAck,
 } from '../engine';
 import {
+  convergedAfterHeal,
   ConvergenceTimeoutError,
   type Cluster,
   type ClusterConfig,
@@ -397,18 +398,7 @@ export class ProcessCluster implements Cluster {
   }
   /** Heals every fault, waits (20 s real) for convergence, reads every replica's state at one instant and judges. */
   async healAndCheck(): Promise<PromiseCheck> {
-    const violations: Violation[] = [];
-    try {
-      await this.healEverything();
-      await this.awaitFullConvergence(HEAL_CONVERGENCE_TIMEOUT_MS);
-    } catch (err) {
-      if (!(err instanceof ConvergenceTimeoutError)) throw err;
-      violations.push({
-        checker: 'convergence',
-        message: `after every fault healed: ${err.message}`,
-        evidence: err.lagging,
-      });
-    }
+    const violations = await convergedAfterHeal(this, HEAL_CONVERGENCE_TIMEOUT_MS);
     this.time.moved();
     const check = await judge(this.judged(), this.time.readAt());
     return { ...check, violations: [...violations, ...check.violations] };

@@ -6,7 +6,7 @@
  * leads in that term. The old leader learns it from its watch of the key and steps down.
  */
 import { checkShardId, type AckPolicy, type ControlPlane } from '../engine';
-import { FailoverRefusedError, type FailoverResult } from '../cluster';
+import { chooseFailoverTarget, FailoverRefusedError, type FailoverResult } from '../cluster';
 import type { ShardRecord, StatusResponse } from '../server/protocol';
 import { nextTerm, type Leadership } from './leadership';
 import type { Progress } from './progress';
@@ -40,30 +40,15 @@ export async function realFailover(
   const { record, modRevision } = await leadership.read(shard);
   const from = record.leader;
   const statuses = await progress.poll();
-  const members = progress.regions;
-  const candidates = members.filter((r) => r !== from && statuses.get(r) !== undefined);
-  if (candidates.length === 0)
-    throw new FailoverRefusedError(`shard ${shard} has no live follower to promote`);
+  const regions = progress.regions;
+  if (toRegion !== undefined && !regions.includes(toRegion))
+    throw new FailoverRefusedError(`${toRegion} is not one of the regions (${regions.join(', ')})`);
   const held = (r: string): number => heldSeqNo(record, statuses.get(r)!, shard);
-  const best = candidates.reduce((a, b) => (held(b) > held(a) ? b : a));
-  const target = toRegion ?? best;
-  if (!members.includes(target))
-    throw new FailoverRefusedError(`${target} is not one of the regions (${members.join(', ')})`);
-  if (target === from) throw new FailoverRefusedError(`${toRegion} already leads shard ${shard}`);
-  if (statuses.get(target) === undefined)
-    throw new FailoverRefusedError(`${target}/${shard} is down; restart it or promote another replica`);
-  if (ackPolicy === 'quorum') {
-    const majority = Math.floor(members.length / 2) + 1;
-    const needed = members.length - majority + 1;
-    if (candidates.length < needed)
-      throw new FailoverRefusedError(
-        `only ${candidates.length} of shard ${shard}'s followers are up; under quorum acks ${needed} must be, or a committed write could be lost; restart a follower first`,
-      );
-    if (held(target) < held(best))
-      throw new FailoverRefusedError(
-        `promoting ${target}/${shard} (applied ${held(target)}) would lose writes ${best}/${shard} has applied (${held(best)}) under quorum acks; promote ${best} or let ${target} catch up`,
-      );
-  }
+  const target = chooseFailoverTarget(
+    { shard, from, regions, up: (r) => statuses.get(r) !== undefined, held },
+    ackPolicy,
+    toRegion,
+  );
   // Asked again just before the swap: the target may still be applying what the old leader shipped.
   const latest = (await progress.poll()).get(target);
   const startSeqNo = (latest ? heldSeqNo(record, latest, shard) : held(target)) + 1;

@@ -15,7 +15,13 @@ import {
   type WriteAck,
 } from '../engine';
 import { hlcKey, type History, type WriteRecord } from '../cluster/checkers/history';
-import type { ClientSession, ClusterWriteOptions, SessionRead, TenantClient } from '../cluster';
+import {
+  SessionWrites,
+  type ClientSession,
+  type ClusterWriteOptions,
+  type SessionRead,
+  type TenantClient,
+} from '../cluster';
 import type { SessionReadRequest } from '../server/protocol';
 import type { RealTime } from './real-time';
 import type { Supervisor } from './supervisor';
@@ -42,7 +48,7 @@ export interface RealSessionHost {
 export class RealSession implements ClientSession {
   readonly id: number;
   readonly session: Session;
-  private readonly own = new Map<string, string[]>();
+  private readonly own: SessionWrites;
 
   constructor(
     private readonly clients: RealSessionHost,
@@ -51,6 +57,7 @@ export class RealSession implements ClientSession {
     readonly tenant?: string,
   ) {
     this.session = new Session(opts);
+    this.own = new SessionWrites(this.session, tenant);
     this.id = clients.nextSessionId();
   }
 
@@ -65,13 +72,7 @@ export class RealSession implements ClientSession {
       via: this.region,
       tenant: this.tenant,
     });
-    if (!ack.local) {
-      this.session.observeWrite(ack.shard, ack.seqNo, ack.epoch);
-      const key = readKey(this.tenant ?? '', entity, signal);
-      const stamps = this.own.get(key) ?? [];
-      stamps.push(hlcKey(ack.hlc));
-      this.own.set(key, stamps);
-    }
+    this.own.wrote(ack, entity, signal);
     return ack;
   }
 
@@ -130,7 +131,7 @@ export class RealSession implements ClientSession {
         r.appliedSeqNo,
         r.epoch,
       ),
-      own: [...(this.own.get(readKey(tenant, entity, signal)) ?? [])],
+      own: this.own.of(entity, signal),
       writesBefore: c.history.writes.length,
     });
     this.session.observeRead(shard, r.appliedSeqNo, r.epoch);
@@ -143,10 +144,6 @@ export class RealSession implements ClientSession {
       shard,
     };
   }
-}
-
-function readKey(tenant: string, entity: string, signal: string): string {
-  return `${tenant}\u0000${entity}\u0000${signal}`;
 }
 
 /**

@@ -14,7 +14,16 @@
  * - Times are ms since the epoch. A request may carry an explicit event time (`timeMs`) or read
  *   time (`atMs`): that is how decay over hours is checked without sleeping.
  */
-import type { AckPolicy, Hlc, SchemaSpec, ShipperOptions, TenantPlacement, WalOptions } from '../engine';
+import type {
+  AckPolicy,
+  Hlc,
+  Schema,
+  SchemaSpec,
+  ShipperOptions,
+  SignalEvent,
+  TenantPlacement,
+  WalOptions,
+} from '../engine';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -292,6 +301,30 @@ export interface LogEvent {
   origin: string;
   originVersion: number;
   idempotencyKey: string;
+}
+
+/** An engine event as a node reports it: its signal by name. */
+export function logEventOf(schema: Schema, e: SignalEvent): LogEvent {
+  return { ...eventFields(e), signal: schema.signalName(e.signal) };
+}
+
+/** A reported event as the engine's checkers take it: its signal by index. */
+export function signalEventOf(schema: Schema, e: LogEvent): SignalEvent {
+  return { ...eventFields(e), signal: schema.signalIndex(e.signal) };
+}
+
+function eventFields(e: SignalEvent | LogEvent): Omit<LogEvent, 'signal'> {
+  return {
+    seqNo: e.seqNo,
+    tenant: e.tenant,
+    entity: e.entity,
+    weight: e.weight,
+    timeMs: e.timeMs,
+    hlc: e.hlc,
+    origin: e.origin,
+    originVersion: e.originVersion,
+    idempotencyKey: e.idempotencyKey,
+  };
 }
 
 /** GET /v1/state?shard=&atMs= — everything the promise checker reads of one replica. */

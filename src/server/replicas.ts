@@ -16,14 +16,13 @@ import {
   type Clock,
   type EngineEvent,
   type RecoveryReport,
-  type SignalEvent,
   type Timers,
   type Transport,
   type WriteAck,
   Schema,
 } from '../engine';
 import { errorFields } from './errors';
-import type { DeploymentConfig, LogEvent, Refusal, ShardRecord } from './protocol';
+import { logEventOf, type DeploymentConfig, type LogEvent, type Refusal, type ShardRecord } from './protocol';
 import { shardDir, ShardDirStorage } from './storage';
 
 /** At most this many dropped events are kept per shard for /v1/state. */
@@ -244,22 +243,6 @@ export class RegionReplicas {
     for (const s of this.storages) s.close();
   }
 
-  /** The protocol's form of an engine event (its signal by name). */
-  logEvent(e: SignalEvent): LogEvent {
-    return {
-      seqNo: e.seqNo,
-      signal: this.schema.names[e.signal] ?? String(e.signal),
-      tenant: e.tenant,
-      entity: e.entity,
-      weight: e.weight,
-      timeMs: e.timeMs,
-      hlc: e.hlc,
-      origin: e.origin,
-      originVersion: e.originVersion,
-      idempotencyKey: e.idempotencyKey,
-    };
-  }
-
   private adopt(r: ShardRecord): void {
     this.cp.adopt(r.shard, {
       leader: r.leader,
@@ -286,7 +269,7 @@ export class RegionReplicas {
         const list = this.dropped[shard]!;
         for (const ev of e.dropped) {
           if (list.length >= MAX_DROPPED) list.shift();
-          list.push({ term: e.epoch, event: this.logEvent(ev), atMs });
+          list.push({ term: e.epoch, event: logEventOf(this.schema, ev), atMs });
         }
         this.log.info(
           {

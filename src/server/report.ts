@@ -1,7 +1,13 @@
 /** What a node says of itself: /v1/status (every shard, briefly) and /v1/state (one replica, fully). */
 import { ENGINE_NAME, ENGINE_VERSION, InvalidInputError } from '../engine';
 import { queryTime, shardOf, type ApiContext } from './context';
-import { PROTOCOL_VERSION, type StateEntry, type StateResponse, type StatusResponse } from './protocol';
+import {
+  logEventOf,
+  PROTOCOL_VERSION,
+  type StateEntry,
+  type StateResponse,
+  type StatusResponse,
+} from './protocol';
 
 export function nodeStatus(c: ApiContext): StatusResponse {
   const r = c.replicas;
@@ -62,7 +68,7 @@ export function replicaState(c: ApiContext, q: URLSearchParams): StateResponse {
     appliedSeqNo: db.appliedSeqNo(),
     ackPolicy: c.config.ackPolicy,
     entries,
-    log: db.wal.eventsFrom(1, db.wal.lastSeq).map((e) => r.logEvent(e)),
+    log: db.wal.eventsFrom(1, db.wal.lastSeq).map((e) => logEventOf(r.schema, e)),
     dropped: r.dropped[shard]!.map((d) => ({ ...d })),
   };
 }

@@ -193,30 +193,39 @@ export function checkPromises(cluster: ClusterView): PromiseCheck {
   return { violations: inPromiseOrder(violations), lost: client.lost, unchecked: [] };
 }
 
+/** A cluster that can heal every fault and wait until its replicas converge (either mode). */
+export interface Healable {
+  healEverything(): void | Promise<void>;
+  awaitFullConvergence(timeoutMs: number): Promise<number>;
+}
+
+/**
+ * Heals every fault and waits for convergence: a timeout is the convergence promise broken (its
+ * violation, with the lagging replicas); any other error is the caller's (a run that broke).
+ */
+export async function convergedAfterHeal(cluster: Healable, timeoutMs: number): Promise<Violation[]> {
+  try {
+    await cluster.healEverything();
+    await cluster.awaitFullConvergence(timeoutMs);
+    return [];
+  } catch (err) {
+    if (!(err instanceof ConvergenceTimeoutError)) throw err;
+    return [
+      { checker: 'convergence', message: `after every fault healed: ${err.message}`, evidence: err.lagging },
+    ];
+  }
+}
+
 /**
  * The end of every scenario and every simulated run: heal every fault, wait for convergence and
  * judge the run. A convergence timeout is a violation like any other; any other error is the
  * caller's (a run that broke).
  */
 export async function healAndCheck(
-  cluster: ClusterView & {
-    healEverything(): void;
-    awaitFullConvergence(timeoutMs: number): Promise<number>;
-  },
+  cluster: ClusterView & Healable,
   timeoutMs = CONVERGENCE_TIMEOUT_MS,
 ): Promise<PromiseCheck> {
-  const violations: Violation[] = [];
-  try {
-    cluster.healEverything();
-    await cluster.awaitFullConvergence(timeoutMs);
-  } catch (err) {
-    if (!(err instanceof ConvergenceTimeoutError)) throw err;
-    violations.push({
-      checker: 'convergence',
-      message: `after every fault healed: ${err.message}`,
-      evidence: err.lagging,
-    });
-  }
+  const violations = await convergedAfterHeal(cluster, timeoutMs);
   const checked = checkPromises(cluster);
   return {
     violations: [...violations, ...checked.violations],

@@ -15,10 +15,10 @@
  *
  * Convergence is the caller's to judge (as `healAndCheck` does): it needs waiting, not reading.
  */
-import type { AckPolicy, Schema, SignalEvent } from '../../engine';
+import type { AckPolicy, Schema } from '../../engine';
 import type { Violation } from '../errors';
 import type { FaultSpan } from '../report-data';
-import type { LogEvent, StateResponse } from '../../server/protocol';
+import { signalEventOf, type StateResponse } from '../../server/protocol';
 import { reportedContent } from './content';
 import { hlcKey, type DroppedRecord, type History, type WriteRecord } from './history';
 import type { FailoverRecord } from './idempotency';
@@ -138,7 +138,7 @@ export function droppedFromReports(run: Pick<ReportedRun, 'replicas' | 'schema'>
   const out: DroppedRecord[] = [];
   for (const r of run.replicas)
     for (const d of r.state?.dropped ?? [])
-      out.push({ replica: r.name, epoch: d.term, event: signalEvent(d.event, run.schema), atMs: d.atMs });
+      out.push({ replica: r.name, epoch: d.term, event: signalEventOf(run.schema, d.event), atMs: d.atMs });
   return out;
 }
 
@@ -175,21 +175,6 @@ function checkReportedLogs(run: ReportedRun): Violation[] {
 
 function payload(x: { tenant: string; entity: string; signal: string; weight: number }): string {
   return `${x.tenant ? `${x.tenant}/` : ''}${x.entity} ${x.signal} ${x.weight}`;
-}
-
-function signalEvent(e: LogEvent, schema: Schema): SignalEvent {
-  return {
-    seqNo: e.seqNo,
-    signal: schema.signalIndex(e.signal),
-    tenant: e.tenant,
-    entity: e.entity,
-    weight: e.weight,
-    timeMs: e.timeMs,
-    hlc: e.hlc,
-    origin: e.origin,
-    originVersion: e.originVersion,
-    idempotencyKey: e.idempotencyKey,
-  };
 }
 
 /** A down replica holds nothing the checker may read (it is skipped as the simulator skips one). */

@@ -5,8 +5,8 @@
  * through these to show that a reported run is judged as the engines are; a server may build
  * its answer the same way.
  */
-import type { Schema, SignalEvent, TidalDb } from '../../engine';
-import type { LogEvent, StateResponse } from '../../server/protocol';
+import type { SignalEvent, TidalDb } from '../../engine';
+import { logEventOf, type StateResponse } from '../../server/protocol';
 import type { ReportedRun } from './reported';
 import type { ClusterView } from './view';
 
@@ -46,22 +46,6 @@ export function stateResponseOf(
     dropped: dropped.flatMap((d) =>
       d.events.map((e) => ({ term: d.term, event: logEventOf(schema, e), atMs: d.atMs })),
     ),
-  };
-}
-
-/** An engine event as a node reports it (its signal by name). */
-export function logEventOf(schema: Schema, e: SignalEvent): LogEvent {
-  return {
-    seqNo: e.seqNo,
-    signal: schema.signalName(e.signal),
-    tenant: e.tenant,
-    entity: e.entity,
-    weight: e.weight,
-    timeMs: e.timeMs,
-    hlc: e.hlc,
-    origin: e.origin,
-    originVersion: e.originVersion,
-    idempotencyKey: e.idempotencyKey,
   };
 }
 
