@@ -40,6 +40,26 @@ export function addDecayed(acc: DecayAccumulator, w: number, timeMs: number, hal
   }
 }
 
+/**
+ * `addDecayed` on an accumulator kept in a typed array (value at `a[i]`, reference time at
+ * `a[i + 1]`): the same arithmetic, and no number returned that the caller would box.
+ */
+export function addDecayedAt(
+  a: Float64Array,
+  i: number,
+  w: number,
+  timeMs: number,
+  halfLifeMs: number,
+): void {
+  const ref = a[i + 1]!;
+  if (timeMs >= ref) {
+    a[i] = a[i]! * decayFactor(timeMs - ref, halfLifeMs) + w;
+    a[i + 1] = timeMs;
+  } else {
+    a[i] = a[i]! + w * decayFactor(ref - timeMs, halfLifeMs);
+  }
+}
+
 /** The accumulator's score evaluated at `atMs`. */
 export function readDecayed(acc: DecayAccumulator, atMs: number, halfLifeMs: number): number {
   return acc.value * decayFactor(atMs - acc.refTimeMs, halfLifeMs);

@@ -17,7 +17,7 @@ import type { SignalEvent } from './batch/codec';
 import type { EventReader } from './batch/reader';
 import { CrdtSignalState } from './crdt/signal-state';
 import type { StateItem } from './crdt/state-codec';
-import { decayFactor } from './decay';
+import { addDecayedAt, decayFactor } from './decay';
 import { FNV32_OFFSET_BASIS, fmix32, fnv1a32 } from './hash';
 import type { Hlc } from './hlc';
 import type { Schema } from './schema';
@@ -35,7 +35,7 @@ export interface VersionEntry {
 // A compact state is 64 bytes, one cache line: five doubles, then six 32-bit signed integers
 // (small integers to V8), read through two views of one buffer.
 const F_VALUE = 0;
-const F_REF = 1;
+const F_REF = 1; // right after F_VALUE: addDecayedAt reads the pair
 const F_LAST_TIME = 2;
 const F_LAST_WEIGHT = 3;
 const F_LAST_WALL = 4;
@@ -164,14 +164,10 @@ export class SignalStore {
         const ui = k * U_STRIDE;
         const f = this.f;
         const u = this.u;
-        // A fresh accumulator (0 at time 0) plus this write, exactly as addDecayed computes it.
-        if (t >= 0) {
-          f[fi + F_VALUE] = 0 * decayFactor(t - 0, halfLifeMs) + weight;
-          f[fi + F_REF] = t;
-        } else {
-          f[fi + F_VALUE] = 0 + weight * decayFactor(0 - t, halfLifeMs);
-          f[fi + F_REF] = 0;
-        }
+        // A fresh accumulator (0 at time 0) plus this write.
+        f[fi + F_VALUE] = 0;
+        f[fi + F_REF] = 0;
+        addDecayedAt(f, fi + F_VALUE, weight, t, halfLifeMs);
         u[ui + U_ORIGIN] = origin;
         u[ui + U_VERSION] = 1;
         u[ui + U_P] = weight >= 0 ? 1 : 0;
@@ -194,14 +190,7 @@ export class SignalStore {
         const next = originVersion === version + 1 && version < INT_MAX && compactable(logical);
         const order = next ? this.compareLast(fi, ui, wallMs, logical, node) : 0;
         if (order !== 0) {
-          const f = this.f;
-          const ref = f[fi + F_REF]!;
-          if (t >= ref) {
-            f[fi + F_VALUE] = f[fi + F_VALUE]! * decayFactor(t - ref, halfLifeMs) + weight;
-            f[fi + F_REF] = t;
-          } else {
-            f[fi + F_VALUE] = f[fi + F_VALUE]! + weight * decayFactor(ref - t, halfLifeMs);
-          }
+          addDecayedAt(this.f, fi + F_VALUE, weight, t, halfLifeMs);
           u[ui + U_VERSION] = originVersion;
           if (weight >= 0) u[ui + U_P]!++;
           else u[ui + U_N]!++;
@@ -267,13 +256,48 @@ export class SignalStore {
   /** The next version of `origin` for a write to (tenant, entity, signal). */
   nextVersion(tenant: string, entity: string, signal: number, origin: string): number {
     const ent = this.entity(tenant, entity, false);
-    if (ent < 0) return 1;
+    return ent < 0 ? 1 : this.versionAt(ent, signal, origin) + 1;
+  }
+
+  /**
+   * Applies a write of `origin` as its next version of (tenant, entity, signal), as
+   * `apply` would with `originVersion: nextVersion(…)`, finding the state once; returns that version.
+   */
+  applyNext(
+    tenant: string,
+    entity: string,
+    signal: number,
+    origin: string,
+    weight: number,
+    timeMs: number,
+    hlc: Hlc,
+  ): number {
+    const ent = this.entity(tenant, entity, true);
+    const version = this.versionAt(ent, signal, origin) + 1;
+    this.applyAt(
+      ent,
+      signal,
+      origin,
+      version,
+      weight,
+      timeMs,
+      hlc.wallMs,
+      hlc.logical,
+      hlc.node,
+      hlc,
+      undefined,
+    );
+    return version;
+  }
+
+  /** The version of `origin` the state of (entity `ent`, `signal`) includes (0: none). */
+  private versionAt(ent: number, signal: number, origin: string): number {
     const k = this.entData[ent * this.entStride + 1 + signal]! - 1;
-    if (k < 0) return 1;
+    if (k < 0) return 0;
     const ui = k * U_STRIDE;
     const o = this.u[ui + U_ORIGIN]!;
-    if (o === PROMOTED) return this.promoted.get(k)!.version(origin) + 1;
-    return (this.names[o] === origin ? this.u[ui + U_VERSION]! : 0) + 1;
+    if (o === PROMOTED) return this.promoted.get(k)!.version(origin);
+    return this.names[o] === origin ? this.u[ui + U_VERSION]! : 0;
   }
 
   /** Number of (entity, signal) states held. */
@@ -551,10 +575,13 @@ export class SignalStore {
 
   // --- digests ------------------------------------------------------------------------------
 
+  /** One digest term, as an int32 (a uint32 above 2^31 would be a heap number made per write). */
   private term(ent: number, signal: number, originHash: number, version: number): number {
-    return fmix32(
-      (this.entData[ent * this.entStride]! ^ Math.imul(signal + 1, 0x9e3779b1) ^ originHash) +
-        Math.imul(version, 0x85ebca6b),
+    return (
+      fmix32(
+        (this.entData[ent * this.entStride]! ^ Math.imul(signal + 1, 0x9e3779b1) ^ originHash) +
+          Math.imul(version, 0x85ebca6b),
+      ) | 0
     );
   }
 

@@ -31,6 +31,9 @@ import { TidalDbBuilder } from './builder';
 import type { WriteAck, WriteOptions } from './write-ack';
 import { WritePath } from './write-path';
 
+/** The options of a write that gives none (one object, not one per call). */
+const NO_OPTIONS: Readonly<WriteOptions> = Object.freeze({});
+
 export type { EngineEvent, NodeRole, NodeStats } from './replica-parts';
 export type { AckPolicy, WriteAck, WriteOptions } from './write-ack';
 export { TidalDbBuilder, type NodeConfig, type TidalDbOptions } from './builder';
@@ -152,7 +155,7 @@ export class TidalDb {
   }
 
   /** Writes `weight` of `signal` to `entity`. */
-  signal(signal: string, entity: string, weight: number, opts: WriteOptions = {}): WriteAck {
+  signal(signal: string, entity: string, weight: number, opts: WriteOptions = NO_OPTIONS): WriteAck {
     this.checkOpen();
     const sig = this.schema.signalIndex(signal);
     checkKey(entity, 'entity');
@@ -168,7 +171,7 @@ export class TidalDb {
       );
     }
     if (tenant) this.controlPlane?.tenantRouter.checkOwns(tenant, this.shard, entity);
-    return this.writes.write({ signal, sig, tenant, entity, weight, key, timeMs: opts.timeMs, local });
+    return this.writes.write(signal, sig, tenant, entity, weight, key, opts.timeMs, local);
   }
 
   /** The decay score of `entity`'s `signal` at `atMs` (undefined if never written). */

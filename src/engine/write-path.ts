@@ -7,6 +7,7 @@
  */
 import { originKey, type BatchCodec, type SignalEvent } from './batch/codec';
 import { FLAG_LOCAL } from './batch/header';
+import { StagedWrites } from './batch/staging';
 import type { Clock } from './clock';
 import type { CommitTracker } from './commit-tracker';
 import type { ControlPlane } from './control-plane';
@@ -35,24 +36,8 @@ export interface WritingReplica extends ReplicaData {
   readonly shipper: Pick<WalShipper, 'notify' | 'maxBatchEvents'> | undefined;
 }
 
-/** A write the replica checked and accepted: its names resolved, its keys validated. */
-export interface CheckedWrite {
-  signal: string;
-  /** The signal's index in the schema. */
-  sig: number;
-  /** '' when the write has no tenant. */
-  tenant: string;
-  entity: string;
-  weight: number;
-  /** '' when the write has no idempotency key. */
-  key: string;
-  timeMs: number | undefined;
-  /** Accepted on a non-leader under its own origin (accept-local). */
-  local: boolean;
-}
-
 export class WritePath {
-  private staged: SignalEvent[] = [];
+  private readonly staged: StagedWrites;
   private originEpoch = 0;
   private origin = '';
 
@@ -60,15 +45,35 @@ export class WritePath {
     private readonly db: WritingReplica,
     private readonly log: Pick<LogApplier, 'rememberKey'>,
     private readonly commits: Pick<CommitTracker, 'assign' | 'appended' | 'followers' | 'ack'>,
-  ) {}
+  ) {
+    this.staged = new StagedWrites(db.codec);
+  }
 
-  /** Applies and logs `w` (or answers it as a retry) and returns its ack. */
-  write(w: CheckedWrite): WriteAck {
+  /**
+   * Applies and logs a write the replica checked and accepted (its names resolved, its keys
+   * validated), or answers it as a retry, and returns its ack. Plain parameters rather than one
+   * object: this runs once per write, and the object would be made for this call alone.
+   * @param signal its name; `sig` its index in the schema
+   * @param tenant '' when the write has no tenant
+   * @param key its idempotency key; '' when it has none
+   * @param timeMs its event time; undefined: the replica's clock
+   * @param local accepted on a non-leader under its own origin (accept-local)
+   */
+  write(
+    signal: string,
+    sig: number,
+    tenant: string,
+    entity: string,
+    weight: number,
+    key: string,
+    timeMs: number | undefined,
+    local: boolean,
+  ): WriteAck {
     const { db, commits } = this;
     const now = db.clock.nowMs();
-    if (w.key) {
-      const fingerprint = fingerprintOf(w.signal, w.entity, w.weight, undefined);
-      const prior = db.idempotency.check(w.tenant, w.key, fingerprint, now);
+    if (key) {
+      const fingerprint = fingerprintOf(signal, entity, weight, undefined);
+      const prior = db.idempotency.check(tenant, key, fingerprint, now);
       if (prior)
         return commits.ack(
           prior.seqNo,
@@ -86,44 +91,55 @@ export class WritePath {
       this.origin = originKey(db.region, db.epoch);
     }
     const origin = this.origin;
-    const event: SignalEvent = {
-      seqNo: w.local ? 0 : commits.assign(),
-      signal: w.sig,
-      tenant: w.tenant,
-      entity: w.entity,
-      weight: w.weight,
-      timeMs: w.timeMs ?? now,
+    const seqNo = local ? 0 : commits.assign();
+    const time = timeMs ?? now;
+    // No event object on the way: the store takes the fields, the staging their bytes.
+    const originVersion = db.store.applyNext(tenant, entity, sig, origin, weight, time, hlc);
+    if (key || local) {
+      const event: SignalEvent = {
+        seqNo,
+        signal: sig,
+        tenant,
+        entity,
+        weight,
+        timeMs: time,
+        hlc,
+        origin,
+        originVersion,
+        idempotencyKey: key,
+      };
+      if (key) this.log.rememberKey(event, signal);
+      if (local) {
+        const bytes = db.codec.encode(db.shard, db.epoch, db.region, FLAG_LOCAL, 0, [event]);
+        db.wal.append(bytes, db.codec.header(bytes));
+        db.stats.localWrites++;
+        return commits.ack(0, db.epoch, hlc, time, db.region, true, false);
+      }
+    }
+    this.staged.add(
+      db.shipper?.maxBatchEvents ?? 512,
+      seqNo,
+      sig,
+      tenant,
+      entity,
+      weight,
+      time,
       hlc,
       origin,
-      originVersion: db.store.nextVersion(w.tenant, w.entity, w.sig, origin),
-      idempotencyKey: w.key,
-    };
-    db.store.apply(event);
-    if (w.key) this.log.rememberKey(event, w.signal);
-    if (w.local) {
-      const bytes = db.codec.encode(db.shard, db.epoch, db.region, FLAG_LOCAL, 0, [event]);
-      db.wal.append(bytes, db.codec.header(bytes));
-      db.stats.localWrites++;
-    } else {
-      this.staged.push(event);
-      if (db.durable) this.flush();
-      commits.appended();
-      db.controlPlane?.lag.leaderAppended(db.shard, event.seqNo, now, commits.followers);
-      db.shipper?.notify();
-    }
-    return commits.ack(event.seqNo, db.epoch, hlc, event.timeMs, db.region, w.local, false);
+      originVersion,
+      key,
+    );
+    if (db.durable) this.flush();
+    commits.appended();
+    db.controlPlane?.lag.leaderAppended(db.shard, seqNo, now, commits.followers);
+    db.shipper?.notify();
+    return commits.ack(seqNo, db.epoch, hlc, time, db.region, false, false);
   }
 
   /** Group commit: staged writes become WAL records (at most one batch's worth each). */
   flush(): void {
-    if (this.staged.length === 0) return;
+    if (this.staged.empty) return;
     const { db } = this;
-    const max = db.shipper?.maxBatchEvents ?? 512;
-    for (let i = 0; i < this.staged.length; i += max) {
-      const part = this.staged.slice(i, i + max);
-      const bytes = db.codec.encode(db.shard, db.epoch, db.region, 0, part[0]!.seqNo, part);
-      db.wal.append(bytes, db.codec.header(bytes));
-    }
-    this.staged = [];
+    this.staged.drain(db.shard, db.epoch, db.region, (bytes) => db.wal.append(bytes, db.codec.header(bytes)));
   }
 }

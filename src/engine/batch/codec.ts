@@ -68,6 +68,16 @@ export class EncodedBatch implements Batch {
   }
 }
 
+/** What a batch header says of a run of events written by `BatchCodec.writeEventOf`. */
+export interface WrittenRun {
+  eventCount: number;
+  /** Whether any of them carries an idempotency key. */
+  keyed: boolean;
+  /** The first event's stamp, and the greatest (by wall time, then logical count). */
+  hlcMin: Hlc;
+  hlcMax: Hlc;
+}
+
 /** The origin key of writes accepted by `region` during `epoch`. */
 export function originKey(region: string, epoch: number): string {
   return `${region}@${epoch}`;
@@ -143,6 +153,35 @@ export class BatchCodec {
       eventCount: events.length,
       hlcMin: events.length ? events[0]!.hlc : { wallMs: 0, logical: 0 },
       hlcMax: events.length ? maxHlc(events) : { wallMs: 0, logical: 0 },
+    });
+  }
+
+  /**
+   * A v2 batch of events already written by `writeEventOf` (`payload`, `eventCount` of them, the
+   * first at `firstSeqNo`): the same bytes `encode` makes of those events.
+   */
+  encodeWritten(
+    shard: number,
+    epoch: number,
+    senderRegion: string,
+    flags: number,
+    firstSeqNo: number,
+    payload: Uint8Array,
+    written: WrittenRun,
+  ): Uint8Array {
+    const w = this.writer;
+    w.pos = 0;
+    w.skip(HEADER_V2_BYTES);
+    w.bytes(payload);
+    return this.seal(w, {
+      flags: flags | (written.keyed ? FLAG_KEYED : 0),
+      shard,
+      originIndex: this.indexOfRegion(senderRegion),
+      epoch,
+      firstSeqNo,
+      eventCount: written.eventCount,
+      hlcMin: written.hlcMin,
+      hlcMax: written.hlcMax,
     });
   }
 
@@ -257,35 +296,65 @@ export class BatchCodec {
 
   /** One event, written by hand after one bounds check (the layout is in the header comment). */
   private writeEvent(w: ByteWriter, e: SignalEvent): void {
-    if (e.origin !== this.writtenOrigin) {
-      this.writtenOriginParts = this.parseOrigin(e.origin);
-      this.writtenOrigin = e.origin;
+    this.writeEventOf(
+      w,
+      e.signal,
+      e.tenant,
+      e.entity,
+      e.weight,
+      e.timeMs,
+      e.hlc,
+      e.origin,
+      e.originVersion,
+      e.idempotencyKey,
+    );
+  }
+
+  /**
+   * The event with these fields (a `SignalEvent` without its SeqNo, which a batch implies),
+   * written at `w`'s position: how a leader stages a write without making an event object.
+   */
+  writeEventOf(
+    w: ByteWriter,
+    signal: number,
+    tenant: string,
+    entity: string,
+    weight: number,
+    timeMs: number,
+    hlc: Hlc,
+    originKey: string,
+    originVersion: number,
+    idempotencyKey: string,
+  ): void {
+    if (originKey !== this.writtenOrigin) {
+      this.writtenOriginParts = this.parseOrigin(originKey);
+      this.writtenOrigin = originKey;
     }
     const origin = this.writtenOriginParts;
-    if (e.hlc.node !== this.writtenNode) {
-      this.writtenNodeIndex = this.indexOfRegion(e.hlc.node);
-      this.writtenNode = e.hlc.node;
+    if (hlc.node !== this.writtenNode) {
+      this.writtenNodeIndex = this.indexOfRegion(hlc.node);
+      this.writtenNode = hlc.node;
     }
     const node = this.writtenNodeIndex;
-    w.reserve(2 + 6 + 3 * (e.tenant.length + e.entity.length + e.idempotencyKey.length) + EVENT_FIXED_BYTES);
+    w.reserve(2 + 6 + 3 * (tenant.length + entity.length + idempotencyKey.length) + EVENT_FIXED_BYTES);
     const b = w.raw();
     let p = w.pos;
     b[p] = KIND_SIGNAL;
-    b[p + 1] = e.signal;
-    p = putStr16(b, p + 2, e.tenant);
-    p = putStr16(b, p, e.entity);
+    b[p + 1] = signal;
+    p = putStr16(b, p + 2, tenant);
+    p = putStr16(b, p, entity);
     const v = w.dataView();
-    v.setFloat64(p, e.weight, true);
-    v.setFloat64(p + 8, e.timeMs, true);
-    v.setFloat64(p + 16, e.hlc.wallMs, true);
-    putU32(b, p + 24, e.hlc.logical);
+    v.setFloat64(p, weight, true);
+    v.setFloat64(p + 8, timeMs, true);
+    v.setFloat64(p + 16, hlc.wallMs, true);
+    putU32(b, p + 24, hlc.logical);
     b[p + 28] = node;
     b[p + 29] = node >>> 8;
     b[p + 30] = origin.index;
     b[p + 31] = origin.index >>> 8;
     putU32(b, p + 32, origin.epoch);
-    putU32(b, p + 36, e.originVersion);
-    w.pos = putStr16(b, p + EVENT_FIXED_BYTES, e.idempotencyKey);
+    putU32(b, p + 36, originVersion);
+    w.pos = putStr16(b, p + EVENT_FIXED_BYTES, idempotencyKey);
   }
 
   /**
