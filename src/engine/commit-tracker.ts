@@ -42,6 +42,7 @@ export class CommitTracker {
   private followerList: readonly string[] = [];
   private followerSeq = new Map<string, number>();
   private waiters: Waiter[] = [];
+  private readonly seqs: number[] = [];
 
   constructor(private readonly c: CommitTrackerContext) {}
 
@@ -117,13 +118,22 @@ export class CommitTracker {
 
   /** Under 'quorum': the highest SeqNo a majority of the shard's replicas applied is committed. */
   private advance(): void {
-    const seqs = [this.lastAssignedSeq, ...this.followerList.map((r) => this.followerSeq.get(r) ?? 0)].sort(
-      (a, b) => b - a,
-    );
+    // Runs per write and per ack: the SeqNos go into one reused array, sorted in place (a few).
+    const seqs = this.seqs;
+    seqs.length = 0;
+    seqs.push(this.lastAssignedSeq);
+    for (const r of this.followerList) seqs.push(this.followerSeq.get(r) ?? 0);
+    for (let i = 1; i < seqs.length; i++) {
+      const v = seqs[i]!;
+      let j = i - 1;
+      for (; j >= 0 && seqs[j]! < v; j--) seqs[j + 1] = seqs[j]!;
+      seqs[j + 1] = v;
+    }
     const idx = seqs[this.majority(seqs.length) - 1]!;
     if (idx <= this.commitIndex) return;
     this.commitIndex = idx;
     this.c.committed(idx);
+    if (this.waiters.length === 0) return;
     // Waiters are made lazily (when someone asks for `committed`), so they need not be in order.
     const due = this.waiters.filter((w) => w.seq <= idx);
     if (due.length === 0) return;
