@@ -122,3 +122,25 @@ test('snapshot: a write whose ack a one-way cut kept from the client is marked s
   const [w] = c.snapshot().writes;
   assert.deepEqual([w!.region, w!.via, w!.ackReachedClient], ['us-east', 'eu-west', false]);
 });
+
+test('lag samples: a write made between two runs of the clock is sampled at the next tick, though no task ran since', async () => {
+  // The sampler skips ticks while nothing ran (Scheduler.activity): a step's write is not a task,
+  // but the run after it counts, so the long idle wait before it does not hide it.
+  const c = await build();
+  c.injectPartition('us-east', 'eu-west');
+  const weekMs = 7 * 24 * 3_600_000;
+  await c.advance(weekMs); // idle: every tick but the first finds nothing changed
+  c.writeSignal('click', 'article-1', 1);
+  await c.advance(100);
+  const lag = c.snapshot().lag;
+  assert.deepEqual(
+    lag.filter((s) => s.timeMs > 0 && s.timeMs < weekMs),
+    [],
+    'nothing changed while idle',
+  );
+  const nextTickMs = weekMs + 50;
+  assert.ok(
+    lag.some((s) => s.region === 'eu-west' && s.timeMs === nextTickMs && s.lagEvents === 1),
+    `no eu-west sample of lag 1 at ${nextTickMs} ms: ${JSON.stringify(lag.filter((s) => s.timeMs > 0))}`,
+  );
+});

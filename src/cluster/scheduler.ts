@@ -36,6 +36,8 @@ export class Scheduler implements Clock, Timers {
   private heap: Task[] = [];
   /** Tasks run so far (a measure of simulated work). */
   executed = 0;
+  /** Calls of `runUntil` so far. */
+  private runs = 0;
 
   constructor(startMs = 0) {
     this.now = startMs;
@@ -66,6 +68,7 @@ export class Scheduler implements Clock, Timers {
    * Stops early (leaving the clock at the stopping task's time) once `stop()` is true after a task.
    */
   runUntil(endMs: number, stop?: () => boolean): boolean {
+    this.runs++;
     const heap = this.heap;
     while (heap.length) {
       const t = heap[0]!;
@@ -79,6 +82,15 @@ export class Scheduler implements Clock, Timers {
     }
     if (endMs > this.now) this.now = endMs;
     return false;
+  }
+
+  /**
+   * Grows with every task run and every `runUntil` begun. While it stands still, nothing in the
+   * simulation ran: its state changes only in a task, or in code that runs between two runs (a
+   * step, a promise callback), and each of those is followed by a `runUntil` before any task.
+   */
+  get activity(): number {
+    return this.executed + this.runs;
   }
 
   get pending(): number {
