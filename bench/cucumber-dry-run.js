@@ -4,7 +4,7 @@
 module.exports = {
   default: {
     requireModule: ['ts-node/register'],
-    require: ['steps/**/*.ts'],
+    require: ['steps/**/!(*.test).ts'],
     paths: ['features/**/*.feature'],
     dryRun: true,
     format: [],

@@ -30,3 +30,19 @@ test('bench suite: scenario statuses and run times come from the message stream'
   assert.equal(r.scenarios, 2);
   assert.deepEqual(r.statuses, { passed: 2 });
 });
+
+test('bench suite: each parallel worker’s first scenario, from the message stream', () => {
+  const lines = [
+    { testRunStarted: { timestamp: ts(20_000) } },
+    { testCaseStarted: { id: 'a', testCaseId: 'A', workerId: '0', timestamp: ts(21_100) } },
+    { testCaseStarted: { id: 'b', testCaseId: 'B', workerId: '1', timestamp: ts(21_250) } },
+    { testCaseStarted: { id: 'c', testCaseId: 'C', workerId: '0', timestamp: ts(21_900) } },
+    { testRunFinished: { timestamp: ts(30_000) } },
+  ];
+  const r = parseMessages(lines.map((l) => JSON.stringify(l)).join('\n'));
+  assert.deepEqual(r.firstCaseMs, { '0': 21_100, '1': 21_250 });
+  const serial = parseMessages(
+    JSON.stringify({ testCaseStarted: { id: 'a', testCaseId: 'A', timestamp: ts(5) } }),
+  );
+  assert.deepEqual(serial.firstCaseMs, { '': 5 });
+});
