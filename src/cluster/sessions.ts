@@ -201,8 +201,8 @@ function heldWrites(writes: readonly WriteRecord[], node: SimulatedNode, shard: 
         out.push(stamp);
       continue;
     }
-    const [e] = node.db.wal.eventsFrom(w.seqNo, 1);
-    if (e && hlcKey(e.hlc) === stamp) out.push(stamp);
+    const inLog = node.db.wal.stampOf(w.seqNo);
+    if (inLog && hlcKey(inLog) === stamp) out.push(stamp);
   }
   return out;
 }

@@ -322,3 +322,18 @@ test('wal: durable: segments on real files survive a reopen and a torn tail is c
   }
   assert.equal(fs.existsSync(root), false, `${root} was left behind`);
 });
+
+test('wal: the stamp of a logged event, read in place, is the decoded event’s; none past the log', () => {
+  const wal = open(new MemoryStorage());
+  for (const [first, count] of [
+    [1, 3],
+    [4, 1],
+    [5, 6],
+  ] as const) {
+    const bytes = batch(first, count);
+    wal.append(bytes, codec.header(bytes));
+  }
+  for (let seq = 1; seq <= 10; seq++) assert.deepEqual(wal.stampOf(seq), wal.eventsFrom(seq, 1)[0]!.hlc);
+  assert.equal(wal.stampOf(11), undefined);
+  assert.equal(wal.stampOf(0), undefined);
+});

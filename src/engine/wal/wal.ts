@@ -9,6 +9,8 @@ import type { BatchCodec, SignalEvent } from '../batch/codec';
 import { decodeHeader, FLAG_LOCAL, FLAG_MERGE, type BatchHeader } from '../batch/header';
 import { invariant } from '../assert';
 import { CorruptBatchError, WalRecoveryError } from '../errors';
+import { EventReader } from '../batch/reader';
+import type { Hlc } from '../hlc';
 import type { WalStorage } from './storage';
 
 export interface WalOptions {
@@ -44,6 +46,8 @@ export function isReplicated(h: BatchHeader): boolean {
 
 export class Wal {
   readonly segmentBytes: number;
+  /** Reads stamps in place (`stampOf`); made on first use. */
+  private stamps: EventReader | undefined;
   /** Every record in log order. */
   records: WalRecord[] = [];
   /** Replicated records only, in SeqNo order (they may overlap; never gap). */
@@ -154,6 +158,21 @@ export class Wal {
     }
     const rec = r[lo];
     return rec && rec.first <= seq ? rec : undefined;
+  }
+
+  /**
+   * The HLC stamp of replicated event `seq`, read in place from its record (no event decoded);
+   * undefined when the log does not hold it. A record may hold events the log had already (a
+   * batch overlapping the applied SeqNo): the first one numbered `seq` is the one applied, as in
+   * `eventsFrom`.
+   */
+  stampOf(seq: number): Hlc | undefined {
+    const rec = this.recordHolding(seq);
+    if (!rec) return undefined;
+    const r = (this.stamps ??= new EventReader(this.codec.regions, this.codec.signalCount));
+    r.reset(rec.bytes, rec.header);
+    while (r.next()) if (r.seqNo === seq) return r.hlc();
+    return undefined;
   }
 
   /** Up to `max` replicated events from `seq` on, decoded. */
