@@ -327,10 +327,17 @@ export class SignalStore {
         for (let s = 0; s < this.signals; s++) {
           const k = this.entData[ent * this.entStride + 1 + s]! - 1;
           if (k < 0) continue;
-          for (const o of this.originsAt(k)) {
-            if (keep(o.origin))
-              out[b] = (out[b]! + this.term(ent, s, this.nameHash[this.nameOf(o.origin)]!, o.version)) >>> 0;
+          // Every replica runs this each reconciliation round: no list of origins made per state.
+          const o = this.u[k * U_STRIDE + U_ORIGIN]!;
+          if (o !== PROMOTED) {
+            if (keep(this.names[o]!))
+              out[b] =
+                (out[b]! + this.term(ent, s, this.nameHash[o]!, this.u[k * U_STRIDE + U_VERSION]!)) >>> 0;
+            continue;
           }
+          for (const x of this.promoted.get(k)!.origins)
+            if (keep(x.origin))
+              out[b] = (out[b]! + this.term(ent, s, this.nameHash[this.nameOf(x.origin)]!, x.version)) >>> 0;
         }
       }
     }
