@@ -11,10 +11,13 @@
 // `parallel`: the default profile's run and reports in 2 worker processes (`--parallel N` on the
 // command line overrides the 2), the scenarios that took longest in the previous run in the same
 // reports directory first (steps/support/longest-first.js), so no worker is left with a long one at
-// the end. It pays only on idle cores: each worker loads ts-node and the steps again (about 1 s
-// before its first scenario), the run spends about 27% more CPU than in one process (measured
-// 31.1 s against 24.6 s), and one process already keeps about 1.2 cores busy. On 2 shared cores
-// it was slower (median 27.8 s against 23.3 s at load 4–5); use it with 4 or more free cores.
+// the end. Each worker loads ts-node and the steps again: its first scenario starts 1.1–1.6 s after
+// the run does (0.3 s in one process), and the run spends about 30% more CPU (user+sys 25.4–29.9 s
+// against 20.6–21.7 s), as one process already keeps about 1.3 cores busy. Measured on 2 shared
+// cores, alternating with the serial run, 6 runs each at load 1.8–3.4 (2026-12-01, after the lag
+// sampler stopped sampling idle ticks): median 14.2 s (13.5–16.2) against 15.1 s (14.6–16.0), so
+// about as fast on 2 cores and spread wider; it was slower before (27.8 s against 23.3 s at load
+// 4–5, when a run was longer). It pays with 4 or more free cores; on 2 it saves little.
 // `real`: the `ci` run against real processes (tidal-node servers, etcd, iptables: src/real's
 // ProcessCluster, chosen by the world parameter `mode`), every scenario but those tagged
 // @simulator-only (they need message-level control or the simulator's insides; see
