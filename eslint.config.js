@@ -17,7 +17,8 @@ const noNeverCast = {
 };
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/**', 'reports/**'] },
+  // .tmp/ is git-ignored scratch space (profiles, one-off scripts), never linted.
+  { ignores: ['node_modules/**', 'reports/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

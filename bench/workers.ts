@@ -119,6 +119,11 @@ export async function workersBench(seeds = 120, ops = DEFAULT_OPTIONS.ops): Prom
     seeds_per_s_1_worker: one,
     seeds_per_s_2_workers: two,
     ratio: sig(two.median / one.median),
+    // Each round's 2-worker run over the 1-worker run just before it: the spread of the ratio.
+    ratio_range: [
+      sig(Math.min(...runs[2].map((t, i) => t.seedsPerSecond / runs[1][i]!.seedsPerSecond))),
+      sig(Math.max(...runs[2].map((t, i) => t.seedsPerSecond / runs[1][i]!.seedsPerSecond))),
+    ],
     steady_seeds_per_s_1_worker: steadyOne,
     steady_seeds_per_s_2_workers: steadyTwo,
     steady_ratio: sig(steadyTwo.median / steadyOne.median),
