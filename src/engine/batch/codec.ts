@@ -169,11 +169,7 @@ export class BatchCodec {
     payload: Uint8Array,
     written: WrittenRun,
   ): Uint8Array {
-    const w = this.writer;
-    w.pos = 0;
-    w.skip(HEADER_V2_BYTES);
-    w.bytes(payload);
-    return this.seal(w, {
+    return this.sealPayload(payload, {
       flags: flags | (written.keyed ? FLAG_KEYED : 0),
       shard,
       originIndex: this.indexOfRegion(senderRegion),
@@ -193,12 +189,8 @@ export class BatchCodec {
     itemCount: number,
     payload: Uint8Array,
   ): Uint8Array {
-    const w = this.writer;
-    w.pos = 0;
-    w.skip(HEADER_V2_BYTES);
-    w.bytes(payload);
     const zero = { wallMs: 0, logical: 0 };
-    return this.seal(w, {
+    return this.sealPayload(payload, {
       flags: FLAG_MERGE,
       shard,
       originIndex: this.indexOfRegion(senderRegion),
@@ -208,6 +200,15 @@ export class BatchCodec {
       hlcMin: zero,
       hlcMax: zero,
     });
+  }
+
+  /** A v2 header `h` and `payload` after it, sealed. */
+  private sealPayload(payload: Uint8Array, h: Parameters<typeof writeHeaderV2>[2]): Uint8Array {
+    const w = this.writer;
+    w.pos = 0;
+    w.skip(HEADER_V2_BYTES);
+    w.bytes(payload);
+    return this.seal(w, h);
   }
 
   private seal(w: ByteWriter, h: Parameters<typeof writeHeaderV2>[2]): Uint8Array {
