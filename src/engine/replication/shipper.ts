@@ -159,6 +159,11 @@ export class WalShipper {
       // loss draws the same answer, and resending the window for each of them grows a storm
       // under reordering or corruption. The retransmission timer covers a lost probe.
       const applied = Math.min(ack.appliedSeqNo, this.host.wal.lastSeq);
+      // A stale answer (reordered or duplicated behind a newer one) says less than the follower
+      // already acknowledged in this epoch, where its applied SeqNo never goes back (a restarted
+      // follower says Hello). Moving the cursor back for it, then forward again at the next
+      // answer, resent a window per stale answer in flight: a storm that grew without bound.
+      if (c.confirmed && applied < c.acked) return;
       if (c.confirmed && c.probing && applied === c.acked && c.sent > c.acked) return;
       c.acked = applied;
       c.sent = c.acked;
