@@ -327,17 +327,7 @@ export class SignalStore {
         for (let s = 0; s < this.signals; s++) {
           const k = this.entData[ent * this.entStride + 1 + s]! - 1;
           if (k < 0) continue;
-          // Every replica runs this each reconciliation round: no list of origins made per state.
-          const o = this.u[k * U_STRIDE + U_ORIGIN]!;
-          if (o !== PROMOTED) {
-            if (keep(this.names[o]!))
-              out[b] =
-                (out[b]! + this.term(ent, s, this.nameHash[o]!, this.u[k * U_STRIDE + U_VERSION]!)) >>> 0;
-            continue;
-          }
-          for (const x of this.promoted.get(k)!.origins)
-            if (keep(x.origin))
-              out[b] = (out[b]! + this.term(ent, s, this.nameHash[this.nameOf(x.origin)]!, x.version)) >>> 0;
+          out[b] = (out[b]! + this.stateDigest(ent, s, k, keep)) >>> 0;
         }
       }
     }
@@ -592,14 +582,18 @@ export class SignalStore {
     );
   }
 
-  /** The sum of the terms of slot `k`'s state. */
-  private stateDigest(ent: number, signal: number, k: number): number {
+  /** The sum of the terms of slot `k`'s state (only of the origins `keep` accepts, if given). */
+  private stateDigest(ent: number, signal: number, k: number, keep?: (origin: string) => boolean): number {
     const ui = k * U_STRIDE;
     const o = this.u[ui + U_ORIGIN]!;
-    if (o !== PROMOTED) return this.term(ent, signal, this.nameHash[o]!, this.u[ui + U_VERSION]!);
+    if (o !== PROMOTED) {
+      if (keep && !keep(this.names[o]!)) return 0;
+      return this.term(ent, signal, this.nameHash[o]!, this.u[ui + U_VERSION]!);
+    }
     let sum = 0;
     for (const x of this.promoted.get(k)!.origins)
-      sum = (sum + this.term(ent, signal, this.nameHash[this.nameOf(x.origin)]!, x.version)) >>> 0;
+      if (!keep || keep(x.origin))
+        sum = (sum + this.term(ent, signal, this.nameHash[this.nameOf(x.origin)]!, x.version)) >>> 0;
     return sum;
   }
 

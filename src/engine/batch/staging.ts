@@ -10,15 +10,13 @@ import type { BatchCodec, WrittenRun } from './codec';
 
 interface Run extends WrittenRun {
   firstSeqNo: number;
-  /** Where its events start and end in the staging bytes. */
+  /** Where its events start in the staging bytes (they end where the next run starts). */
   start: number;
-  end: number;
 }
 
 export class StagedWrites {
   private readonly w = new ByteWriter(4 * 1024); // grows (doubling) to the largest instant
   private runs: Run[] = [];
-  private open: Run | undefined;
 
   constructor(private readonly codec: BatchCodec) {}
 
@@ -40,20 +38,10 @@ export class StagedWrites {
     originVersion: number,
     idempotencyKey: string,
   ): void {
-    let run = this.open;
+    let run = this.runs[this.runs.length - 1];
     if (run === undefined || run.eventCount >= maxEvents) {
-      if (run !== undefined) run.end = this.w.pos;
-      run = {
-        firstSeqNo: seqNo,
-        start: this.w.pos,
-        end: 0,
-        eventCount: 0,
-        keyed: false,
-        hlcMin: hlc,
-        hlcMax: hlc,
-      };
+      run = { firstSeqNo: seqNo, start: this.w.pos, eventCount: 0, keyed: false, hlcMin: hlc, hlcMax: hlc };
       this.runs.push(run);
-      this.open = run;
     }
     this.codec.writeEventOf(
       this.w,
@@ -75,9 +63,11 @@ export class StagedWrites {
 
   /** Each run as one batch of `shard` sent by `region` at `epoch`, in order; then nothing is staged. */
   drain(shard: number, epoch: number, region: string, each: (bytes: Uint8Array) => void): void {
-    if (this.open !== undefined) this.open.end = this.w.pos;
+    const { runs } = this;
     const staged = this.w.raw();
-    for (const run of this.runs)
+    for (let i = 0; i < runs.length; i++) {
+      const run = runs[i]!;
+      const end = i + 1 < runs.length ? runs[i + 1]!.start : this.w.pos;
       each(
         this.codec.encodeWritten(
           shard,
@@ -85,12 +75,12 @@ export class StagedWrites {
           region,
           0,
           run.firstSeqNo,
-          staged.subarray(run.start, run.end),
+          staged.subarray(run.start, end),
           run,
         ),
       );
+    }
     this.runs = [];
-    this.open = undefined;
     this.w.pos = 0;
   }
 }
