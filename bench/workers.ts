@@ -105,6 +105,7 @@ export async function workersBench(seeds = 120, ops = DEFAULT_OPTIONS.ops): Prom
   for (let round = 0; round < 3; round++)
     for (const workers of [1, 2] as const) runs[workers].push(await trial(workers, seeds, ops));
   const one = stats(runs[1].map((t) => t.seedsPerSecond));
+  const roundRatios = runs[2].map((t, i) => t.seedsPerSecond / runs[1][i]!.seedsPerSecond);
   const two = stats(runs[2].map((t) => t.seedsPerSecond));
   const steadyOne = stats(runs[1].map((t) => t.steadySeedsPerSecond));
   const steadyTwo = stats(runs[2].map((t) => t.steadySeedsPerSecond));
@@ -120,10 +121,7 @@ export async function workersBench(seeds = 120, ops = DEFAULT_OPTIONS.ops): Prom
     seeds_per_s_2_workers: two,
     ratio: sig(two.median / one.median),
     // Each round's 2-worker run over the 1-worker run just before it: the spread of the ratio.
-    ratio_range: [
-      sig(Math.min(...runs[2].map((t, i) => t.seedsPerSecond / runs[1][i]!.seedsPerSecond))),
-      sig(Math.max(...runs[2].map((t, i) => t.seedsPerSecond / runs[1][i]!.seedsPerSecond))),
-    ],
+    ratio_range: [sig(Math.min(...roundRatios)), sig(Math.max(...roundRatios))],
     steady_seeds_per_s_1_worker: steadyOne,
     steady_seeds_per_s_2_workers: steadyTwo,
     steady_ratio: sig(steadyTwo.median / steadyOne.median),
